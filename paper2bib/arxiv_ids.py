@@ -1,0 +1,81 @@
+"""Recognising arXiv identifiers in text: new and old style, URLs, DOIs, prefixes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import mappings
+
+_NEW = r"(?P<new>(?:0[7-9]|[1-9]\d)(?:0[1-9]|1[0-2])\.\d{4,5})"
+_OLD = r"(?P<old>(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Z]{2})?/\d{7})"
+_VERSION = r"(?:v(?P<version>\d+))?"
+
+#: An id standing alone (what ``paper2bib pin`` and id lists accept).
+ID_RE = re.compile(rf"^(?:arxiv:)?\s*(?:{_NEW}|{_OLD}){_VERSION}$", re.IGNORECASE)
+
+# Ids inside free text. The explicit forms (URL, DOI, "arXiv:" prefix) are tried first;
+# a bare new-style id must stand apart from other digits; a bare old-style id needs a
+# known archive name so "and/or 1234567" is never taken for one.
+_TEXT_RE = re.compile(
+    rf"""(?xi)
+    (?:
+        arxiv\.org/(?:abs|pdf|html|format|ps)/ (?:{_NEW}|{_OLD}) {_VERSION} (?:\.pdf)?
+      | 10\.48550/arxiv\.(?:{_NEW.replace('new', 'dnew')}|{_OLD.replace('old', 'dold').replace('archive', 'darchive')}){_VERSION.replace('version', 'dversion')}
+      | arxiv\s*:\s*(?:{_NEW.replace('new', 'pnew')}|{_OLD.replace('old', 'pold').replace('archive', 'parchive')}){_VERSION.replace('version', 'pversion')}
+      | (?<![\w./-]){_NEW.replace('new', 'bnew')}{_VERSION.replace('version', 'bversion')}(?!\w|\.\d)
+      | (?<![\w./-]){_OLD.replace('old', 'bold').replace('archive', 'barchive')}{_VERSION.replace('version', 'bversion2')}(?!\w)
+    )
+    """
+)
+
+
+@dataclass(frozen=True)
+class ArxivRef:
+    """An arXiv id found in text: the id without version, and the version if named."""
+
+    arxiv_id: str
+    version: int | None = None
+    start: int = 0
+    end: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id}v{self.version}" if self.version else self.arxiv_id
+
+
+def _old_style_ok(ident: str) -> bool:
+    archive = ident.split("/")[0].split(".")[0].lower()
+    return archive in mappings.old_style_archives()
+
+
+def parse_id(text: str) -> ArxivRef | None:
+    """Parse a lone arXiv id (``2409.19256v2``, ``hep-th/9901001``, ``arXiv:…``, a URL or DOI)."""
+    text = text.strip()
+    m = ID_RE.match(text)
+    if m:
+        ident = m.group("new") or m.group("old")
+        if m.group("old") and not _old_style_ok(ident):
+            return None
+        v = m.group("version")
+        return ArxivRef(ident, int(v) if v else None, 0, len(text))
+    refs = find_ids(text)
+    if len(refs) == 1 and (refs[0].end - refs[0].start) >= len(text) - 30:
+        return refs[0]
+    return None
+
+
+def find_ids(text: str) -> list[ArxivRef]:
+    """All arXiv ids in ``text``, in order of appearance, each once."""
+    out: list[ArxivRef] = []
+    seen: set[str] = set()
+    for m in _TEXT_RE.finditer(text):
+        g = m.groupdict()
+        ident = next(g[k] for k in ("new", "old", "dnew", "dold", "pnew", "pold", "bnew", "bold") if g.get(k))
+        if "/" in ident and not _old_style_ok(ident):
+            continue
+        ver = next((g[k] for k in ("version", "dversion", "pversion", "bversion", "bversion2") if g.get(k)), None)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        out.append(ArxivRef(ident, int(ver) if ver else None, m.start(), m.end()))
+    return out

@@ -1,0 +1,262 @@
+"""The ``paper2bib`` command line.
+
+Data goes to stdout; progress, summaries and errors to stderr. Exit codes: 0 ok,
+1 runtime failure, 2 usage or unreadable input, 3 done but some entries need review.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, workflow
+from .arxiv_ids import parse_id
+from .config import Settings, load_settings
+from .errors import ArxivUnavailable, InputError, Paper2BibError
+from .library import Library
+
+EXIT_REVIEW = 3
+log = logging.getLogger("paper2bib")
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def _settings_options(f: Callable) -> Callable:
+    """Options every command takes: where the library is and how to reach arXiv."""
+    opts = [
+        click.option("--library", "library", type=click.Path(dir_okay=False), help="Library file [env PAPER2BIB_LIBRARY]."),
+        click.option("--arxiv-url", help="arXiv API endpoint [env PAPER2BIB_ARXIV_URL]."),
+        click.option("--delay", "arxiv_delay", type=float, help="Seconds between arXiv requests [env PAPER2BIB_ARXIV_DELAY]."),
+        click.option("--contact", help="E-mail for the User-Agent arXiv sees [env PAPER2BIB_CONTACT]."),
+        click.option("--key-format", help="Citation key format, e.g. '{auth}{year}{title}'."),
+        click.option("-v", "--verbose", is_flag=True, help="Log each request."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _run(f: Callable) -> Callable:
+    """Turn paper2bib errors into one stderr line and their exit code."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verbose = kwargs.pop("verbose", False)
+        logging.basicConfig(
+            level=logging.INFO if verbose else logging.WARNING, format="paper2bib: %(message)s", stream=sys.stderr
+        )
+        logging.getLogger("arxiv").setLevel(logging.INFO if verbose else logging.ERROR)
+        overrides = {k: kwargs.pop(k) for k in ("library", "arxiv_url", "arxiv_delay", "contact", "key_format") if k in kwargs}
+        try:
+            settings = load_settings(overrides)
+            code = f(settings, *args, **kwargs)
+        except Paper2BibError as e:
+            _err(f"paper2bib: error: {e}")
+            sys.exit(e.exit_code)
+        except KeyboardInterrupt:
+            _err("paper2bib: interrupted; everything stored so far is kept")
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(1)
+        except Exception as e:  # a bug: one line for the user, the traceback on request
+            if os.environ.get("PAPER2BIB_DEBUG"):
+                raise
+            _err(f"paper2bib: internal error: {type(e).__name__}: {e} (set PAPER2BIB_DEBUG=1 for details)")
+            sys.exit(1)
+        sys.exit(code or 0)
+
+    return wrapper
+
+
+def _open(settings: Settings) -> Library:
+    return Library(settings.library)
+
+
+def _progress(total: int, label: str):
+    """A progress bar on stderr when it is a terminal; otherwise nothing."""
+    if not sys.stderr.isatty() or total <= 1:
+        return None
+    return click.progressbar(length=total, label=label, file=sys.stderr)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="paper2bib")
+def main() -> None:
+    """Turn paper digests into arXiv-resolved BibTeX, biblatex, CSL-JSON and Zotero items.
+
+    \b
+    paper2bib add digest.txt && paper2bib export > refs.bib
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as a JSON array.")
+@click.option("-v", "--verbose", is_flag=True, hidden=True)
+@_run
+def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
+    """Show the entries FILES hold, as parsed (no network). FILE '-' reads stdin."""
+    entries = workflow.parse_files(files)
+    if as_json:
+        click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
+    else:
+        for n, e in enumerate(entries, 1):
+            head = e.title or "(no title)"
+            if e.arxiv_id:
+                head += f"  [arXiv:{e.arxiv_id}{'v' + str(e.version) if e.version else ''}]"
+            click.echo(f"{n:4}. {head}")
+            for link in e.links:
+                click.echo(f"      {link.kind:8} {link.url}")
+    _err(f"{len(entries)} entries")
+    return 0
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--refresh", is_flag=True, help="Look up entries again even if already resolved.")
+@_settings_options
+@_run
+def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
+    """Parse FILES, resolve every entry on arXiv and store it in the library."""
+    with _open(settings) as lib:
+        report = _add(lib, settings, files, refresh)
+    return EXIT_REVIEW if report.needs_review else 0
+
+
+def _add(lib: Library, settings: Settings, files: tuple[str, ...], refresh: bool) -> workflow.AddReport:
+    entries = workflow.parse_files(files)
+    bar = _progress(len(entries), "Resolving")
+    try:
+        if bar:
+            with bar:
+                report = workflow.add(lib, settings, entries, refresh, progress=bar.update)
+        else:
+            report = workflow.add(lib, settings, entries, refresh)
+    except ArxivUnavailable as e:
+        done = sum(1 for x in lib.entries() if x.status != "pending")
+        raise ArxivUnavailable(f"{e}. {done} entries are resolved and stored; run the same command again to continue") from None
+    _err(report.summary() + (f" ({report.requests} arXiv requests)" if report.requests else ""))
+    return report
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--status", type=click.Choice(["resolved", "ambiguous", "unresolved", "pending"]))
+@_settings_options
+@_run
+def list_(settings: Settings, as_json: bool, status: str | None) -> int:
+    """Show the library's entries and what each resolved to."""
+    with _open(settings) as lib:
+        entries = lib.entries(status=status)
+        records = lib.records({e.arxiv_id for e in entries if e.arxiv_id})
+        if as_json:
+            click.echo(json.dumps([e.to_json(records.get(e.arxiv_id or "")) for e in entries], ensure_ascii=False, indent=2))
+        else:
+            for e in entries:
+                rid = f"{e.arxiv_id}v{e.version}" if e.arxiv_id else "-"
+                score = f"{e.score:.2f}" if e.score is not None else "  - "
+                click.echo(f"{e.id:5}  {e.status:10} {score}  {rid:18} {e.digest_title or ''}")
+                if e.status in ("ambiguous", "unresolved"):
+                    if e.why:
+                        click.echo(f"       {e.why}")
+                    for c in e.candidates:
+                        click.echo(f"       candidate {c.arxiv_id}v{c.version} ({c.score:.2f}) {c.title}")
+        _err(f"{len(entries)} entries")
+    return 0
+
+
+@main.command()
+@click.argument("entry")
+@click.argument("arxiv_id")
+@_settings_options
+@_run
+def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
+    """Settle ENTRY (its number in 'list', or its title) as the paper ARXIV_ID."""
+    ref = parse_id(arxiv_id)
+    if not ref:
+        raise InputError(f"{arxiv_id!r} is not an arXiv id (e.g. 2409.19256 or hep-th/9901001)")
+    with _open(settings) as lib:
+        target = lib.find_entry(entry)
+        record = lib.records([ref.arxiv_id]).get(ref.arxiv_id)
+        if record is None:
+            record = workflow.make_client(settings).fetch([ref.arxiv_id]).get(ref.arxiv_id)
+        if record is None:
+            raise InputError(f"arXiv has no paper {ref.arxiv_id}")
+        lib.pin(target.id, record, ref.version)
+        _err(f"entry {target.id} pinned to {record.arxiv_id}: {record.title}")
+    return 0
+
+
+@main.command()
+@click.argument("files", nargs=-1)
+@click.option(
+    "--format", "fmt", type=click.Choice(["bibtex", "biblatex", "csl-json"]), default="bibtex", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option("--abstract", "with_abstract", is_flag=True, help="Include abstracts.")
+@click.option("--links-in-note", is_flag=True, help="Also list code/project links in the visible note.")
+@_settings_options
+@_run
+def export(
+    settings: Settings, files: tuple[str, ...], fmt: str, output: str | None, with_abstract: bool, links_in_note: bool
+) -> int:
+    """Write the library (or just the papers of FILES) as BibTeX, biblatex or CSL-JSON."""
+    from .writers import render
+
+    code = 0
+    with _open(settings) as lib:
+        ids = None
+        if files:
+            report = _add(lib, settings, files, refresh=False)
+            ids = report.entry_ids
+            code = EXIT_REVIEW if report.needs_review else 0
+        papers = workflow.export_records(lib, settings, ids)
+        text = render(fmt, papers, abstracts=with_abstract, links_in_note=links_in_note)
+    if output:
+        tmp = Path(output).with_name(Path(output).name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    _err(f"{len(papers)} papers exported as {fmt}" + (f" to {output}" if output else ""))
+    return code
+
+
+@main.group()
+def zotero() -> None:
+    """Zotero Web API commands."""
+
+
+@zotero.command()
+@click.option("--collection", help="Put the items in this collection (created if missing).")
+@click.option("--dry-run", is_flag=True, help="Say what would be created or linked; write nothing.")
+@click.option("--zotero-url", help="Zotero API URL [env PAPER2BIB_ZOTERO_URL].")
+@_settings_options
+@_run
+def sync(settings: Settings, collection: str | None, dry_run: bool, zotero_url: str | None) -> int:
+    """Put every resolved paper into a Zotero library (idempotent)."""
+    try:
+        from .zotero.sync import run_sync
+    except ImportError:
+        raise Paper2BibError("zotero sync is not implemented in this version yet") from None
+    from .config import with_overrides
+
+    if zotero_url:
+        settings = with_overrides(settings, zotero_url=zotero_url)
+    with _open(settings) as lib:
+        return run_sync(lib, settings, collection=collection, dry_run=dry_run, echo=_err, out=click.echo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

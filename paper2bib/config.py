@@ -1,0 +1,145 @@
+"""Settings: defaults < config file (TOML) < environment < command-line flags.
+
+The config file is ``config.toml`` in the platform's user config dir (``paper2bib``), or
+the file named by ``PAPER2BIB_CONFIG``::
+
+    library = "~/papers/library.sqlite"
+    key_format = "{auth}{year}{title}"
+
+    [arxiv]
+    url = "https://export.arxiv.org/api/query"
+    delay = 3.0
+    contact = "me@example.org"
+
+    [zotero]
+    url = "https://api.zotero.org"
+    api_key = "..."
+    library_id = "123456"
+    library_type = "user"
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+APP = "paper2bib"
+DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
+DEFAULT_ZOTERO_URL = "https://api.zotero.org"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Build with :func:`load_settings`."""
+
+    library: Path
+    arxiv_url: str = DEFAULT_ARXIV_URL
+    arxiv_delay: float = 3.0
+    arxiv_timeout: float = 20.0
+    arxiv_give_up_after: float = 25.0
+    arxiv_batch: int = 10
+    arxiv_page_size: int = 200
+    contact: str | None = None
+    key_format: str = "{auth}{year}{title}"
+    zotero_url: str = DEFAULT_ZOTERO_URL
+    zotero_api_key: str | None = None
+    zotero_library_id: str | None = None
+    zotero_library_type: str = "user"
+
+
+# (setting, config-file path, environment variable, type)
+_SOURCES: list[tuple[str, tuple[str, ...], str | None, type]] = [
+    ("library", ("library",), "PAPER2BIB_LIBRARY", Path),
+    ("arxiv_url", ("arxiv", "url"), "PAPER2BIB_ARXIV_URL", str),
+    ("arxiv_delay", ("arxiv", "delay"), "PAPER2BIB_ARXIV_DELAY", float),
+    ("arxiv_timeout", ("arxiv", "timeout"), "PAPER2BIB_ARXIV_TIMEOUT", float),
+    ("arxiv_give_up_after", ("arxiv", "give_up_after"), "PAPER2BIB_ARXIV_GIVE_UP_AFTER", float),
+    ("arxiv_batch", ("arxiv", "batch"), "PAPER2BIB_ARXIV_BATCH", int),
+    ("arxiv_page_size", ("arxiv", "page_size"), "PAPER2BIB_ARXIV_PAGE_SIZE", int),
+    ("contact", ("arxiv", "contact"), "PAPER2BIB_CONTACT", str),
+    ("key_format", ("key_format",), "PAPER2BIB_KEY_FORMAT", str),
+    ("zotero_url", ("zotero", "url"), "PAPER2BIB_ZOTERO_URL", str),
+    ("zotero_api_key", ("zotero", "api_key"), "ZOTERO_API_KEY", str),
+    ("zotero_library_id", ("zotero", "library_id"), "ZOTERO_LIBRARY_ID", str),
+    ("zotero_library_type", ("zotero", "library_type"), "ZOTERO_LIBRARY_TYPE", str),
+]
+
+
+def default_library() -> Path:
+    return Path(platformdirs.user_data_dir(APP)) / "library.sqlite"
+
+
+def config_path(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get("PAPER2BIB_CONFIG") or Path(platformdirs.user_config_dir(APP)) / "config.toml")
+
+
+def _convert(name: str, value: Any, kind: type, where: str) -> Any:
+    try:
+        if kind is Path:
+            return Path(str(value)).expanduser()
+        out = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: {name} must be a {kind.__name__}, not {value!r}") from None
+    if kind in (int, float) and out < 0:
+        raise ConfigError(f"{where}: {name} must not be negative")
+    return out
+
+
+def _validate(s: Settings) -> Settings:
+    for name in ("arxiv_url", "zotero_url"):
+        url = getattr(s, name)
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{name} must be an http(s) URL, not {url!r}")
+    if s.zotero_library_type not in ("user", "group"):
+        raise ConfigError(f"zotero library type must be 'user' or 'group', not {s.zotero_library_type!r}")
+    if s.arxiv_batch < 1 or s.arxiv_page_size < 1 or s.arxiv_page_size > 2000:
+        raise ConfigError("arxiv batch must be >= 1 and page size between 1 and 2000")
+    return s
+
+
+def load_settings(overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Settings from the config file, the environment and ``overrides`` (flags), in that order.
+
+    ``None`` values in ``overrides`` mean "not given".
+    """
+    env = dict(os.environ) if env is None else env
+    values: dict[str, Any] = {}
+    path = config_path(env)
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            with path.open("rb") as f:
+                data = tomllib.load(f)
+        except (tomllib.TOMLDecodeError, OSError) as e:
+            raise ConfigError(f"{path}: {e}") from None
+    for name, keys, var, kind in _SOURCES:
+        node: Any = data
+        for k in keys:
+            node = node.get(k) if isinstance(node, dict) else None
+        if node is not None:
+            values[name] = _convert(name, node, kind, str(path))
+        if var and env.get(var):
+            values[name] = _convert(name, env[var], kind, var)
+        if overrides and overrides.get(name) is not None:
+            values[name] = _convert(name, overrides[name], kind, "--" + name.replace("_", "-"))
+    values.setdefault("library", default_library())
+    known = {f.name for f in fields(Settings)}
+    return _validate(Settings(**{k: v for k, v in values.items() if k in known}))
+
+
+def with_overrides(settings: Settings, **changes: Any) -> Settings:
+    """A copy of ``settings`` with ``changes`` applied and validated."""
+    return _validate(replace(settings, **changes))

@@ -1,0 +1,64 @@
+"""A saved Hugging Face papers page (HTML): papers from their ``/papers/<id>`` links.
+
+Any HTML page linking ``arxiv.org/abs/<id>`` works too. The entry's title is the
+longest text of its links; on a single paper page, the ``<h1>`` and the abstract.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+
+from ..arxiv_ids import find_ids
+from ..links import extract_links
+from ..models import Entry
+from ..text import squash_space
+
+_HTML = re.compile(r"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)|<body[\s>]", re.IGNORECASE)
+_PAPER_HREF = re.compile(r"^(?:https?://(?:www\.)?huggingface\.co)?/papers/(\d{4}\.\d{4,5})(?:v\d+)?(?:[/?#]|$)")
+
+
+def looks_like(text: str) -> bool:
+    return bool(_HTML.search(text[:5000]))
+
+
+def _abstract(soup: BeautifulSoup) -> str | None:
+    heading = soup.find(lambda t: t.name in ("h2", "h3", "h4") and t.get_text(strip=True).lower() == "abstract")
+    if heading:
+        para = heading.find_next("p")
+        if para:
+            return squash_space(para.get_text(" "))
+    meta = soup.find("meta", attrs={"name": "description"}) or soup.find("meta", attrs={"property": "og:description"})
+    return squash_space(meta["content"]) if meta and meta.get("content") else None
+
+
+def parse(text: str, source: str) -> list[Entry]:
+    soup = BeautifulSoup(text, "html.parser")
+    titles: dict[str, str] = {}
+    versions: dict[str, int | None] = {}
+    for a in soup.find_all("a", href=True):
+        href = a["href"].strip()
+        m = _PAPER_HREF.match(href)
+        if m:
+            ident, version = m.group(1), None
+        else:
+            refs = find_ids(href) if "arxiv.org/" in href else []
+            if not refs:
+                continue
+            ident, version = refs[0].arxiv_id, refs[0].version
+        label = squash_space(a.get_text(" "))
+        titles.setdefault(ident, "")
+        versions.setdefault(ident, version)
+        if len(label) > len(titles[ident]) and not re.fullmatch(r"[\d\s.,·-]*", label):
+            titles[ident] = label
+    if len(titles) == 1:  # a single paper page: its heading and abstract
+        (ident,) = titles
+        h1 = soup.find("h1")
+        abstract = _abstract(soup)
+        title = squash_space(h1.get_text(" ")) if h1 else titles[ident]
+        return [Entry(title or None, abstract, ident, versions[ident], extract_links(abstract), source, 0)]
+    return [
+        Entry(title or None, None, ident, versions[ident], (), source, i)
+        for i, (ident, title) in enumerate(titles.items())
+    ]

@@ -1,0 +1,457 @@
+"""The local library: one SQLite file holding entries, arXiv records, keys, links, sync state.
+
+The schema is versioned with ``PRAGMA user_version`` and upgraded by the ordered
+:data:`MIGRATIONS`. Every write is one transaction: an interrupted run never leaves a
+half-written entry, and re-adding an entry (same arXiv id, or same normalised title)
+adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import LibraryError
+from .models import Candidate, Entry, Link, Record, Resolution
+from .text import normalise
+
+MIGRATIONS: list[str] = [
+    # 1: entries, records, links, citation keys
+    """
+    CREATE TABLE records (
+        arxiv_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        authors TEXT NOT NULL,              -- JSON list of names
+        summary TEXT NOT NULL,
+        published TEXT NOT NULL,            -- first version, YYYY-MM-DD
+        updated TEXT,
+        primary_category TEXT,
+        categories TEXT NOT NULL,           -- JSON list
+        comment TEXT,
+        journal_ref TEXT,
+        doi TEXT,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,   -- arxiv:<id> or title:<normalised title>
+        digest_title TEXT,
+        abstract TEXT,
+        hint_id TEXT,
+        hint_version INTEGER,
+        hint_doi TEXT,
+        source TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'resolved', 'ambiguous', 'unresolved')),
+        score REAL,
+        why TEXT,
+        candidates TEXT,                    -- JSON list of Candidate
+        arxiv_id TEXT REFERENCES records(arxiv_id),
+        version INTEGER,
+        pinned INTEGER NOT NULL DEFAULT 0,
+        resolved_at TEXT
+    );
+    CREATE INDEX entries_arxiv_id ON entries(arxiv_id);
+    CREATE INDEX entries_status ON entries(status);
+    CREATE TABLE links (
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (entry_id, url)
+    );
+    CREATE TABLE citekeys (
+        arxiv_id TEXT PRIMARY KEY REFERENCES records(arxiv_id),
+        key TEXT NOT NULL UNIQUE,
+        assigned_at TEXT NOT NULL
+    );
+    """,
+    # 2: Zotero sync state, per Zotero library ("users/123", "groups/9")
+    """
+    CREATE TABLE zotero_items (
+        zlibrary TEXT NOT NULL,
+        arxiv_id TEXT NOT NULL REFERENCES records(arxiv_id),
+        item_key TEXT NOT NULL,
+        item_version INTEGER,
+        synced_at TEXT NOT NULL,
+        PRIMARY KEY (zlibrary, arxiv_id)
+    );
+    CREATE TABLE zotero_children (
+        zlibrary TEXT NOT NULL,
+        parent_key TEXT NOT NULL,
+        ref TEXT NOT NULL,                  -- a link URL, or 'note:comment'
+        item_key TEXT NOT NULL,
+        PRIMARY KEY (zlibrary, parent_key, ref)
+    );
+    CREATE TABLE zotero_collections (
+        zlibrary TEXT NOT NULL,
+        name TEXT NOT NULL,
+        collection_key TEXT NOT NULL,
+        PRIMARY KEY (zlibrary, name)
+    );
+    """,
+]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fingerprint(entry: Entry) -> str:
+    """What makes two digest entries the same entry: the arXiv id, else the title."""
+    if entry.arxiv_id:
+        return f"arxiv:{entry.arxiv_id}"
+    return f"title:{normalise(entry.title)}"
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """An entry as the library holds it, with its resolution and what hangs off it."""
+
+    id: int
+    digest_title: str | None
+    abstract: str | None
+    hint_id: str | None
+    hint_version: int | None
+    source: str
+    position: int
+    status: str
+    score: float | None
+    why: str | None
+    candidates: tuple[Candidate, ...]
+    arxiv_id: str | None
+    version: int | None
+    pinned: bool
+    links: tuple[Link, ...]
+    citekey: str | None
+    zotero_key: str | None
+
+    def as_entry(self) -> Entry:
+        """The entry as the resolver takes it."""
+        return Entry(self.digest_title, self.abstract, self.hint_id, self.hint_version, self.links, self.source, self.position)
+
+    def to_json(self, record: Record | None = None) -> dict:
+        """The ``list --json`` form."""
+        return {
+            "entry": self.id,
+            "digest_title": self.digest_title,
+            "title": record.title if record else None,
+            "arxiv_id": self.arxiv_id,
+            "version": self.version,
+            "status": self.status,
+            "score": None if self.score is None else round(self.score, 3),
+            "why": self.why,
+            "candidates": [c.to_json() for c in self.candidates],
+            "citekey": self.citekey,
+            "links": [link.to_json() for link in self.links],
+            "zotero_key": self.zotero_key,
+        }
+
+
+class Library:
+    """A paper2bib library file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), isolation_level=None)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if str(path) != ":memory:":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise LibraryError(f"{path}: not a usable paper2bib library ({e})") from None
+        except OSError as e:
+            raise LibraryError(f"{path}: cannot open library ({e.strerror or e})") from None
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: everything inside commits together or not at all."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        (version,) = self.db.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            raise LibraryError(
+                f"{self.path}: library schema {version} is newer than this paper2bib knows ({len(MIGRATIONS)}); upgrade paper2bib"
+            )
+        for n in range(version, len(MIGRATIONS)):
+            with self.transaction() as db:
+                for statement in MIGRATIONS[n].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {n + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    # ------------------------------------------------------------------ entries
+    def add_entries(self, entries: Iterable[Entry]) -> list[tuple[int, bool]]:
+        """Store entries not yet in the library; return ``(entry id, was new)`` for each."""
+        out: list[tuple[int, bool]] = []
+        now = _now()
+        with self.transaction() as db:
+            for e in entries:
+                fp = fingerprint(e)
+                row = db.execute("SELECT id FROM entries WHERE fingerprint = ?", (fp,)).fetchone()
+                if row:
+                    out.append((row[0], False))
+                    continue
+                cur = db.execute(
+                    "INSERT INTO entries (fingerprint, digest_title, abstract, hint_id, hint_version, hint_doi,"
+                    " source, position, added_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (fp, e.title, e.abstract, e.arxiv_id, e.version, e.doi, e.source, e.position, now),
+                )
+                entry_id = cur.lastrowid
+                db.executemany(
+                    "INSERT OR IGNORE INTO links (entry_id, url, kind, position) VALUES (?,?,?,?)",
+                    [(entry_id, link.url, link.kind, i) for i, link in enumerate(e.links)],
+                )
+                out.append((entry_id, True))
+        return out
+
+    def save_resolutions(self, results: Iterable[tuple[int, Resolution]], records: Iterable[Record] = ()) -> None:
+        """Store records and the resolutions that point at them, in one transaction."""
+        now = _now()
+        with self.transaction() as db:
+            self._put_records(db, records, now)
+            db.executemany(
+                "UPDATE entries SET status=?, score=?, why=?, candidates=?, arxiv_id=?, version=?, resolved_at=?"
+                " WHERE id=? AND pinned=0",
+                [
+                    (
+                        r.status,
+                        r.score,
+                        r.why,
+                        json.dumps([c.to_json() for c in r.candidates]),
+                        r.arxiv_id,
+                        r.version,
+                        now,
+                        entry_id,
+                    )
+                    for entry_id, r in results
+                ],
+            )
+
+    def pin(self, entry_id: int, record: Record, version: int | None = None) -> None:
+        """Settle an entry by hand: it points at ``record`` (at ``version``, default the
+        latest) and no re-resolution moves it."""
+        if version is None or version > record.version:
+            version = record.version
+        with self.transaction() as db:
+            self._put_records(db, [record], _now())
+            cur = db.execute(
+                "UPDATE entries SET status='resolved', score=1.0, why=?, arxiv_id=?, version=?, pinned=1, resolved_at=?"
+                " WHERE id=?",
+                ("pinned by hand", record.arxiv_id, version, _now(), entry_id),
+            )
+            if cur.rowcount != 1:
+                raise LibraryError(f"no entry {entry_id} in the library")
+
+    @staticmethod
+    def _put_records(db: sqlite3.Connection, records: Iterable[Record], now: str) -> None:
+        db.executemany(
+            "INSERT INTO records (arxiv_id, version, title, authors, summary, published, updated, primary_category,"
+            " categories, comment, journal_ref, doi, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(arxiv_id) DO UPDATE SET version=excluded.version, title=excluded.title,"
+            " authors=excluded.authors, summary=excluded.summary, published=excluded.published,"
+            " updated=excluded.updated, primary_category=excluded.primary_category,"
+            " categories=excluded.categories, comment=excluded.comment, journal_ref=excluded.journal_ref,"
+            " doi=excluded.doi, fetched_at=excluded.fetched_at",
+            [
+                (
+                    r.arxiv_id,
+                    r.version,
+                    r.title,
+                    json.dumps(list(r.authors), ensure_ascii=False),
+                    r.summary,
+                    r.published,
+                    r.updated,
+                    r.primary_category,
+                    json.dumps(list(r.categories)),
+                    r.comment,
+                    r.journal_ref,
+                    r.doi,
+                    now,
+                )
+                for r in records
+            ],
+        )
+
+    _ENTRY_SELECT = (
+        "SELECT e.id, e.digest_title, e.abstract, e.hint_id, e.hint_version, e.source, e.position, e.status,"
+        " e.score, e.why, e.candidates, e.arxiv_id, e.version, e.pinned, k.key,"
+        " (SELECT z.item_key FROM zotero_items z WHERE z.arxiv_id = e.arxiv_id ORDER BY z.synced_at DESC LIMIT 1)"
+        " FROM entries e LEFT JOIN citekeys k ON k.arxiv_id = e.arxiv_id"
+    )
+
+    def entries(self, ids: Iterable[int] | None = None, status: str | None = None) -> list[StoredEntry]:
+        """Stored entries in the order they were added (or of ``ids``), optionally by status."""
+        where, args = [], []
+        if status:
+            where.append("e.status = ?")
+            args.append(status)
+        sql = self._ENTRY_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.id"
+        rows = self.db.execute(sql, args).fetchall()
+        links: dict[int, list[Link]] = {}
+        for entry_id, url, kind in self.db.execute("SELECT entry_id, url, kind FROM links ORDER BY entry_id, position"):
+            links.setdefault(entry_id, []).append(Link(url, kind))
+        out = [
+            StoredEntry(
+                id=r[0],
+                digest_title=r[1],
+                abstract=r[2],
+                hint_id=r[3],
+                hint_version=r[4],
+                source=r[5],
+                position=r[6],
+                status=r[7],
+                score=r[8],
+                why=r[9],
+                candidates=tuple(Candidate(**c) for c in json.loads(r[10] or "[]")),
+                arxiv_id=r[11],
+                version=r[12],
+                pinned=bool(r[13]),
+                links=tuple(links.get(r[0], ())),
+                citekey=r[14],
+                zotero_key=r[15],
+            )
+            for r in rows
+        ]
+        if ids is not None:
+            by_id = {e.id: e for e in out}
+            out = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+        return out
+
+    def find_entry(self, ref: str) -> StoredEntry:
+        """An entry by its number (as ``list`` shows it) or by its exact (normalised) title."""
+        if ref.isdigit():
+            found = self.entries([int(ref)])
+            if found:
+                return found[0]
+            raise LibraryError(f"no entry {ref} in the library (see paper2bib list)")
+        want = normalise(ref)
+        matches = [e for e in self.entries() if normalise(e.digest_title) == want]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise LibraryError(f"no entry titled {ref!r} in the library (see paper2bib list)")
+        raise LibraryError(f"{len(matches)} entries are titled {ref!r}; name one by number (see paper2bib list)")
+
+    # ------------------------------------------------------------------ records
+    def records(self, arxiv_ids: Iterable[str] | None = None) -> dict[str, Record]:
+        """Stored records by arXiv id (all of them, or those of ``arxiv_ids``)."""
+        rows = self.db.execute(
+            "SELECT arxiv_id, version, title, authors, summary, published, updated, primary_category, categories,"
+            " comment, journal_ref, doi FROM records"
+        ).fetchall()
+        want = None if arxiv_ids is None else set(arxiv_ids)
+        return {
+            r[0]: Record(
+                arxiv_id=r[0],
+                version=r[1],
+                title=r[2],
+                authors=tuple(json.loads(r[3])),
+                summary=r[4],
+                published=r[5],
+                updated=r[6],
+                primary_category=r[7],
+                categories=tuple(json.loads(r[8])),
+                comment=r[9],
+                journal_ref=r[10],
+                doi=r[11],
+            )
+            for r in rows
+            if want is None or r[0] in want
+        }
+
+    # ------------------------------------------------------------------ citation keys
+    def citekeys(self) -> dict[str, str]:
+        """Every stored citation key, by arXiv id."""
+        return dict(self.db.execute("SELECT arxiv_id, key FROM citekeys"))
+
+    def store_citekeys(self, keys: dict[str, str]) -> None:
+        """Store newly assigned keys. A key once stored never changes."""
+        now = _now()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO citekeys (arxiv_id, key, assigned_at) VALUES (?,?,?) ON CONFLICT(arxiv_id) DO NOTHING",
+                [(a, k, now) for a, k in keys.items()],
+            )
+
+    # ------------------------------------------------------------------ Zotero state
+    def zotero_items(self, zlibrary: str) -> dict[str, tuple[str, int | None]]:
+        """arXiv id → (item key, item version) synced into ``zlibrary``."""
+        return {
+            a: (k, v)
+            for a, k, v in self.db.execute(
+                "SELECT arxiv_id, item_key, item_version FROM zotero_items WHERE zlibrary=?", (zlibrary,)
+            )
+        }
+
+    def store_zotero_items(self, zlibrary: str, items: dict[str, tuple[str, int | None]]) -> None:
+        now = _now()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO zotero_items (zlibrary, arxiv_id, item_key, item_version, synced_at) VALUES (?,?,?,?,?)"
+                " ON CONFLICT(zlibrary, arxiv_id) DO UPDATE SET item_key=excluded.item_key,"
+                " item_version=excluded.item_version, synced_at=excluded.synced_at",
+                [(zlibrary, a, k, v, now) for a, (k, v) in items.items()],
+            )
+
+    def zotero_children(self, zlibrary: str) -> dict[tuple[str, str], str]:
+        """(parent key, ref) → child item key."""
+        return {
+            (p, r): k
+            for p, r, k in self.db.execute(
+                "SELECT parent_key, ref, item_key FROM zotero_children WHERE zlibrary=?", (zlibrary,)
+            )
+        }
+
+    def store_zotero_children(self, zlibrary: str, children: dict[tuple[str, str], str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO zotero_children (zlibrary, parent_key, ref, item_key) VALUES (?,?,?,?)",
+                [(zlibrary, p, r, k) for (p, r), k in children.items()],
+            )
+
+    def zotero_collection(self, zlibrary: str, name: str) -> str | None:
+        row = self.db.execute(
+            "SELECT collection_key FROM zotero_collections WHERE zlibrary=? AND name=?", (zlibrary, name)
+        ).fetchone()
+        return row[0] if row else None
+
+    def store_zotero_collection(self, zlibrary: str, name: str, key: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO zotero_collections (zlibrary, name, collection_key) VALUES (?,?,?)",
+                (zlibrary, name, key),
+            )

@@ -1,0 +1,126 @@
+"""The data that flows through paper2bib: digest entries, arXiv records, resolutions.
+
+digest → :class:`Entry` → resolver → :class:`Resolution` (+ :class:`Record`) → library → writers.
+All are plain frozen dataclasses; I/O lives elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+LinkKind = Literal["code", "project", "model", "dataset", "demo", "video", "paper"]
+Status = Literal["resolved", "ambiguous", "unresolved"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL found in an entry's text, with its kind from ``mappings/url-kinds.toml``."""
+
+    url: str
+    kind: str
+
+    def to_json(self) -> dict:
+        return {"url": self.url, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as a digest shows it, before resolution.
+
+    ``arxiv_id`` is set when the digest itself names the paper (an id, an arXiv URL,
+    a DOI); ``version`` only when it names a version (``2409.19256v2``).
+    """
+
+    title: str | None
+    abstract: str | None = None
+    arxiv_id: str | None = None
+    version: int | None = None
+    links: tuple[Link, ...] = ()
+    source: str = "-"
+    position: int = 0
+    doi: str | None = None
+
+    def to_json(self) -> dict:
+        """The ``parse --json`` form of this entry."""
+        return {
+            "title": self.title,
+            "abstract": self.abstract,
+            "arxiv_id": self.arxiv_id,
+            "links": [link.to_json() for link in self.links],
+        }
+
+
+@dataclass(frozen=True)
+class Record:
+    """An arXiv paper as the arXiv API describes it (latest version's metadata)."""
+
+    arxiv_id: str
+    version: int
+    title: str
+    authors: tuple[str, ...]
+    summary: str
+    published: str  # first version, YYYY-MM-DD
+    updated: str | None = None
+    primary_category: str | None = None
+    categories: tuple[str, ...] = ()
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.arxiv_id}v{self.version}"
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    @property
+    def datacite_doi(self) -> str:
+        return f"10.48550/arXiv.{self.arxiv_id}"
+
+    @property
+    def best_doi(self) -> str:
+        """The journal DOI an author supplied, else arXiv's own DataCite DOI."""
+        if self.doi and not self.doi.lower().startswith("10.48550/"):
+            return self.doi
+        return self.datacite_doi
+
+    @property
+    def year(self) -> str:
+        return self.published[:4]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A record the resolver considered for an entry, with its scores."""
+
+    arxiv_id: str
+    version: int
+    title: str
+    score: float
+    title_score: float
+    abstract_score: float | None
+
+    def to_json(self) -> dict:
+        return {
+            "arxiv_id": self.arxiv_id,
+            "version": self.version,
+            "title": self.title,
+            "score": round(self.score, 3),
+            "title_score": round(self.title_score, 3),
+            "abstract_score": None if self.abstract_score is None else round(self.abstract_score, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What the resolver decided for one entry, and why."""
+
+    status: Status
+    score: float | None = None
+    arxiv_id: str | None = None
+    version: int | None = None
+    why: str = ""
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)

@@ -1,0 +1,209 @@
+"""The arXiv API client: one polite connection, batched look-ups, retries with tenacity.
+
+Built on the ``arxiv`` package (its URL format, feed parser and rate limiting), with:
+
+* a configurable endpoint, delay, timeout and a User-Agent that names a contact;
+* retries of 429 (honouring ``Retry-After``), 5xx, timeouts, dropped connections,
+  malformed XML and "empty pages" (a feed that claims results but holds none), with
+  exponential backoff starting at the configured delay, bounded in attempts and time;
+* request counting, so callers and benchmarks can see what a run cost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import arxiv
+import requests
+import tenacity
+
+from .. import __version__
+from ..errors import ArxivQueryError, ArxivUnavailable
+from ..models import Record
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+ID_BATCH = 100  # arXiv's own advice for id_list look-ups
+
+
+class EmptyPage(Exception):
+    """A page that should hold results holds none (arXiv does this under load)."""
+
+
+class MalformedFeed(Exception):
+    """The response was not an Atom feed."""
+
+
+class _Session(requests.Session):
+    """A session that sets our User-Agent and a timeout on every request and keeps the last response."""
+
+    def __init__(self, user_agent: str, timeout: float):
+        super().__init__()
+        self.user_agent = user_agent
+        self.timeout = timeout
+        self.last_response: requests.Response | None = None
+        self.requests_made = 0
+
+    def request(self, method, url, **kwargs):  # type: ignore[override]
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
+        headers["User-Agent"] = self.user_agent
+        kwargs.setdefault("timeout", self.timeout)
+        self.requests_made += 1
+        self.last_response = None
+        resp = super().request(method, url, headers=headers, **kwargs)
+        self.last_response = resp
+        return resp
+
+
+class _Client(arxiv.Client):
+    """``arxiv.Client`` whose page fetches raise on malformed or unexpectedly empty feeds."""
+
+    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):  # type: ignore[override]
+        feed = super()._parse_feed(url, first_page=first_page, _try_index=self.num_retries)
+        if feed.malformed:
+            raise MalformedFeed(str(feed.error))
+        if not feed.results and feed.header.total_results > feed.header.start_index:
+            raise EmptyPage(url)
+        return feed
+
+
+def _date(dt) -> str:
+    return dt.strftime("%Y-%m-%d")
+
+
+def record_from_result(r: arxiv.Result) -> Record:
+    """A :class:`Record` from an ``arxiv.Result`` (the latest version's metadata)."""
+    short = r.get_short_id()
+    ident, _, ver = short.rpartition("v")
+    if not ident or not ver.isdigit():
+        ident, ver = short, "1"
+    return Record(
+        arxiv_id=ident,
+        version=int(ver),
+        title=" ".join(r.title.split()),
+        authors=tuple(a.name for a in r.authors),
+        summary=" ".join(r.summary.split()),
+        published=_date(r.published),
+        updated=_date(r.updated),
+        primary_category=r.primary_category or None,
+        categories=tuple(r.categories),
+        comment=" ".join(r.comment.split()) if r.comment else None,
+        journal_ref=" ".join(r.journal_ref.split()) if r.journal_ref else None,
+        doi=r.doi.strip() if r.doi else None,
+    )
+
+
+@dataclass
+class ArxivClient:
+    """Talks to the arXiv query API.
+
+    :param url: the query endpoint (``https://export.arxiv.org/api/query`` or a mirror).
+    :param delay: seconds between requests (arXiv asks for 3); also the first backoff step.
+    :param contact: an e-mail address put in the User-Agent, as arXiv asks of API users.
+    :param timeout: seconds to wait for a connection or an answer.
+    :param give_up_after: seconds of consecutive failures after which a request is abandoned.
+    :param attempts: tries per request at most.
+    :param page_size: results per page (arXiv allows up to 2000).
+    """
+
+    url: str = "https://export.arxiv.org/api/query"
+    delay: float = 3.0
+    contact: str | None = None
+    timeout: float = 20.0
+    give_up_after: float = 25.0
+    attempts: int = 6
+    page_size: int = 200
+
+    def __post_init__(self) -> None:
+        ua = f"paper2bib/{__version__} (+https://pypi.org/project/paper2bib/"
+        ua += f"; mailto:{self.contact})" if self.contact else ")"
+        self._session = _Session(ua, self.timeout)
+        self._client = _Client(page_size=self.page_size, delay_seconds=self.delay, num_retries=0)
+        self._client.query_url_format = self.url.split("?")[0] + "?{}"
+        self._client._session = self._session
+
+    @property
+    def requests_made(self) -> int:
+        """HTTP requests sent so far, retries included."""
+        return self._session.requests_made
+
+    # ------------------------------------------------------------------ retry policy
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        backoff = max(self.delay, 1.0) * 2 ** (state.attempt_number - 1)
+        retry_after = 0.0
+        resp = self._session.last_response
+        if resp is not None and resp.status_code in (429, 503):
+            value = resp.headers.get("Retry-After", "")
+            if value.strip().isdigit():
+                retry_after = float(value)
+        return min(max(backoff, retry_after), 60.0)
+
+    @staticmethod
+    def _retryable(exc: BaseException) -> bool:
+        if isinstance(exc, arxiv.HTTPError):
+            return exc.status in RETRY_STATUSES
+        return isinstance(
+            exc, (EmptyPage, MalformedFeed, arxiv.UnexpectedEmptyPageError, requests.ConnectionError, requests.Timeout)
+        )
+
+    def _run(self, search: arxiv.Search) -> list[arxiv.Result]:
+        def once() -> list[arxiv.Result]:
+            return list(self._client.results(search))
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(self._retryable),
+            wait=self._wait,
+            stop=tenacity.stop_after_attempt(self.attempts) | tenacity.stop_after_delay(self.give_up_after),
+            before_sleep=lambda s: log.warning(
+                "arXiv: %s; retrying in %.0f s", _describe(s.outcome.exception()), s.next_action.sleep
+            ),
+            reraise=True,
+        )
+        try:
+            return retrying(once)
+        except arxiv.HTTPError as e:
+            if e.status in RETRY_STATUSES:
+                raise ArxivUnavailable(f"arXiv keeps failing ({_describe(e)}); try again later") from None
+            raise ArxivQueryError(f"arXiv rejected the query (HTTP {e.status}): {search.query or search.id_list}") from None
+        except (EmptyPage, MalformedFeed, arxiv.UnexpectedEmptyPageError, requests.RequestException) as e:
+            raise ArxivUnavailable(f"cannot reach arXiv at {self.url} ({_describe(e)}); try again later") from None
+
+    # ------------------------------------------------------------------ look-ups
+    def search(self, query: str, max_results: int | None = None) -> list[Record]:
+        """Records matching an arXiv search query (all pages, up to ``max_results``)."""
+        search = arxiv.Search(query=query, max_results=max_results)
+        return [record_from_result(r) for r in self._run(search) if not _is_error(r)]
+
+    def fetch(self, arxiv_ids: Iterable[str]) -> dict[str, Record]:
+        """Records by id, ``id_list`` batches of 100; ids arXiv does not know are absent."""
+        ids = list(dict.fromkeys(arxiv_ids))
+        out: dict[str, Record] = {}
+        for i in range(0, len(ids), ID_BATCH):
+            chunk = ids[i : i + ID_BATCH]
+            for r in self._run(arxiv.Search(id_list=chunk, max_results=len(chunk))):
+                if not _is_error(r):
+                    rec = record_from_result(r)
+                    out[rec.arxiv_id] = rec
+        return out
+
+
+def _is_error(r: arxiv.Result) -> bool:
+    return "/api/errors" in r.entry_id
+
+
+def _describe(exc: BaseException | None) -> str:
+    if isinstance(exc, arxiv.HTTPError):
+        return f"HTTP {exc.status}"
+    if isinstance(exc, EmptyPage):
+        return "an empty page"
+    if isinstance(exc, MalformedFeed):
+        return "a malformed answer"
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection failed"
+    return type(exc).__name__ if exc else "unknown error"

@@ -1,0 +1,116 @@
+"""Resolving entries to arXiv records with as few requests as possible.
+
+1. Entries that name an id: ``id_list`` look-ups, 100 ids a request.
+2. Entries with a title: several titles a request (OR-ed ``ti:"…"`` phrases).
+3. What is still open and has an abstract (renamed papers, TeX titles): several
+   distinctive abstract phrases a request (OR-ed ``abs:"…"``).
+
+Each batch's outcome is handed to ``on_batch`` as soon as it is known, so a caller can
+store it: if arXiv goes down half-way, what was resolved is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..models import Entry, Record, Resolution
+from .client import ArxivClient
+from .matching import decide, decide_by_id
+from .queries import abstract_phrase, abstract_query, title_phrase, title_query
+
+OnBatch = Callable[[list[tuple[int, Resolution]], list[Record]], None]
+
+
+@dataclass
+class Resolver:
+    """Resolves entries through an :class:`ArxivClient`.
+
+    :param batch: titles or abstract phrases per search request.
+    :param max_pages: pages fetched per search at most (a page is ``client.page_size``).
+    """
+
+    client: ArxivClient
+    batch: int = 10
+    max_pages: int = 3
+
+    def resolve(self, entries: Sequence[Entry], on_batch: OnBatch | None = None) -> list[Resolution]:
+        """A resolution for every entry, in order. Raises ``ArxivUnavailable`` if arXiv stays down."""
+        out: dict[int, Resolution] = {}
+
+        def emit(results: list[tuple[int, Resolution]], records: list[Record]) -> None:
+            out.update(results)
+            if on_batch:
+                on_batch(results, records)
+
+        by_id = [i for i, e in enumerate(entries) if e.arxiv_id]
+        by_text = [i for i, e in enumerate(entries) if not e.arxiv_id and title_phrase(e.title)]
+        for i, e in enumerate(entries):
+            if not e.arxiv_id and i not in by_text:
+                out[i] = Resolution("unresolved", why="the entry has neither an arXiv id nor a title")
+
+        self._by_id(entries, by_id, emit)
+        leftovers, pools = self._by_title(entries, by_text, emit)
+        self._by_abstract(entries, leftovers, pools, emit)
+        return [out[i] for i in range(len(entries))]
+
+    def _search(self, query: str) -> list[Record]:
+        return self.client.search(query, max_results=self.client.page_size * self.max_pages)
+
+    def _by_id(self, entries: Sequence[Entry], idx: list[int], emit: Callable) -> None:
+        step = 100
+        for k in range(0, len(idx), step):
+            chunk = idx[k : k + step]
+            found = self.client.fetch(entries[i].arxiv_id for i in chunk)  # type: ignore[misc]
+            results = [(i, decide_by_id(entries[i], found.get(entries[i].arxiv_id or ""))) for i in chunk]
+            emit(results, [found[r.arxiv_id] for _, r in results if r.arxiv_id])
+
+    def _by_title(self, entries: Sequence[Entry], idx: list[int], emit: Callable):
+        leftovers: list[int] = []
+        pools: dict[int, list[Record]] = {}
+        for chunk in _chunks_by_phrase(idx, lambda i: title_phrase(entries[i].title), self.batch):
+            phrases = list(dict.fromkeys(title_phrase(entries[i].title) for i in chunk))
+            records = self._search(title_query(phrases))  # type: ignore[arg-type]
+            final: list[tuple[int, Resolution]] = []
+            for i in chunk:
+                res = decide(entries[i], records)
+                if res.status != "resolved" and abstract_phrase(entries[i].abstract):
+                    leftovers.append(i)
+                    pools[i] = records
+                else:
+                    final.append((i, res))
+            emit(final, _chosen(final, records))
+        return leftovers, pools
+
+    def _by_abstract(self, entries: Sequence[Entry], idx: list[int], pools: dict[int, list[Record]], emit: Callable) -> None:
+        for chunk in _chunks_by_phrase(idx, lambda i: abstract_phrase(entries[i].abstract), self.batch):
+            phrases = list(dict.fromkeys(abstract_phrase(entries[i].abstract) for i in chunk))
+            found = self._search(abstract_query(phrases))  # type: ignore[arg-type]
+            results, records = [], []
+            for i in chunk:
+                pool = {r.arxiv_id: r for r in pools.get(i, [])} | {r.arxiv_id: r for r in found}
+                res = decide(entries[i], pool.values())
+                results.append((i, res))
+                records.extend(pool[r.arxiv_id] for r in [res] if r.arxiv_id)
+            emit(results, records)
+
+
+def _chunks_by_phrase(idx: list[int], phrase: Callable[[int], str | None], size: int) -> list[list[int]]:
+    """Entries grouped so that each group has at most ``size`` distinct phrases."""
+    chunks: list[list[int]] = []
+    phrases: set[str] = set()
+    for i in idx:
+        p = phrase(i)
+        if p is None:
+            continue
+        if not chunks or (p not in phrases and len(phrases) >= size):
+            chunks.append([])
+            phrases = set()
+        chunks[-1].append(i)
+        phrases.add(p)
+    return chunks
+
+
+def _chosen(results: list[tuple[int, Resolution]], records: list[Record]) -> list[Record]:
+    want = {r.arxiv_id for _, r in results if r.arxiv_id}
+    return [r for r in records if r.arxiv_id in want]

@@ -1,0 +1,146 @@
+"""The commands' work, between the CLI and the pieces: parse → store → resolve → store.
+
+Everything here takes an open :class:`Library` and :class:`Settings`; the arXiv client
+is created only when something actually needs resolving, so a warm run sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .citekeys import assign_keys
+from .config import Settings
+from .digest import parse_file
+from .errors import InputError
+from .library import Library, StoredEntry
+from .models import Entry, Record, Resolution
+from .resolver.client import ArxivClient
+from .resolver.resolve import Resolver
+
+Progress = Callable[[int], None]
+
+
+def make_client(settings: Settings) -> ArxivClient:
+    """An arXiv client configured from ``settings``."""
+    return ArxivClient(
+        url=settings.arxiv_url,
+        delay=settings.arxiv_delay,
+        contact=settings.contact,
+        timeout=settings.arxiv_timeout,
+        give_up_after=settings.arxiv_give_up_after,
+        page_size=settings.arxiv_page_size,
+    )
+
+
+@dataclass
+class AddReport:
+    """What ``add`` did: the entries concerned, how many were new, requests sent."""
+
+    entry_ids: list[int]
+    new: int = 0
+    requests: int = 0
+    statuses: Counter = field(default_factory=Counter)
+
+    @property
+    def needs_review(self) -> int:
+        return self.statuses["ambiguous"] + self.statuses["unresolved"] + self.statuses["pending"]
+
+    def summary(self) -> str:
+        n = len(self.entry_ids)
+        parts = [f"{self.statuses[s]} {s}" for s in ("resolved", "ambiguous", "unresolved", "pending") if self.statuses[s]]
+        text = f"{n} {'entry' if n == 1 else 'entries'}: " + (", ".join(parts) or "nothing")
+        worst = next((s for s in ("ambiguous", "unresolved", "pending") if self.statuses[s]), None)
+        if worst:
+            text += f" — see paper2bib list --status {worst}"
+        return text
+
+
+def parse_files(paths: Sequence[str]) -> list[Entry]:
+    """Parse every file first, so a bad file stops the run before anything is written."""
+    if not paths:
+        raise InputError("no input file given")
+    entries: list[Entry] = []
+    for p in paths:
+        entries.extend(parse_file(p))
+    return entries
+
+
+def add(
+    lib: Library,
+    settings: Settings,
+    entries: Sequence[Entry],
+    refresh: bool = False,
+    client: ArxivClient | None = None,
+    progress: Progress | None = None,
+) -> AddReport:
+    """Store parsed ``entries`` and resolve those that need it.
+
+    Already-resolved entries are not looked up again unless ``refresh``. Raises
+    ``ArxivUnavailable`` if arXiv stays down; what was resolved before is stored.
+    """
+    added = lib.add_entries(entries)
+    entry_ids = list(dict.fromkeys(i for i, _ in added))
+    report = AddReport(entry_ids, new=sum(1 for _, was_new in added if was_new))
+    report.requests = resolve_stored(lib, settings, entry_ids, refresh, client, progress)
+    report.statuses = Counter(e.status for e in lib.entries(entry_ids))
+    return report
+
+
+def resolve_stored(
+    lib: Library,
+    settings: Settings,
+    entry_ids: Sequence[int],
+    refresh: bool = False,
+    client: ArxivClient | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Resolve the stored entries that need it; returns the requests sent."""
+    todo: list[StoredEntry] = [e for e in lib.entries(entry_ids) if refresh or e.status == "pending"]
+    if not todo:
+        return 0
+    client = client or make_client(settings)
+    before = client.requests_made
+    # a pinned entry is refreshed by its id and keeps its pin
+    as_entries = [
+        Entry(e.digest_title, None, e.arxiv_id, e.version, e.links, e.source, e.position) if e.pinned else e.as_entry()
+        for e in todo
+    ]
+
+    def store(results: list[tuple[int, Resolution]], records: list[Record]) -> None:
+        lib.save_resolutions([(todo[i].id, r) for i, r in results], records)
+        if progress:
+            progress(len(results))
+
+    Resolver(client, batch=settings.arxiv_batch).resolve(as_entries, on_batch=store)
+    return client.requests_made - before
+
+
+def export_records(lib: Library, settings: Settings, entry_ids: Sequence[int] | None = None) -> list[tuple[Record, str, StoredEntry]]:
+    """The resolved papers to export — (record, citation key, its entry) — one per paper.
+
+    Citation keys are assigned (and stored) for papers that have none yet.
+    """
+    entries = lib.entries(entry_ids)
+    chosen: dict[str, StoredEntry] = {}
+    for e in entries:
+        if e.status == "resolved" and e.arxiv_id and e.arxiv_id not in chosen:
+            chosen[e.arxiv_id] = e
+    records = lib.records(chosen)
+    existing = lib.citekeys()
+    new = assign_keys((records[a] for a in chosen), existing, settings.key_format)
+    if new:
+        lib.store_citekeys(new)
+    keys = {**existing, **new}
+    # links of every entry that resolved to the same paper
+    links: dict[str, list] = {}
+    for e in lib.entries() if entry_ids is not None else entries:
+        if e.arxiv_id in chosen:
+            links.setdefault(e.arxiv_id, [])
+            links[e.arxiv_id].extend(link for link in e.links if link not in links[e.arxiv_id])
+    out = []
+    for a, e in chosen.items():
+        merged = StoredEntry(**{**e.__dict__, "links": tuple(links.get(a, e.links)), "citekey": keys[a]})
+        out.append((records[a], keys[a], merged))
+    return out

@@ -1,0 +1,25 @@
+"""Writers: resolved papers → BibTeX, biblatex, CSL-JSON (pure functions of their input)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..library import StoredEntry
+from ..models import Record
+from .bibtex import render_biblatex, render_bibtex
+from .csl import render_csl_json
+
+Paper = tuple[Record, str, StoredEntry]
+
+FORMATS = ("bibtex", "biblatex", "csl-json")
+
+
+def render(fmt: str, papers: Sequence[Paper], abstracts: bool = False, links_in_note: bool = False) -> str:
+    """Render ``papers`` (record, citation key, entry) in ``fmt``."""
+    if fmt == "bibtex":
+        return render_bibtex(papers, abstracts=abstracts, links_in_note=links_in_note)
+    if fmt == "biblatex":
+        return render_biblatex(papers, abstracts=abstracts, links_in_note=links_in_note)
+    if fmt == "csl-json":
+        return render_csl_json(papers, abstracts=True)
+    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
