@@ -128,13 +128,13 @@ def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
 @_run
 def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
     """Parse FILES, resolve every entry on arXiv and store it in the library."""
+    entries = workflow.parse_files(files)  # bad input fails before the library is touched
     with _open(settings) as lib:
-        report = _add(lib, settings, files, refresh)
+        report = _add(lib, settings, entries, refresh)
     return EXIT_REVIEW if report.needs_review else 0
 
 
-def _add(lib: Library, settings: Settings, files: tuple[str, ...], refresh: bool) -> workflow.AddReport:
-    entries = workflow.parse_files(files)
+def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> workflow.AddReport:
     bar = _progress(len(entries), "Resolving")
     try:
         if bar:
@@ -214,10 +214,11 @@ def export(
     from .writers import render
 
     code = 0
+    entries = workflow.parse_files(files) if files else []
     with _open(settings) as lib:
         ids = None
         if files:
-            report = _add(lib, settings, files, refresh=False)
+            report = _add(lib, settings, entries, refresh=False)
             ids = report.entry_ids
             code = EXIT_REVIEW if report.needs_review else 0
         papers = workflow.export_records(lib, settings, ids)

@@ -47,9 +47,14 @@ def tokens(text: str | None) -> list[str]:
     return [t for t in re.split(r"[^\w]+", fold(latex_to_unicode(text))) if t]
 
 
-def normalise(text: str | None) -> str:
-    """Tokens joined by single spaces: the canonical form titles are compared in."""
+@lru_cache(maxsize=65536)
+def _normalise(text: str) -> str:
     return " ".join(tokens(text))
+
+
+def normalise(text: str | None) -> str:
+    """Tokens joined by single spaces: the canonical form titles are compared in (cached)."""
+    return _normalise(text) if text else ""
 
 
 def squash_space(text: str) -> str:

@@ -37,8 +37,14 @@ def is_header(line: str) -> bool:
 
 
 def is_abstract_like(text: str) -> bool:
-    """Long prose: at least 200 characters, or 120 with two sentence ends."""
-    return len(text) >= 200 or (len(text) >= 120 and len(_SENTENCE_END.findall(text)) >= 2)
+    """Long prose: mostly words, at least 200 characters, or 120 with two sentence ends."""
+    if len(text) < 120:
+        return False
+    words = text.split()
+    wordy = sum(1 for w in words if re.fullmatch(r"[^\W\d_][\w'’-]*[.,;:!?)]*", w))
+    if len(words) < 15 or wordy < 0.7 * len(words):
+        return False
+    return len(text) >= 200 or len(_SENTENCE_END.findall(text)) >= 2
 
 
 def _paragraphs(text: str) -> list[list[str]]:

@@ -45,8 +45,17 @@ def looks_like(text: str) -> bool:
     lines = _lines(text)
     if not lines:
         return False
-    good = sum(1 for ln in lines if find_ids(ln) or ((t := clean_title_line(ln)) and is_title_like(t)))
-    return good >= max(1, int(0.6 * len(lines)))
+    return sum(1 for ln in lines if _is_list_line(ln)) >= max(1, int(0.6 * len(lines)))
+
+
+def _is_list_line(line: str) -> bool:
+    """A reference alone on its line (perhaps with a title), or a title."""
+    refs = find_ids(line)
+    rest = line
+    for ref in reversed(refs):
+        rest = rest[: ref.start] + " " + rest[ref.end :]
+    rest_title = clean_title_line(rest)
+    return rest_title is None or is_title_like(rest_title)
 
 
 def parse(text: str, source: str) -> list[Entry]:

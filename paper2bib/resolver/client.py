@@ -64,8 +64,10 @@ class _Client(arxiv.Client):
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):  # type: ignore[override]
         feed = super()._parse_feed(url, first_page=first_page, _try_index=self.num_retries)
-        if feed.malformed:
-            raise MalformedFeed(str(feed.error))
+        resp = getattr(self._session, "last_response", None)
+        if feed.malformed or (resp is not None and b"totalResults>" not in resp.content):
+            # a truncated answer can still parse (lxml recovers): every real feed has totalResults
+            raise MalformedFeed(str(feed.error or "no totalResults in the answer"))
         if not feed.results and feed.header.total_results > feed.header.start_index:
             raise EmptyPage(url)
         return feed
@@ -108,6 +110,7 @@ class ArxivClient:
     :param give_up_after: seconds of consecutive failures after which a request is abandoned.
     :param attempts: tries per request at most.
     :param page_size: results per page (arXiv allows up to 2000).
+    :param backoff_floor: the smallest first backoff step, whatever the delay (1 s).
     """
 
     url: str = "https://export.arxiv.org/api/query"
@@ -117,6 +120,7 @@ class ArxivClient:
     give_up_after: float = 25.0
     attempts: int = 6
     page_size: int = 200
+    backoff_floor: float = 1.0
 
     def __post_init__(self) -> None:
         ua = f"paper2bib/{__version__} (+https://pypi.org/project/paper2bib/"
@@ -133,7 +137,7 @@ class ArxivClient:
 
     # ------------------------------------------------------------------ retry policy
     def _wait(self, state: tenacity.RetryCallState) -> float:
-        backoff = max(self.delay, 1.0) * 2 ** (state.attempt_number - 1)
+        backoff = max(self.delay, self.backoff_floor) * 2 ** (state.attempt_number - 1)
         retry_after = 0.0
         resp = self._session.last_response
         if resp is not None and resp.status_code in (429, 503):
@@ -157,7 +161,7 @@ class ArxivClient:
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(self._retryable),
             wait=self._wait,
-            stop=tenacity.stop_after_attempt(self.attempts) | tenacity.stop_after_delay(self.give_up_after),
+            stop=tenacity.stop_after_attempt(self.attempts) | tenacity.stop_before_delay(self.give_up_after),
             before_sleep=lambda s: log.warning(
                 "arXiv: %s; retrying in %.0f s", _describe(s.outcome.exception()), s.next_action.sleep
             ),

@@ -90,8 +90,8 @@ def decide(entry: Entry, records: Iterable[Record]) -> Resolution:
         if not rivals:
             runner = next((c for c in cands if c is not top), None)
             why = f"matched {_fmt(top)}"
-            if has_abstract and top.title_score < TITLE_SAME:
-                why += "; the title differs (renamed on arXiv?) but the abstract is the same"
+            if has_abstract and top.title_score < 0.9999 and (top.abstract_score or 0) >= ABSTRACT_STRONG:
+                why += "; arXiv's title differs (renamed after the digest?) but the abstract is the same"
             if runner:
                 why += f"; runner-up {_fmt(runner)}"
             return Resolution("resolved", top.score, top.arxiv_id, top.version, why, shown)

@@ -1,0 +1,116 @@
+"""Shared fixtures. Tests run offline: HTTP is replayed from cassettes/ (VCR.py).
+
+To re-record against the local stand-ins, see cassettes/README.md: the env variable
+PAPER2BIB_RECORD_ARXIV_URL points the client at a stand-in, and the recorded requests
+are rewritten to name the real endpoint, so replays run under the default configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from paper2bib.config import DEFAULT_ARXIV_URL, DEFAULT_ZOTERO_URL
+from paper2bib.models import Record
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED = DATA / "hf-papers-listing.txt"
+
+RECORD_ARXIV_URL = os.environ.get("PAPER2BIB_RECORD_ARXIV_URL")
+RECORD_ZOTERO_URL = os.environ.get("PAPER2BIB_RECORD_ZOTERO_URL")
+
+
+def _rewrite(uri: str, stand_in: str | None, real: str) -> str:
+    if not stand_in:
+        return uri
+    s, r = urlsplit(stand_in), urlsplit(real)
+    u = urlsplit(uri)
+    if (u.scheme, u.netloc) == (s.scheme, s.netloc):
+        return urlunsplit((r.scheme, r.netloc, u.path, u.query, u.fragment))
+    return uri
+
+
+def _before_record_request(request):
+    request.uri = _rewrite(request.uri, RECORD_ARXIV_URL, DEFAULT_ARXIV_URL)
+    request.uri = _rewrite(request.uri, RECORD_ZOTERO_URL, DEFAULT_ZOTERO_URL)
+    return request
+
+
+@pytest.fixture(scope="module")
+def vcr_config():
+    return {
+        "filter_headers": ["authorization", "zotero-api-key", "user-agent"],
+        "before_record_request": _before_record_request,
+        "decode_compressed_response": True,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request):
+    return str(ROOT / "cassettes" / request.module.__name__.split(".")[-1])
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """No user config, a fresh library, no delay, the default (or recording) endpoints."""
+    for var in list(os.environ):
+        if var.startswith(("PAPER2BIB_", "ZOTERO_")) and not var.startswith("PAPER2BIB_RECORD_"):
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("PAPER2BIB_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("PAPER2BIB_LIBRARY", str(tmp_path / "library.sqlite"))
+    monkeypatch.setenv("PAPER2BIB_ARXIV_DELAY", "0")
+    if RECORD_ARXIV_URL:
+        monkeypatch.setenv("PAPER2BIB_ARXIV_URL", RECORD_ARXIV_URL)
+    if RECORD_ZOTERO_URL:
+        monkeypatch.setenv("PAPER2BIB_ZOTERO_URL", RECORD_ZOTERO_URL)
+    yield
+
+
+@pytest.fixture(scope="session")
+def seed_records() -> list[dict]:
+    """Real arXiv metadata of the seed listing's papers (and two look-alikes)."""
+    return json.loads((DATA / "arxiv-records.json").read_text(encoding="utf-8"))
+
+
+def record_from_json(d: dict) -> Record:
+    """A Record from an entry of tests/data/arxiv-records.json (arXiv API field names)."""
+    return Record(
+        arxiv_id=d["id"],
+        version=int(d.get("version") or 1),
+        title=d["title"],
+        authors=tuple(d.get("authors") or ()),
+        summary=d.get("summary") or "",
+        published=d["published"][:10],
+        primary_category=d.get("primary_category"),
+        categories=tuple(d.get("categories") or ()),
+        comment=d.get("comment"),
+        journal_ref=d.get("journal_ref"),
+        doi=d.get("doi"),
+    )
+
+
+@pytest.fixture(scope="session")
+def seed_truth(seed_records) -> dict[str, str]:
+    """Digest title → the arXiv id it must resolve to."""
+    return {d["digest_title"]: d["id"] for d in seed_records if d.get("digest_title")}
+
+
+def require_tool(name: str) -> str:
+    """The path of an external tool; skip without it, but fail in CI, where it must exist."""
+    path = shutil.which(name)
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is not installed; .ci/run installs it")
+    pytest.skip(f"{name} is not installed")
+
+
+def run(cmd: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)

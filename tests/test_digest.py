@@ -1,0 +1,215 @@
+"""Digest parsing: every input kind, exact titles and abstracts, and every bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, SEED
+from paper2bib.cli import main
+from paper2bib.digest import detect_format, parse_file, parse_text
+from paper2bib.errors import InputError
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+def _expected_pairs() -> list[tuple[str, str]]:
+    lines = [ln.strip() for ln in SEED_TEXT.splitlines() if ln.strip()][5:]
+    return list(zip(lines[0::2], lines[1::2]))
+
+
+def test_seed_listing_gives_89_exact_entries():
+    entries = parse_file(str(SEED))
+    assert detect_format(SEED_TEXT) == "hf-listing"
+    assert [(e.title, e.abstract) for e in entries] == _expected_pairs()
+    assert len(entries) == 89
+    assert entries[0].title.startswith("LLM-Powered Decentralized Generative Agents")
+    assert entries[-1].title == "Autonomous Agents for Collaborative Task under Information Asymmetry"
+    assert all(e.arxiv_id is None for e in entries)
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t.replace("\n", "\r\n"),  # CRLF
+        lambda t: t.replace("\n\n", "\n"),  # no blank lines at all
+        lambda t: t.replace("\n\n", "\n\n\n\n"),  # doubled blank lines
+        lambda t: t.replace("\n", "   \n"),  # trailing spaces
+        lambda t: t.replace("Mar 20", "November 3, 2025"),  # another header date
+        lambda t: t.replace("Mar 20", "2025-11-03"),
+        lambda t: t.split("Mar 20", 1)[1],  # no header at all
+    ],
+    ids=["crlf", "no-blank-lines", "doubled-blank-lines", "trailing-spaces", "long-date", "iso-date", "no-header"],
+)
+def test_seed_listing_survives_copy_paste_damage(tmp_path, mangle):
+    f = tmp_path / "listing.txt"
+    f.write_bytes(mangle(SEED_TEXT).encode("utf-8"))
+    entries = parse_file(str(f))
+    assert [(e.title, e.abstract) for e in entries] == _expected_pairs()
+
+
+def test_wrapped_abstract_is_joined():
+    text = "A Title Here\n\nThis abstract was wrapped by a mail client so that\nevery line is short. It goes on for a while and\nthen ends here. Really it does end.\n"
+    (entry,) = parse_text(text)
+    assert entry.title == "A Title Here"
+    assert entry.abstract.startswith("This abstract was wrapped") and entry.abstract.endswith("Really it does end.")
+
+
+def test_reading_list_with_bullets_numbers_and_ids():
+    text = "# My reading list\n\n- Attention Is All You Need\n2. **Gemma Technical Report**\n* [ ] Denoising Diffusion Probabilistic Models\n- arXiv:2409.19256v2 HybridFlow\n"
+    entries = parse_text(text)
+    assert [(e.title, e.arxiv_id, e.version) for e in entries] == [
+        ("Attention Is All You Need", None, None),
+        ("Gemma Technical Report", None, None),
+        ("Denoising Diffusion Probabilistic Models", None, None),
+        ("HybridFlow", "2409.19256", 2),
+    ]
+    assert all(e.abstract is None for e in entries)
+
+
+def test_every_id_form_is_recognised():
+    text = "\n".join(
+        [
+            "2409.19256",
+            "2409.19257v2",
+            "hep-th/9901001",
+            "arXiv:2301.00001",
+            "https://arxiv.org/abs/2301.00002v3",
+            "https://arxiv.org/pdf/2301.00003v1.pdf",
+            "arxiv.org/html/2301.00004",
+            "https://doi.org/10.48550/arXiv.2301.00005",
+            "math.GT/0309136v1",
+        ]
+    )
+    got = [(e.arxiv_id, e.version) for e in parse_text(text)]
+    assert got == [
+        ("2409.19256", None),
+        ("2409.19257", 2),
+        ("hep-th/9901001", None),
+        ("2301.00001", None),
+        ("2301.00002", 3),
+        ("2301.00003", 1),
+        ("2301.00004", None),
+        ("2301.00005", None),
+        ("math.GT/0309136", 1),
+    ]
+
+
+def test_free_text_references():
+    text = (
+        "We build on HybridFlow (arXiv:2409.19256) and on earlier work, see https://arxiv.org/abs/hep-th/9901001. "
+        "The dataset paper is 10.48550/arXiv.2301.00001, and again 2409.19256v2 is cited twice."
+    )
+    assert detect_format(text) == "references"
+    assert [e.arxiv_id for e in parse_text(text)] == ["2409.19256", "hep-th/9901001", "2301.00001"]
+
+
+def test_numbers_that_are_not_ids_are_ignored():
+    with pytest.raises(InputError):
+        parse_text(
+            "Version 1.2345 of the 2013.12345 report came out. Then and/or 1234567 things happened in 1999. "
+            "Nobody cited anything on arXiv that year, as far as we know."
+        )
+
+
+def test_saved_hugging_face_page():
+    html = (DATA / "hf-papers-page.html").read_text(encoding="utf-8")
+    entries = parse_text(html)
+    assert detect_format(html) == "html"
+    assert [(e.arxiv_id, e.title) for e in entries] == [
+        ("2409.19256", "HybridFlow: A Flexible and Efficient RLHF Framework"),
+        ("2410.13859", "γ-MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models"),
+        ("2501.09410", "MoE^2: Optimizing Collaborative Inference for Edge Large Language Models"),
+    ]
+
+
+def test_single_paper_page_has_its_abstract():
+    html = (DATA / "hf-paper-page.html").read_text(encoding="utf-8")
+    (entry,) = parse_text(html)
+    assert entry.arxiv_id == "2409.19256"
+    assert entry.title == "HybridFlow: A Flexible and Efficient RLHF Framework"
+    assert entry.abstract.startswith("Reinforcement Learning from Human Feedback")
+    assert [link.url for link in entry.links] == ["https://github.com/volcengine/verl"]
+
+
+def test_bib_file_entries_with_arxiv_ids():
+    bib = (DATA / "digest.bib").read_text(encoding="utf-8")
+    entries = parse_text(bib)
+    assert detect_format(bib) == "bibtex"
+    assert [(e.arxiv_id, e.version, e.title) for e in entries] == [
+        ("2409.19256", None, "HybridFlow: A Flexible and Efficient RLHF Framework"),
+        ("2410.13859", 2, "γ-MoD: Exploring Mixture-of-Depth Adaptation"),
+        ("2305.09955", None, "Knowledge Card: Filling LLMs' Knowledge Gaps"),
+        ("hep-th/9901001", None, "An old paper by Schrödinger"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty input"),
+        (b"   \n\n  \t\n", "empty input"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data"),
+        (bytes(range(256)) * 4, "binary data"),
+        (b"Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud.", "no recognisable entry"),
+    ],
+    ids=["empty", "blank", "png", "bytes", "prose"],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, content, message):
+    f = tmp_path / "digest.txt"
+    f.write_bytes(content)
+    result = CliRunner().invoke(main, ["add", str(f)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert not (tmp_path / "library.sqlite").exists(), "nothing is written for bad input"
+
+
+def test_missing_file_and_directory(tmp_path):
+    runner = CliRunner()
+    missing = runner.invoke(main, ["parse", str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    folder = runner.invoke(main, ["parse", str(tmp_path)])
+    assert folder.exit_code == 2 and "directory" in folder.stderr
+
+
+def test_one_bad_file_among_good_ones_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"\x00\x01\x02")
+    result = CliRunner().invoke(main, ["add", str(SEED), str(bad)])
+    assert result.exit_code == 2
+    assert not (tmp_path / "library.sqlite").exists()
+
+
+def test_stdin_is_read_with_dash():
+    result = CliRunner().invoke(main, ["parse", "--json", "-"], input="2409.19256\nhep-th/9901001\n")
+    assert result.exit_code == 0
+    assert [e["arxiv_id"] for e in json.loads(result.stdout)] == ["2409.19256", "hep-th/9901001"]
+
+
+def test_parse_json_shape_for_seed():
+    result = CliRunner().invoke(main, ["parse", "--json", str(SEED)])
+    data = json.loads(result.stdout)
+    assert len(data) == 89
+    assert set(data[0]) == {"title", "abstract", "arxiv_id", "links"}
+    assert data[0]["links"] == [{"url": "https://happyeureka.github.io/damcs", "kind": "project"}]
+    assert result.stderr.strip() == "89 entries"
+
+
+def test_latin1_text_is_decoded(tmp_path):
+    f = tmp_path / "list.txt"
+    f.write_bytes("- Schr\xf6dinger Equations for Caf\xe9 Owners\n".encode("latin-1"))
+    (entry,) = parse_file(str(f))
+    assert entry.title == "Schrödinger Equations for Café Owners"
+
+
+def test_oversized_input_is_refused(tmp_path):
+    from paper2bib.digest.source import read_source
+
+    f = tmp_path / "big.txt"
+    f.write_bytes(b"2409.19256\n" * 1000)
+    with pytest.raises(InputError, match="larger than"):
+        read_source(str(f), max_bytes=1024)

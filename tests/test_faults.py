@@ -1,0 +1,170 @@
+"""arXiv faults against a scripted HTTP server on 127.0.0.1: retried, bounded, never lost."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA
+from paper2bib.cli import main
+from paper2bib.errors import ArxivQueryError, ArxivUnavailable
+from paper2bib.resolver.client import ArxivClient
+
+FEED = (DATA / "arxiv-feed-1605.08386.xml").read_bytes()  # a real arXiv answer
+EMPTY_PAGE = FEED.split(b"<entry>")[0] + b"</feed>\n"  # claims 1 result, holds none
+
+
+class Script:
+    """What the server does, request by request; the last action repeats."""
+
+    def __init__(self, *actions: tuple):
+        self.actions = list(actions)
+        self.seen: list[tuple[float, str, dict]] = []
+
+    def next(self) -> tuple:
+        return self.actions.pop(0) if len(self.actions) > 1 else self.actions[0]
+
+
+@contextmanager
+def arxiv_server(script: Script) -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            script.seen.append((time.monotonic(), self.path, dict(self.headers)))
+            action = script.next()
+            kind = action[0]
+            if kind == "drop":  # the connection dies before any answer
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
+            status, headers, body = {
+                "ok": (200, {}, FEED),
+                "empty": (200, {}, EMPTY_PAGE),
+                "malformed": (200, {}, b"<?xml version='1.0'?><feed><entry>cut off"),
+                "status": (action[1] if len(action) > 1 else 503, action[2] if len(action) > 2 else {}, b"Service Unavailable\n"),
+            }[kind]
+            self.send_response(status)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api/query"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def client(url: str, **kw) -> ArxivClient:
+    kw.setdefault("backoff_floor", 0.05)
+    return ArxivClient(url=url, delay=0.0, timeout=5, **kw)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [("status", 503), ("status", 500), ("status", 502), ("empty",), ("malformed",), ("drop",)],
+    ids=["503", "500", "502", "empty-page", "malformed-xml", "dropped-connection"],
+)
+def test_transient_faults_are_retried(fault):
+    script = Script(fault, fault, ("ok",))
+    with arxiv_server(script) as url:
+        c = client(url)
+        found = c.fetch(["1605.08386"])
+    assert found["1605.08386"].title == "Heat-bath random walks with Markov bases"
+    assert c.requests_made == 3
+
+
+def test_429_honours_retry_after():
+    script = Script(("status", 429, {"Retry-After": "2"}), ("ok",))
+    with arxiv_server(script) as url:
+        client(url).fetch(["1605.08386"])
+    (t0, _, _), (t1, _, _) = script.seen
+    assert t1 - t0 >= 1.9
+
+
+def test_backoff_is_exponential_from_the_delay():
+    script = Script(("status", 503), ("status", 503), ("status", 503), ("ok",))
+    with arxiv_server(script) as url:
+        ArxivClient(url=url, delay=0.2, backoff_floor=0.2, timeout=5).fetch(["1605.08386"])
+    t = [s[0] for s in script.seen]
+    gaps = [b - a for a, b in zip(t, t[1:])]
+    assert gaps[0] >= 0.19 and gaps[1] >= 0.39 and gaps[2] >= 0.79
+
+
+def test_a_bad_query_is_not_retried():
+    script = Script(("status", 400))
+    with arxiv_server(script) as url:
+        c = client(url)
+        with pytest.raises(ArxivQueryError, match="HTTP 400"):
+            c.search('ti:"x"')
+    assert c.requests_made == 1
+
+
+def test_arxiv_that_stays_down_gives_up_with_a_clear_error():
+    script = Script(("status", 503))
+    with arxiv_server(script) as url:
+        c = client(url, attempts=4)
+        with pytest.raises(ArxivUnavailable, match="keeps failing .HTTP 503."):
+            c.fetch(["1605.08386"])
+    assert c.requests_made == 4
+
+
+def test_no_network_gives_up_within_30_seconds():
+    with socket.socket() as s:  # a port nobody listens on: connections are refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    c = ArxivClient(url=f"http://127.0.0.1:{port}/api/query", delay=3.0)  # the defaults
+    start = time.monotonic()
+    with pytest.raises(ArxivUnavailable, match="cannot reach arXiv"):
+        c.fetch(["1605.08386"])
+    assert time.monotonic() - start < 30
+
+
+def test_user_agent_names_the_contact():
+    script = Script(("ok",))
+    with arxiv_server(script) as url:
+        client(url, contact="me@example.org").fetch(["1605.08386"])
+    ua = script.seen[0][2]["User-Agent"]
+    assert ua.startswith("paper2bib/") and "mailto:me@example.org" in ua
+
+
+def test_cli_keeps_what_was_resolved_when_arxiv_goes_down(tmp_path, monkeypatch):
+    listing = tmp_path / "list.txt"
+    listing.write_text("- Heat-bath random walks with Markov bases\n- Another Paper That Will Not Be Reached\n")
+    monkeypatch.setenv("PAPER2BIB_ARXIV_BATCH", "1")
+    monkeypatch.setenv("PAPER2BIB_ARXIV_GIVE_UP_AFTER", "3")
+    script = Script(("ok",), ("status", 503))
+    runner = CliRunner()
+    with arxiv_server(script) as url:
+        monkeypatch.setenv("PAPER2BIB_ARXIV_URL", url)
+        down = runner.invoke(main, ["add", str(listing)])
+    assert down.exit_code == 1
+    assert down.stderr.count("error:") == 1 and "1 entries are resolved and stored" in down.stderr
+    assert "Traceback" not in down.stderr
+    listed = runner.invoke(main, ["list", "--status", "pending"])
+    assert "Another Paper That Will Not Be Reached" in listed.stdout
+    # arXiv is back: the next run asks only for what is left
+    script2 = Script(("ok",))
+    with arxiv_server(script2) as url:
+        monkeypatch.setenv("PAPER2BIB_ARXIV_URL", url)
+        again = runner.invoke(main, ["add", str(listing)])
+    assert len(script2.seen) == 1 and "Heat-bath" not in script2.seen[0][1].replace("+", " ")
+    assert again.exit_code == 3  # the unknown title is unresolved: needs review
+    assert "1 resolved, 1 unresolved" in again.stderr

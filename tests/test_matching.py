@@ -1,0 +1,156 @@
+"""Scoring and deciding on the seed's hard cases, and on entries that must not resolve."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from conftest import record_from_json
+from paper2bib.models import Entry, Record
+from paper2bib.resolver.matching import decide, decide_by_id
+from paper2bib.resolver.queries import abstract_phrase, title_phrase, title_query
+from paper2bib.text import normalise
+
+
+@pytest.fixture(scope="module")
+def recs(seed_records) -> dict[str, Record]:
+    return {d["id"]: record_from_json(d) for d in seed_records}
+
+
+def near_misses(rec: Record) -> list[Record]:
+    """Records like arXiv's crowd around a title: the same words plus a few, other abstracts."""
+    return [
+        replace(rec, arxiv_id=f"9901.0000{i}", title=t, summary="We study something else entirely. " * 8)
+        for i, t in enumerate([f"Revisiting {rec.title}", f"{rec.title}: A Survey", f"{rec.title} for Robotics"])
+    ]
+
+
+def entry_for(d: dict, with_abstract: bool = True) -> Entry:
+    return Entry(d["digest_title"], d["summary"] if with_abstract else None)
+
+
+def test_every_seed_entry_resolves_among_near_misses(seed_records, recs):
+    pool = list(recs.values()) + [m for r in recs.values() for m in near_misses(r)]
+    for d in seed_records:
+        if not d["digest_title"]:
+            continue
+        res = decide(entry_for(d), pool)
+        assert (res.status, res.arxiv_id) == ("resolved", d["id"]), d["digest_title"]
+
+
+@pytest.mark.parametrize("arxiv_id", ["2406.04594", "2305.09955", "2310.16355", "2402.02338", "2502.20330"])
+def test_renamed_papers_resolve_by_abstract(seed_records, recs, arxiv_id):
+    d = next(x for x in seed_records if x["id"] == arxiv_id)
+    assert normalise(d["digest_title"]) != normalise(d["title"])
+    res = decide(entry_for(d), [recs[arxiv_id], *near_misses(recs[arxiv_id])])
+    assert res.status == "resolved" and res.arxiv_id == arxiv_id
+    assert "renamed" in res.why and res.candidates[0].abstract_score > 0.99
+
+
+def test_tex_titles_meet_their_unicode_form(recs):
+    for title, arxiv_id in [
+        ("γ-MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models", "2410.13859"),
+        ("MoE^2: Optimizing Collaborative Inference for Edge Large Language Models", "2501.09410"),
+    ]:
+        res = decide(Entry(title), [recs[arxiv_id], *near_misses(recs[arxiv_id])])
+        assert (res.status, res.arxiv_id, res.score) == ("resolved", arxiv_id, 1.0)
+
+
+@pytest.mark.parametrize("written", ["α-CLIP: A CLIP Model", "$α$-CLIP: A CLIP Model", r"$\alpha$-CLIP: A CLIP Model"])
+def test_tex_written_any_way_meets(written):
+    arxiv = Record("2312.03818", 2, r"$\alpha$-CLIP: A CLIP Model", ("Zeyi Sun",), "", "2023-12-06")
+    assert normalise(written) == normalise(arxiv.title) == "α clip a clip model"
+    assert decide(Entry(written), [arxiv]).arxiv_id == "2312.03818"
+
+
+def test_fusechat_lookalike(seed_records, recs):
+    d = next(x for x in seed_records if x["id"] == "2408.07990")
+    both = [recs["2402.16107"], recs["2408.07990"]]
+    assert decide(entry_for(d), both).arxiv_id == "2408.07990"
+    assert decide(entry_for(d, with_abstract=False), both).arxiv_id == "2408.07990"
+
+
+def test_iclr_version_versus_extended_version(seed_records, recs):
+    d = next(x for x in seed_records if x["id"] == "2411.00382")
+    both = [recs["2405.08550"], recs["2411.00382"]]
+    res = decide(entry_for(d), both)
+    assert res.arxiv_id == "2411.00382"
+    assert "2405.08550" in res.why  # the runner-up is named
+    iclr = Entry("Learning Multi-Agent Communication from Graph Modeling Perspective")
+    assert decide(iclr, both).arxiv_id == "2405.08550"
+
+
+def _rec(arxiv_id: str, title: str, summary: str = "") -> Record:
+    return Record(arxiv_id, 1, title, ("A. Author",), summary, "2024-01-01")
+
+
+def test_title_only_needs_the_exact_title():
+    gemma = _rec("2403.08295", "Gemma: Open Models Based on Gemini Research and Technology")
+    gemma_report = _rec("2403.00001", "Gemma Technical Report")
+    gemma2 = _rec("2408.00118", "Gemma 2: Improving Open Language Models at a Practical Size")
+    gemma2_report = _rec("2408.00001", "Gemma 2 Technical Report")
+    assert decide(Entry("Gemma Technical Report"), [gemma2_report, gemma_report, gemma, gemma2]).arxiv_id == "2403.00001"
+    alone = decide(Entry("Gemma Technical Report"), [gemma2_report, gemma, gemma2])
+    assert alone.status == "unresolved" and alone.arxiv_id is None
+    assert alone.candidates[0].arxiv_id == "2408.00001"  # shown as a suggestion for pin
+
+
+def test_a_title_that_merely_resembles_stays_unresolved():
+    ddpm = _rec("2006.11239", "Denoising Diffusion Probabilistic Models")
+    res = decide(Entry("Denoising Diffusion Probabilistic Models for Robots"), [ddpm])
+    assert res.status == "unresolved" and res.arxiv_id is None
+    assert "nearest 2006.11239" in res.why
+
+
+def test_a_paper_not_on_arxiv_is_not_matched_to_its_nearest_neighbour(recs):
+    real = recs["2409.19256"]
+    entry = Entry(real.title + " for Robotics", "A completely different abstract about robots and grippers. " * 10)
+    res = decide(entry, [real, *near_misses(real)[:2]])
+    assert res.status == "unresolved" and res.arxiv_id is None
+
+
+def test_two_equally_good_candidates_are_ambiguous(recs):
+    real = recs["2409.19256"]
+    twin = replace(real, arxiv_id="2409.99999")
+    res = decide(Entry(real.title, real.summary), [real, twin])
+    assert res.status == "ambiguous" and res.arxiv_id is None
+    assert {c.arxiv_id for c in res.candidates} == {"2409.19256", "2409.99999"}
+
+
+def test_same_title_with_a_revised_abstract_resolves(recs):
+    real = recs["2409.19256"]
+    revised = replace(real, summary=real.summary[: len(real.summary) * 2 // 3] + " We add new experiments on bigger models.")
+    res = decide(Entry(real.title, real.summary), [revised])
+    assert res.status == "resolved"
+
+
+def test_no_candidates_at_all():
+    assert decide(Entry("Anything", "Abstract " * 30), []).status == "unresolved"
+
+
+def test_by_id_keeps_the_cited_version_and_notes_a_title_mismatch(recs):
+    rec = recs["2305.09955"]  # v3 on arXiv
+    res = decide_by_id(Entry("CooK: Empowering General-Purpose Language Models", arxiv_id="2305.09955", version=1), rec)
+    assert (res.status, res.arxiv_id, res.version) == ("resolved", "2305.09955", 1)
+    assert decide_by_id(Entry(None, arxiv_id="2305.09955", version=9), rec).version == 3
+    assert decide_by_id(Entry(None, arxiv_id="2501.99999"), None).status == "unresolved"
+
+
+# ---------------------------------------------------------------- query building
+def test_titles_cannot_become_query_syntax():
+    q = title_query(
+        [title_phrase("Non-invasive AND/OR: a Study"), title_phrase('ti:"evil" OR au:someone'), title_phrase("$γ-$MoD")]
+    )
+    assert q == 'ti:"non invasive and or a study" OR ti:"ti evil or au someone" OR ti:"γ mod"'
+
+
+def test_abstract_phrase_is_distinctive_and_plain():
+    abstract = (
+        "Large language models (LLMs) have shown $\\alpha$-scaling with 10x data. "
+        "We introduce HybridFlow, combining single-controller and multi-controller paradigms flexibly. "
+        "Results are good."
+    )
+    phrase = abstract_phrase(abstract)
+    assert phrase == "hybridflow combining single controller and multi controller"
+    assert abstract_phrase("Short.") is None
