@@ -124,3 +124,12 @@ class Resolution:
     version: int | None = None
     why: str = ""
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper ready to write: its record, citation key, and the links of its entries."""
+
+    record: Record
+    key: str
+    links: tuple[Link, ...] = ()

@@ -15,7 +15,7 @@ from .config import Settings
 from .digest import parse_file
 from .errors import InputError
 from .library import Library, StoredEntry
-from .models import Entry, Record, Resolution
+from .models import Entry, Link, Paper, Record, Resolution
 from .resolver.client import ArxivClient
 from .resolver.resolve import Resolver
 
@@ -117,30 +117,22 @@ def resolve_stored(
     return client.requests_made - before
 
 
-def export_records(lib: Library, settings: Settings, entry_ids: Sequence[int] | None = None) -> list[tuple[Record, str, StoredEntry]]:
-    """The resolved papers to export — (record, citation key, its entry) — one per paper.
+def export_records(lib: Library, settings: Settings, entry_ids: Sequence[int] | None = None) -> list[Paper]:
+    """The resolved papers to export, one per paper, in the order they were added.
 
-    Citation keys are assigned (and stored) for papers that have none yet.
+    Several entries resolved to one paper merge, with all their links. Citation keys
+    are assigned (and stored) for papers that have none yet.
     """
-    entries = lib.entries(entry_ids)
-    chosen: dict[str, StoredEntry] = {}
-    for e in entries:
-        if e.status == "resolved" and e.arxiv_id and e.arxiv_id not in chosen:
-            chosen[e.arxiv_id] = e
-    records = lib.records(chosen)
+    wanted = lib.entries(entry_ids)
+    order = list(dict.fromkeys(e.arxiv_id for e in wanted if e.status == "resolved" and e.arxiv_id))
+    links: dict[str, list[Link]] = {a: [] for a in order}
+    for e in lib.entries() if entry_ids is not None else wanted:
+        if e.arxiv_id in links:
+            links[e.arxiv_id].extend(link for link in e.links if link not in links[e.arxiv_id])
+    records = lib.records(order)
     existing = lib.citekeys()
-    new = assign_keys((records[a] for a in chosen), existing, settings.key_format)
+    new = assign_keys((records[a] for a in order), existing, settings.key_format)
     if new:
         lib.store_citekeys(new)
     keys = {**existing, **new}
-    # links of every entry that resolved to the same paper
-    links: dict[str, list] = {}
-    for e in lib.entries() if entry_ids is not None else entries:
-        if e.arxiv_id in chosen:
-            links.setdefault(e.arxiv_id, [])
-            links[e.arxiv_id].extend(link for link in e.links if link not in links[e.arxiv_id])
-    out = []
-    for a, e in chosen.items():
-        merged = StoredEntry(**{**e.__dict__, "links": tuple(links.get(a, e.links)), "citekey": keys[a]})
-        out.append((records[a], keys[a], merged))
-    return out
+    return [Paper(records[a], keys[a], tuple(links[a])) for a in order]

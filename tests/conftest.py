@@ -114,3 +114,53 @@ def require_tool(name: str) -> str:
 
 def run(cmd: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+SEED_CASSETTE = ROOT / "cassettes" / "test_resolve_seed" / "test_seed_listing_resolves_every_entry.yaml"
+
+
+@pytest.fixture(scope="session")
+def seed_library_file(tmp_path_factory) -> Path:
+    """A library holding the seed listing, resolved from the recorded arXiv answers."""
+    import vcr
+
+    from paper2bib import workflow
+    from paper2bib.config import load_settings
+    from paper2bib.digest import parse_file
+    from paper2bib.library import Library
+
+    path = tmp_path_factory.mktemp("seed") / "seed.sqlite"
+    settings = load_settings(
+        {"library": str(path), "arxiv_delay": 0}, env={"PAPER2BIB_CONFIG": str(path.with_suffix(".toml"))}
+    )
+    with vcr.VCR(record_mode="none").use_cassette(str(SEED_CASSETTE), allow_playback_repeats=True):
+        with Library(path) as lib:
+            workflow.add(lib, settings, parse_file(str(SEED)))
+    return path
+
+
+@pytest.fixture
+def seed_library(seed_library_file, tmp_path, monkeypatch) -> Path:
+    """A private copy of the seed library, set as the library the CLI uses."""
+    path = tmp_path / "library.sqlite"
+    shutil.copy(seed_library_file, path)
+    monkeypatch.setenv("PAPER2BIB_LIBRARY", str(path))
+    return path
+
+
+def nasty_records() -> list[Record]:
+    """Records built to break writers: TeX, every special character, injections, emoji."""
+    base = dict(version=1, summary="A plain abstract.", published="2024-03-05", primary_category="cs.LG", categories=("cs.LG",))
+    return [
+        Record("2401.00001", title=r"$\ell_1$-norm Regularisation of $γ$-Networks with MoE$^2$ on $\mathbb{R}^n$",
+               authors=("Nikola Ljubešić", "Đorđe Đorđević", "Søren Kierkegaard", "Łukasz Kaiser", "Ömer Faruk Şahin"), **base),
+        Record("2401.00002", title=r"Costs & Benefits: 100% of #1 in_place ~tilde ^caret \backslash {braces} $dollar",
+               authors=("王小明", "José María Aznar-López", "Ludwig van Beethoven", "Martin Luther King Jr."), **base),
+        Record("2401.00003", title="Unbalanced } brace { here {{ and \\", authors=("Foo and Bar Consortium", "Plato"),
+               **{**base, "summary": "}, note = {x} @misc{evil, title={pwned}} % comment \\end{document}"}),
+        Record("2401.00004", title="🤗 Transformers: State-of-the-Art NLP 🚀 — “quoted” ‘text’…",
+               authors=("Thomas Wolf",), journal_ref="Proc. ACM & IEEE 2024, pp. 1--10 % note",
+               doi="10.1145/1234567.8901234", comment="12 pages; code at https://github.com/x/y_z", **base),
+        Record("hep-th/9901001", title="An Old-Style Identifier: Schr\\\"odinger's {\\em Cat}", authors=(), **base),
+        Record("2401.00005", title="$$ unmatched $ dollars $x$ and $\\frac{a}{b}$ and $\\unknownmacro{x}$", authors=("A B",), **base),
+    ]

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..library import StoredEntry
-from ..models import Record
+from ..models import Paper
 from .bibtex import render_biblatex, render_bibtex
 from .csl import render_csl_json
-
-Paper = tuple[Record, str, StoredEntry]
 
 FORMATS = ("bibtex", "biblatex", "csl-json")
 
 
 def render(fmt: str, papers: Sequence[Paper], abstracts: bool = False, links_in_note: bool = False) -> str:
-    """Render ``papers`` (record, citation key, entry) in ``fmt``."""
+    """Render ``papers`` in ``fmt``."""
     if fmt == "bibtex":
         return render_bibtex(papers, abstracts=abstracts, links_in_note=links_in_note)
     if fmt == "biblatex":

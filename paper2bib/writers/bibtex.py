@@ -16,7 +16,7 @@ from bibtexparser.bwriter import BibTexWriter
 
 from .. import mappings
 from ..links import label
-from ..models import Link, Record
+from ..models import Link, Paper, Record
 from ..names import Name, split_name
 from .latex import escape_text, to_latex
 
@@ -136,23 +136,23 @@ def _write(db: BibDatabase, entries: list[dict], order: list[str]) -> str:
     return writer.write(db)
 
 
-def _render(papers: Sequence, style: str, make_fields, abstracts: bool, links_in_note: bool) -> str:
+def _render(papers: Sequence[Paper], style: str, make_fields, abstracts: bool, links_in_note: bool) -> str:
     conf = mappings.load("fields.toml")[style]
     db = BibDatabase()
     entries = []
-    for record, key, entry in papers:
-        fields = make_fields(record, entry.links, abstracts, links_in_note)
+    for paper in papers:
+        fields = make_fields(paper.record, paper.links, abstracts, links_in_note)
         if "month" in fields:
             fields["month"] = BibDataString(db, fields["month"])
-        entries.append({"ENTRYTYPE": conf["entry_type"], "ID": key, **fields})
+        entries.append({"ENTRYTYPE": conf["entry_type"], "ID": paper.key, **fields})
     return _write(db, entries, conf["order"])
 
 
-def render_bibtex(papers: Sequence, abstracts: bool = False, links_in_note: bool = False) -> str:
+def render_bibtex(papers: Sequence[Paper], abstracts: bool = False, links_in_note: bool = False) -> str:
     """``@misc`` entries, ASCII only, for BibTeX and natbib styles."""
     return _render(papers, "bibtex", bibtex_fields, abstracts, links_in_note)
 
 
-def render_biblatex(papers: Sequence, abstracts: bool = False, links_in_note: bool = False) -> str:
+def render_biblatex(papers: Sequence[Paper], abstracts: bool = False, links_in_note: bool = False) -> str:
     """``@online`` entries for biblatex + biber."""
     return _render(papers, "biblatex", biblatex_fields, abstracts, links_in_note)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .. import mappings
 from ..links import label
-from ..models import Link, Record
+from ..models import Link, Paper, Record
 from ..names import split_name
 from ..text import latex_to_unicode, squash_space
 
@@ -94,7 +94,7 @@ def csl_item(record: Record, key: str, links: Sequence[Link], abstracts: bool = 
     return item
 
 
-def render_csl_json(papers: Sequence, abstracts: bool = True) -> str:
-    """A CSL-JSON array of ``papers`` (record, citation key, entry)."""
-    items = [csl_item(record, key, entry.links, abstracts) for record, key, entry in papers]
+def render_csl_json(papers: Sequence[Paper], abstracts: bool = True) -> str:
+    """A CSL-JSON array of ``papers``."""
+    items = [csl_item(p.record, p.key, p.links, abstracts) for p in papers]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -70,16 +70,17 @@ def encode_char(c: str, ascii_only: bool) -> str:
     if unicodedata.category(c) == "Zs":
         return " "
     latex = _encoder().unicode_to_latex(c)
-    if any(n.startswith("math") and n not in MATH_MACROS for n in re.findall(r"\\([A-Za-z]+)", latex)):
+    if "U+" in latex or any(n.startswith("math") and n not in MATH_MACROS for n in re.findall(r"\\([A-Za-z]+)", latex)):
         latex = _unihex(c)  # e.g. \mathbb needs amssymb: not plain LaTeX
     if ascii_only:
         return latex
-    is_text_macro = "ensuremath" not in latex and "U+" not in latex
+    is_text_macro = "ensuremath" not in latex and "[U+" not in latex
     return c if is_text_macro else latex
 
 
 def _unihex(c: str) -> str:
-    return r"\ensuremath{\langle}\texttt{U+%04X}\ensuremath{\rangle}" % ord(c)
+    """A character no LaTeX font here has (CJK, emoji): its code point, so nothing is lost."""
+    return r"\texttt{[U+%04X]}" % ord(c)
 
 
 def escape_text(text: str, ascii_only: bool = True) -> str:
@@ -141,12 +142,16 @@ def _split_math(text: str) -> list[tuple[bool, str]]:
 
 
 def _decode_text(seg: str) -> str:
-    """TeX in a text segment → unicode; stray (unbalanced) braces stay literal characters."""
-    if "\\" not in seg and "{" not in seg and "}" not in seg and "~" not in seg:
+    """TeX in a text segment → unicode (``\\"o``, ``\\&``, ``{\\em x}``).
+
+    Text with no macro and no braces is already plain (``~`` and ``^`` stay characters);
+    text with unbalanced braces is taken literally, braces and all; a lone ``$`` is a dollar.
+    """
+    if "\\" not in seg and "{" not in seg and "}" not in seg:
         return seg
-    if _balanced(seg):
-        return latex_to_unicode(seg) if seg.strip() else seg
-    return seg
+    if not _balanced(seg) or not seg.strip():
+        return seg
+    return latex_to_unicode(re.sub(r"(?<!\\)\$", r"\\$", seg))
 
 
 def _needs_protection(word: str) -> bool:

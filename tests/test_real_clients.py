@@ -1,0 +1,165 @@
+"""Real clients read what paper2bib writes: pdflatex + bibtex/biber, pandoc, citeproc-py, the CSL schema."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, nasty_records, require_tool, run
+from paper2bib.cli import main
+from paper2bib.citekeys import assign_keys
+from paper2bib.models import Link, Paper
+from paper2bib.writers import render
+
+pytestmark = pytest.mark.latex
+
+
+def _export(fmt: str, *extra: str) -> str:
+    result = CliRunner().invoke(main, ["export", "--format", fmt, *extra])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def _nasty(fmt: str, **kw) -> str:
+    recs = nasty_records()
+    keys = assign_keys(recs, {})
+    links = (Link("https://github.com/x/y_z", "code"), Link("https://example.org/a%20b#frag", "project"))
+    return render(fmt, [Paper(r, keys[r.arxiv_id], links) for r in recs], **kw)
+
+
+PREAMBLE = r"""\documentclass{article}
+\usepackage[T1]{fontenc}
+\usepackage[utf8]{inputenc}
+\usepackage{lmodern}
+\usepackage{url}
+"""
+
+
+def _latex_warnings(log: str) -> list[str]:
+    return [ln for ln in log.splitlines() if re.search(r"^!|Warning|Error", ln) and "Font Warning" not in ln]
+
+
+def test_natbib_plainnat_compiles_without_warnings(seed_library, tmp_path):
+    for tool in ("pdflatex", "bibtex"):
+        require_tool(tool)
+    (tmp_path / "refs.bib").write_text(
+        _export("bibtex", "--links-in-note", "--abstract") + "\n" + _nasty("bibtex", abstracts=True, links_in_note=True),
+        encoding="utf-8",
+    )
+    (tmp_path / "doc.tex").write_text(
+        PREAMBLE + "\\usepackage{natbib}\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n"
+    )
+    first = run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], tmp_path)
+    assert first.returncode == 0, first.stdout[-2000:]
+    bib = run(["bibtex", "doc"], tmp_path)
+    blg = (tmp_path / "doc.blg").read_text()
+    assert bib.returncode == 0, blg
+    assert "Warning" not in blg and "error" not in blg.lower(), blg
+    for _ in range(2):
+        final = run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], tmp_path)
+        assert final.returncode == 0, final.stdout[-2000:]
+    assert _latex_warnings((tmp_path / "doc.log").read_text(errors="replace")) == []
+    bbl = (tmp_path / "doc.bbl").read_text()
+    assert bbl.count("\\bibitem") == 89 + len(nasty_records())
+
+
+def test_biblatex_biber_compiles_without_warnings(seed_library, tmp_path):
+    for tool in ("pdflatex", "biber"):
+        require_tool(tool)
+    (tmp_path / "refs.bib").write_text(
+        _export("biblatex", "--links-in-note", "--abstract") + "\n" + _nasty("biblatex", abstracts=True, links_in_note=True),
+        encoding="utf-8",
+    )
+    (tmp_path / "doc.tex").write_text(
+        PREAMBLE
+        + "\\usepackage[style=authoryear,backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        + "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n"
+    )
+    first = run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], tmp_path)
+    assert first.returncode == 0, first.stdout[-2000:]
+    biber = run(["biber", "doc"], tmp_path)
+    blg = (tmp_path / "doc.blg").read_text()
+    assert biber.returncode == 0, blg
+    assert not re.search(r"\b(WARN|ERROR)\b", blg), blg
+    for _ in range(2):
+        final = run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], tmp_path)
+        assert final.returncode == 0, final.stdout[-2000:]
+    assert _latex_warnings((tmp_path / "doc.log").read_text(errors="replace")) == []
+    assert (tmp_path / "doc.bbl").read_text().count("\\entry{") == 89 + len(nasty_records())
+
+
+# ---------------------------------------------------------------- CSL-JSON
+SCHEMA = json.loads((DATA / "csl-data.json").read_text(encoding="utf-8"))
+
+
+def test_seed_csl_json_is_schema_valid_with_the_bibtex_keys(seed_library):
+    items = json.loads(_export("csl-json"))
+    assert len(items) == 89
+    jsonschema.validate(items, SCHEMA)
+    db = sqlite3.connect(seed_library)
+    keys = {k for (k,) in db.execute("SELECT key FROM citekeys")}
+    assert {i["id"] for i in items} == keys
+    gmod = next(i for i in items if i["number"] == "arXiv:2410.13859")
+    assert gmod["title"].startswith("γ-MoD: Exploring")
+    assert gmod["type"] == "article" and gmod["publisher"] == "arXiv"
+    assert gmod["DOI"] == "10.48550/arXiv.2410.13859" and gmod["URL"] == "https://arxiv.org/abs/2410.13859"
+    moe = next(i for i in items if i["number"] == "arXiv:2501.09410")
+    assert moe["title"].startswith("MoE<sup>2</sup>: Optimizing")
+    verl = [i for i in items if "custom" in i]
+    assert len(verl) == 26
+    hf = next(i for i in items if i["number"] == "arXiv:2409.19256")
+    assert hf["custom"] == {"code": ["https://github.com/volcengine/verl"]}
+    assert hf["note"] == "Code: https://github.com/volcengine/verl"
+    assert hf["issued"] == {"date-parts": [[2024, 9, 28]]}
+
+
+def test_nasty_csl_json_is_schema_valid():
+    items = json.loads(_nasty("csl-json"))
+    jsonschema.validate(items, SCHEMA)
+    names = [a for i in items for a in i["author"]]
+    assert {"literal": "王小明"} in names
+    assert {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"} in names
+    assert {"family": "King", "given": "Martin Luther", "suffix": "Jr."} in names
+
+
+def test_pandoc_citeproc_renders_every_item_without_warning(seed_library, tmp_path):
+    require_tool("pandoc")
+    (tmp_path / "refs.json").write_text(_export("csl-json") + "\n", encoding="utf-8")
+    doc = tmp_path / "doc.md"
+    doc.write_text("---\nbibliography: refs.json\nnocite: '@*'\n---\n\n# References\n")
+    result = run(["pandoc", "--citeproc", "--to", "plain", "--verbose", str(doc)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    out = result.stdout
+    assert "Sheng, Guangming" in out and "HybridFlow" in out
+    assert out.count("arXiv") >= 89
+
+
+def test_pandoc_renders_nasty_items(tmp_path):
+    require_tool("pandoc")
+    (tmp_path / "refs.json").write_text(_nasty("csl-json"), encoding="utf-8")
+    doc = tmp_path / "doc.md"
+    doc.write_text("---\nbibliography: refs.json\nnocite: '@*'\n---\n")
+    result = run(["pandoc", "--citeproc", "--to", "plain", str(doc)], tmp_path)
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    assert "王小明" in result.stdout and "Ljubešić" in result.stdout
+
+
+def test_citeproc_py_renders_every_item(seed_library):
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    items = json.loads(_export("csl-json"))
+    source = CiteProcJSON(items)
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bib = CitationStylesBibliography(style, source, formatter.plain)
+    for item in items:
+        bib.register(Citation([CitationItem(item["id"])]))
+    rendered = [str(entry) for entry in bib.bibliography()]
+    assert len(rendered) == 89
+    assert any("HybridFlow" in r for r in rendered)
