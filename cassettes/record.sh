@@ -17,8 +17,10 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 python3 "$SHARED/tools/fake_arxiv.py" --corpus "$SHARED/arxiv/records.json" --corpus "$SHARED/arxiv/crowd.json" \
     --portfile "$tmp/arxiv.port" --log "$tmp/arxiv.log" &
 python3 "$SHARED/tools/fake_zotero.py" --schema "$SHARED/zotero/schema.json" \
-    --key "TESTKEYuser0000000000000:users/123456" --key "TESTKEYgroup000000000000:groups/4711" \
-    --key "TESTKEYreadonly000000000:users/123456:ro" \
+    --key "P2Btestkeyuser1001xxxxxx:users/1001" --key "P2Btestkeyuser1002xxxxxx:users/1002" \
+    --key "P2Btestkeyuser1003xxxxxx:users/1003" --key "P2Btestkeyuser1004xxxxxx:users/1004" \
+    --key "P2Btestkeyuser1005xxxxxx:users/1005" --key "P2Btestkeyuser1006xxxxxx:users/1006" \
+    --key "P2Btestkeygroup4711xxxxx:groups/4711" --key "P2Btestkeyreadonly1007xx:users/1007:ro" \
     --portfile "$tmp/zotero.port" --log "$tmp/zotero.log" &
 for f in arxiv zotero; do
     for _ in $(seq 50); do [ -s "$tmp/$f.port" ] && break; sleep 0.1; done
@@ -26,5 +28,7 @@ done
 export PAPER2BIB_RECORD_ARXIV_URL="http://127.0.0.1:$(cat "$tmp/arxiv.port")/api/query"
 export PAPER2BIB_RECORD_ZOTERO_URL="http://127.0.0.1:$(cat "$tmp/zotero.port")"
 rm -rf cassettes/test_*/
-python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite -k "not fuzz" "${@:2}"
+# the seed resolution first: other tests build their library from its cassette
+python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite tests/test_resolve_seed.py
+python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite tests/test_zotero.py "${@:2}"
 echo "arXiv requests recorded: $(wc -l < "$tmp/arxiv.log"); Zotero requests: $(wc -l < "$tmp/zotero.log")"

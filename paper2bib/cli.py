@@ -247,11 +247,8 @@ def zotero() -> None:
 @_run
 def sync(settings: Settings, collection: str | None, dry_run: bool, zotero_url: str | None) -> int:
     """Put every resolved paper into a Zotero library (idempotent)."""
-    try:
-        from .zotero.sync import run_sync
-    except ImportError:
-        raise Paper2BibError("zotero sync is not implemented in this version yet") from None
     from .config import with_overrides
+    from .zotero.sync import run_sync
 
     if zotero_url:
         settings = with_overrides(settings, zotero_url=zotero_url)

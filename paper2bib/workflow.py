@@ -117,7 +117,9 @@ def resolve_stored(
     return client.requests_made - before
 
 
-def export_records(lib: Library, settings: Settings, entry_ids: Sequence[int] | None = None) -> list[Paper]:
+def export_records(
+    lib: Library, settings: Settings, entry_ids: Sequence[int] | None = None, store_keys: bool = True
+) -> list[Paper]:
     """The resolved papers to export, one per paper, in the order they were added.
 
     Several entries resolved to one paper merge, with all their links. Citation keys
@@ -132,7 +134,7 @@ def export_records(lib: Library, settings: Settings, entry_ids: Sequence[int] | 
     records = lib.records(order)
     existing = lib.citekeys()
     new = assign_keys((records[a] for a in order), existing, settings.key_format)
-    if new:
+    if new and store_keys:
         lib.store_citekeys(new)
     keys = {**existing, **new}
     return [Paper(records[a], keys[a], tuple(links[a])) for a in order]

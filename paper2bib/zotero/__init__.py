@@ -1,0 +1,1 @@
+"""Zotero sync: library papers → Zotero ``preprint`` items, through the Web API (pyzotero)."""

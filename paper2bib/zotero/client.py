@@ -1,0 +1,185 @@
+"""A Zotero Web API client on pyzotero: retries, library versions, precise errors.
+
+pyzotero does the HTTP (and waits out ``Backoff``/``Retry-After`` before the next
+request); this layer retries what is worth retrying with tenacity — 429, 5xx, timeouts,
+dropped connections — and turns the rest into :class:`ZoteroError` with a message a user
+can act on. The API key is never part of a message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import httpx2
+import tenacity
+from pyzotero import zotero
+from pyzotero import zotero_errors as ze
+
+from ..errors import ZoteroError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_WRITE = 50
+
+
+class _Retry(Exception):
+    """A response worth retrying (429 or 5xx) that pyzotero did not raise for."""
+
+    def __init__(self, status: int):
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
+class WriteUncertain(Exception):
+    """A write whose outcome is unknown: the server may have committed it (answer lost, 5xx).
+
+    Retrying blindly could duplicate items; the caller must re-read the library first.
+    """
+
+
+def _rate_limited(exc: BaseException) -> bool:
+    """Refused before any work was done: safe to send again as is."""
+    return isinstance(exc, (ze.TooManyRequestsError, ze.TooManyRetriesError)) or (
+        isinstance(exc, _Retry) and exc.status == 429
+    )
+
+
+def _retryable(exc: BaseException) -> bool:
+    if _rate_limited(exc) or isinstance(exc, (_Retry, httpx2.TransportError)):
+        return True
+    if isinstance(exc, ze.HTTPError) and not isinstance(exc, (ze.UserNotAuthorisedError, ze.ResourceNotFoundError)):
+        text = str(exc)
+        return any(f"Code: {c}" in text for c in (500, 502, 503, 504))
+    return False
+
+
+class ZoteroClient:
+    """One Zotero library (``users/<id>`` or ``groups/<id>``) through pyzotero.
+
+    :param client: an ``httpx2.Client`` to send requests with (tests pass one that injects faults).
+    :param attempts: tries per request at most; :param wait: first backoff step in seconds.
+    """
+
+    def __init__(
+        self,
+        library_id: str,
+        library_type: str,
+        api_key: str,
+        url: str = "https://api.zotero.org",
+        client: httpx2.Client | None = None,
+        attempts: int = 6,
+        wait: float = 1.0,
+    ):
+        self.zot = zotero.Zotero(library_id, library_type, api_key, client=client)
+        self.zot.endpoint = url.rstrip("/")
+        self.library = f"{library_type}s/{library_id}"
+        self.attempts = attempts
+        self.wait = wait
+        self.version = 0  # the library version of the last answer
+        self.requests = 0
+        self.writes = 0
+
+    # ------------------------------------------------------------------ plumbing
+    def _track(self) -> None:
+        resp = self.zot.request
+        if resp is not None:
+            v = resp.headers.get("Last-Modified-Version")
+            if v and v.isdigit():
+                self.version = max(self.version, int(v))
+
+    def _call(self, what: str, fn: Callable[[], T], write: bool = False) -> T:
+        """Run one API call with retries. A write is retried as is only when rate-limited;
+        any other transient failure of a write raises :class:`WriteUncertain`."""
+        def once() -> T:
+            self.requests += 1
+            if write:
+                self.writes += 1
+            try:
+                out = fn()
+            except json.JSONDecodeError:
+                # pyzotero hands back a 429/5xx body on writes instead of raising
+                raise _Retry(getattr(self.zot.request, "status_code", 0)) from None
+            self._track()
+            return out
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            log.warning("Zotero: %s: %s; retrying", what, _describe(state.outcome.exception()))
+
+        try:
+            return tenacity.Retrying(
+                retry=tenacity.retry_if_exception(_rate_limited if write else _retryable),
+                wait=tenacity.wait_exponential(multiplier=self.wait, max=30),
+                stop=tenacity.stop_after_attempt(self.attempts),
+                before_sleep=before_sleep,
+                reraise=True,
+            )(once)
+        except ze.UserNotAuthorisedError as e:
+            need = "write" if write else "read"
+            detail = _response_text(e)
+            raise ZoteroError(
+                f"Zotero refused the API key for {self.library} ({detail}): the key needs {need} access to this library"
+            ) from None
+        except Exception as e:
+            if write and _retryable(e) and not _rate_limited(e):
+                raise WriteUncertain(_describe(e)) from None
+            if isinstance(e, ze.PyZoteroError) and not _retryable(e):
+                raise ZoteroError(f"Zotero: {what} failed: {_first_line(e)}") from None
+            if isinstance(e, (ze.PyZoteroError, httpx2.HTTPError, _Retry)):
+                raise ZoteroError(f"Zotero: {what} failed ({_describe(e)}); try again later") from None
+            raise
+
+    # ------------------------------------------------------------------ reads
+    def all_items(self, since: int | None = None) -> list[dict]:
+        """Every item (children too), or those modified after library version ``since``."""
+        params: dict[str, Any] = {"limit": 100}
+        if since is not None:
+            params["since"] = since
+        return self._call("reading items", lambda: self.zot.everything(self.zot.items(**params)))
+
+    def collections(self) -> list[dict]:
+        return self._call("reading collections", lambda: self.zot.everything(self.zot.collections(limit=100)))
+
+    def item_type_fields(self, item_type: str) -> set[str]:
+        rows = self._call("reading the item schema", lambda: self.zot.item_type_fields(item_type))
+        return {r["field"] for r in rows}
+
+    # ------------------------------------------------------------------ writes
+    def create_items(self, items: list[dict]) -> dict:
+        """POST at most 50 items (new ones, or updates carrying ``key`` and ``version``).
+
+        Returns Zotero's answer (``successful``/``unchanged``/``failed`` by index).
+        Raises :class:`WriteUncertain` when the outcome is unknown.
+        """
+        assert len(items) <= MAX_WRITE
+        return self._call("writing items", lambda: self.zot.create_items(items), write=True)
+
+    def create_collection(self, name: str) -> dict:
+        """POST one collection; raises :class:`WriteUncertain` when the outcome is unknown."""
+        return self._call("creating a collection", lambda: self.zot.create_collections([{"name": name}]), write=True)
+
+
+def _response_text(exc: BaseException) -> str:
+    text = str(exc)
+    for line in text.splitlines():
+        if line.startswith("Response:"):
+            return line[len("Response:") :].strip() or "403"
+    return "403"
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+    return "; ".join(lines[:4]) if lines else type(exc).__name__
+
+
+def _describe(exc: BaseException | None) -> str:
+    if isinstance(exc, httpx2.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx2.TransportError):
+        return "connection lost"
+    if isinstance(exc, ze.PyZoteroError):
+        code = next((ln for ln in str(exc).splitlines() if ln.startswith("Code:")), "")
+        return code.replace("Code: ", "HTTP ") or type(exc).__name__
+    return str(exc) if exc else "unknown"

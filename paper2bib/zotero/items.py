@@ -1,0 +1,102 @@
+"""Zotero item JSON for arXiv papers, as Zotero's own arXiv translator makes it (pure functions).
+
+Plus what the translator lacks: ``Citation Key`` (the export's key, for Better BibTeX
+users), and code / project links as child ``linked_url`` attachments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .. import mappings
+from ..arxiv_ids import find_ids
+from ..models import Link, Paper
+from ..names import split_name
+from ..writers.csl import csl_text
+
+COMMENT_MARKER = "arXiv comment:"
+
+
+def creator(raw: str) -> dict:
+    """A Zotero author: ``firstName``/``lastName`` (particles kept in the last name), or ``name``."""
+    n = split_name(raw)
+    if n.literal or not n.given:
+        return {"creatorType": "author", "name": n.family}
+    last = n.full_family + (f", {n.suffix}" if n.suffix else "")
+    return {"creatorType": "author", "firstName": n.given, "lastName": last}
+
+
+def category_tag(code: str) -> str:
+    """``cs.LG`` → ``Computer Science - Machine Learning``, as Zotero's arXiv translator tags."""
+    cats = mappings.load("arxiv-categories.json")["categories"]
+    c = cats.get(code)
+    if not c:
+        return code
+    return c["name"] if c["archive_name"] == c["name"] else f"{c['archive_name']} - {c['name']}"
+
+
+def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_field: bool = True) -> dict:
+    """The ``preprint`` item for a paper."""
+    conf = mappings.load("fields.toml")["zotero"]
+    r = paper.record
+    extra = [f"arXiv:{r.arxiv_id}" + (f" [{r.primary_category}]" if r.primary_category else ""), f"Citation Key: {paper.key}"]
+    item = {
+        "itemType": conf["item_type"],
+        "title": csl_text(r.title),
+        "creators": [creator(a) for a in r.authors],
+        "abstractNote": csl_text(r.summary),
+        "date": r.published,
+        "repository": conf["repository"],
+        "archiveID": f"arXiv:{r.arxiv_id}",
+        "DOI": r.best_doi,
+        "url": r.abs_url,
+        "extra": "\n".join(extra),
+        "libraryCatalog": "arXiv.org",
+        "tags": [{"tag": category_tag(c)} for c in dict.fromkeys(r.categories or ([r.primary_category] if r.primary_category else []))],
+        "collections": list(collections),
+    }
+    if with_citation_key_field:
+        item["citationKey"] = paper.key
+    return item
+
+
+def link_attachment(link: Link, parent: str) -> dict:
+    """A child ``linked_url`` attachment for a code / project link."""
+    titles = mappings.load("fields.toml")["zotero"]["link_titles"]
+    return {
+        "itemType": "attachment",
+        "parentItem": parent,
+        "linkMode": "linked_url",
+        "title": titles.get(link.kind, link.kind.capitalize()),
+        "url": link.url,
+        "contentType": "",
+        "charset": "",
+        "note": "",
+        "tags": [],
+        "relations": {},
+    }
+
+
+def comment_note(comment: str, parent: str) -> dict:
+    """A child note holding the arXiv comment."""
+    safe = comment.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return {"itemType": "note", "parentItem": parent, "note": f"<p>{COMMENT_MARKER} {safe}</p>", "tags": [], "relations": {}}
+
+
+def arxiv_ids_of(data: dict) -> set[str]:
+    """The arXiv ids an existing Zotero item names, in ``archiveID``, ``extra``, ``url`` or ``DOI``.
+
+    Items the user made by hand or with the Zotero Connector count too.
+    """
+    found: set[str] = set()
+    for field in ("archiveID", "extra", "url", "DOI"):
+        value = data.get(field) or ""
+        if field == "extra":
+            value = "\n".join(line for line in value.splitlines() if re.match(r"(?i)\s*arxiv", line) or "arxiv.org" in line)
+        if field == "url" and "arxiv.org" not in value:
+            continue
+        if field == "DOI" and "10.48550" not in value:
+            continue
+        found.update(ref.arxiv_id for ref in find_ids(value))
+    return found

@@ -1,0 +1,49 @@
+"""Settings precedence: defaults < config file < environment < flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paper2bib.config import DEFAULT_ARXIV_URL, load_settings
+from paper2bib.errors import ConfigError
+
+
+def test_precedence(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('library = "~/lib.sqlite"\n[arxiv]\nurl = "http://mirror.example/api/query"\ndelay = 5\ncontact = "a@b.c"\n')
+    env = {"PAPER2BIB_CONFIG": str(cfg)}
+    s = load_settings(env=env)
+    assert (s.arxiv_url, s.arxiv_delay, s.contact) == ("http://mirror.example/api/query", 5.0, "a@b.c")
+    assert s.library == Path("~/lib.sqlite").expanduser()
+    s = load_settings(env={**env, "PAPER2BIB_ARXIV_DELAY": "1.5"})
+    assert s.arxiv_delay == 1.5
+    s = load_settings({"arxiv_delay": 0.5, "arxiv_url": None}, env={**env, "PAPER2BIB_ARXIV_DELAY": "1.5"})
+    assert s.arxiv_delay == 0.5 and s.arxiv_url == "http://mirror.example/api/query"
+
+
+def test_defaults(tmp_path):
+    s = load_settings(env={"PAPER2BIB_CONFIG": str(tmp_path / "none.toml")})
+    assert s.arxiv_url == DEFAULT_ARXIV_URL and s.arxiv_delay == 3.0 and s.zotero_url == "https://api.zotero.org"
+    assert s.library.name == "library.sqlite"
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"PAPER2BIB_ARXIV_URL": "ftp://x"}, "http"),
+        ({"PAPER2BIB_ARXIV_DELAY": "-1"}, "negative"),
+        ({"ZOTERO_LIBRARY_TYPE": "team"}, "'user' or 'group'"),
+    ],
+)
+def test_bad_values(tmp_path, env, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(env={"PAPER2BIB_CONFIG": str(tmp_path / "none.toml"), **env})
+
+
+def test_broken_toml(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[arxiv\n")
+    with pytest.raises(ConfigError):
+        load_settings(env={"PAPER2BIB_CONFIG": str(cfg)})
