@@ -15,6 +15,7 @@ from .config import Settings
 from .digest import parse_file
 from .errors import InputError
 from .library import Library, StoredEntry
+from .links import extract_links
 from .models import Entry, Link, Paper, Record, Resolution
 from .resolver.client import ArxivClient
 from .resolver.resolve import Resolver
@@ -122,7 +123,8 @@ def export_records(
 ) -> list[Paper]:
     """The resolved papers to export, one per paper, in the order they were added.
 
-    Several entries resolved to one paper merge, with all their links. Citation keys
+    Several entries resolved to one paper merge, with all their links and those of
+    the paper's arXiv abstract. Citation keys
     are assigned (and stored) for papers that have none yet.
     """
     wanted = lib.entries(entry_ids)
@@ -132,6 +134,8 @@ def export_records(
         if e.arxiv_id in links:
             links[e.arxiv_id].extend(link for link in e.links if link not in links[e.arxiv_id])
     records = lib.records(order)
+    for a in order:  # code and project links arXiv's own abstract names (an id-only digest has none)
+        links[a].extend(link for link in extract_links(records[a].summary) if link.kind != "paper" and link not in links[a])
     existing = lib.citekeys()
     new = assign_keys((records[a] for a in order), existing, settings.key_format)
     if new and store_keys:
