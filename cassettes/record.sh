@@ -2,6 +2,7 @@
 # Re-record the cassettes against the local stand-ins of arXiv and Zotero (offline).
 #
 #   bash cassettes/record.sh /path/to/shared
+#   MODULES=test_zotero bash cassettes/record.sh /path/to/shared   # just one module
 #
 # SHARED holds tools/fake_arxiv.py, tools/fake_zotero.py, arxiv/records.json,
 # arxiv/crowd.json and zotero/schema.json. Recorded requests are rewritten to name the
@@ -20,15 +21,17 @@ python3 "$SHARED/tools/fake_zotero.py" --schema "$SHARED/zotero/schema.json" \
     --key "P2Btestkeyuser1001xxxxxx:users/1001" --key "P2Btestkeyuser1002xxxxxx:users/1002" \
     --key "P2Btestkeyuser1003xxxxxx:users/1003" --key "P2Btestkeyuser1004xxxxxx:users/1004" \
     --key "P2Btestkeyuser1005xxxxxx:users/1005" --key "P2Btestkeyuser1006xxxxxx:users/1006" \
-    --key "P2Btestkeygroup4711xxxxx:groups/4711" --key "P2Btestkeyreadonly1007xx:users/1007:ro" \
+    --key "P2Btestkeyuser1008xxxxxx:users/1008" --key "P2Btestkeygroup4711xxxxx:groups/4711" --key "P2Btestkeyreadonly1007xx:users/1007:ro" \
     --portfile "$tmp/zotero.port" --log "$tmp/zotero.log" &
 for f in arxiv zotero; do
     for _ in $(seq 50); do [ -s "$tmp/$f.port" ] && break; sleep 0.1; done
 done
 export PAPER2BIB_RECORD_ARXIV_URL="http://127.0.0.1:$(cat "$tmp/arxiv.port")/api/query"
 export PAPER2BIB_RECORD_ZOTERO_URL="http://127.0.0.1:$(cat "$tmp/zotero.port")"
-rm -rf cassettes/test_*/
-# the seed resolution first: other tests build their library from its cassette
-python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite tests/test_resolve_seed.py
-python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite tests/test_zotero.py "${@:2}"
+# MODULES picks what to re-record; the seed resolution goes first, since other tests
+# build their library from its cassette.
+for module in ${MODULES:-test_resolve_seed test_zotero}; do
+    rm -rf "cassettes/$module"
+    python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite "tests/$module.py"
+done
 echo "arXiv requests recorded: $(wc -l < "$tmp/arxiv.log"); Zotero requests: $(wc -l < "$tmp/zotero.log")"

@@ -32,6 +32,7 @@ KEYS = {
     "users/1004": "P2Btestkeyuser1004xxxxxx",
     "users/1005": "P2Btestkeyuser1005xxxxxx",
     "users/1006": "P2Btestkeyuser1006xxxxxx",
+    "users/1008": "P2Btestkeyuser1008xxxxxx",
     "groups/4711": "P2Btestkeygroup4711xxxxx",
 }
 READ_ONLY_KEY = "P2Btestkeyreadonly1007xx"  # read access to users/1007 only
@@ -41,9 +42,10 @@ class Faults(httpx2.BaseTransport):
     """Wraps a transport: counts requests, and injects faults by request number."""
 
     def __init__(self, drop_after_write: set[int] = frozenset(), fail_write: dict[int, int] | None = None,
-                 rate_limit: set[int] = frozenset()):
+                 rate_limit: set[int] = frozenset(), before_first_write=None):
         self.inner = httpx2.HTTPTransport()
         self.drop_after_write, self.fail_write, self.rate_limit = drop_after_write, fail_write or {}, rate_limit
+        self.before_first_write = before_first_write
         self.methods: collections.Counter = collections.Counter()
         self.n = self.writes = 0
 
@@ -53,6 +55,8 @@ class Faults(httpx2.BaseTransport):
             return httpx2.Response(429, headers={"Retry-After": "1"}, text="Too Many Requests", request=request)
         if request.method != "GET":
             self.writes += 1
+            if self.writes == 1 and self.before_first_write:
+                self.before_first_write(self.inner, request)
             if self.writes in self.fail_write:
                 return httpx2.Response(self.fail_write[self.writes], text="An error occurred", request=request)
         self.methods[request.method] += 1
@@ -148,6 +152,30 @@ def test_items_already_in_zotero_are_linked_not_duplicated(seed_library):
     assert mine["title"] == "HybridFlow (saved by hand)" and mine["tags"] == [{"tag": "mine"}]  # never clobbered
     assert mine["collections"]  # but now in the collection
     assert any(i.get("parentItem") == mine["key"] and i.get("url") == "https://github.com/volcengine/verl" for i in items)
+
+
+@pytest.mark.vcr
+def test_an_item_edited_during_the_sync_is_reread_not_clobbered(seed_library):
+    settings = _settings("users/1008")
+    zc = make_client(settings, httpx2.Client(transport=Faults()), wait=0.01)
+    made = zc.create_items([{"itemType": "preprint", "title": "HybridFlow", "archiveID": "arXiv:2409.19256",
+                             "creators": [], "tags": [], "collections": [], "relations": {}}])
+    key = made["successful"]["0"]["key"]
+
+    def user_edits_the_item(inner: httpx2.BaseTransport, request: httpx2.Request) -> None:
+        # between our read and our update, the user renames the item in Zotero
+        url = str(request.url).split("/items")[0].replace("/collections", "") + f"/items/{key}"
+        body = json.dumps({"title": "HybridFlow (my notes)"}).encode()
+        headers = {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "zotero-api-version")}
+        edit = httpx2.Request("PATCH", url, headers=headers, content=body)
+        answer = inner.handle_request(edit)
+        answer.read()
+        assert answer.status_code == 204, (url, answer.status_code)
+
+    code, errs, _ = _sync("users/1008", Faults(before_first_write=user_edits_the_item), collection="Edited")
+    assert code == 0, errs
+    item = next(i for i in _zotero_items("users/1008") if i["key"] == key)
+    assert item["title"] == "HybridFlow (my notes)" and item["collections"]  # the edit kept, the collection added
 
 
 @pytest.mark.vcr

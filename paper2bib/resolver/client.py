@@ -11,7 +11,9 @@ Built on the ``arxiv`` package (its URL format, feed parser and rate limiting), 
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -180,7 +182,13 @@ class ArxivClient:
     def search(self, query: str, max_results: int | None = None) -> list[Record]:
         """Records matching an arXiv search query (all pages, up to ``max_results``)."""
         search = arxiv.Search(query=query, max_results=max_results)
-        return [record_from_result(r) for r in self._run(search) if not _is_error(r)]
+        results = self._run(search)
+        resp = self._session.last_response
+        if resp is not None:  # arXiv echoes the query as it parsed it: shown with -v
+            echo = re.search(rb"<title>(arXiv Query:[^<]*)</title>", resp.content[:4000])
+            if echo:
+                log.info("arXiv read the query as: %s", html.unescape(echo.group(1).decode("utf-8", "replace")))
+        return [record_from_result(r) for r in results if not _is_error(r)]
 
     def fetch(self, arxiv_ids: Iterable[str]) -> dict[str, Record]:
         """Records by id, ``id_list`` batches of 100; ids arXiv does not know are absent."""

@@ -139,6 +139,10 @@ class ZoteroClient:
             params["since"] = since
         return self._call("reading items", lambda: self.zot.everything(self.zot.items(**params)))
 
+    def items_by_key(self, keys: list[str]) -> list[dict]:
+        """The current state of up to 50 items, by key."""
+        return self._call("reading items", lambda: self.zot.everything(self.zot.items(itemKey=",".join(keys), limit=100)))
+
     def collections(self) -> list[dict]:
         return self._call("reading collections", lambda: self.zot.everything(self.zot.collections(limit=100)))
 

@@ -153,11 +153,18 @@ class Syncer:
         return out
 
     # ------------------------------------------------------------------ writing
-    def _write(self, objects: list[dict], ids: list[str], find: Callable[[str], str | None]) -> dict[int, str]:
+    def _write(
+        self,
+        objects: list[dict],
+        ids: list[str],
+        find: Callable[[str], str | None],
+        rebuild: Callable[[str], dict] | None = None,
+    ) -> dict[int, str]:
         """Write ``objects`` in batches of 50; return index → item key for those now in Zotero.
 
-        ``find(id)`` says whether an object already exists after a re-read; objects Zotero
-        rejects are reported in ``self.failed``.
+        ``find(id)`` says whether an object is already in place after a re-read. An update
+        refused with 412 (the item changed since it was read) is rebuilt from a fresh read
+        with ``rebuild(id)`` and sent again. Objects Zotero rejects are reported in ``self.failed``.
         """
         done: dict[int, str] = {}
         for start in range(0, len(objects), MAX_WRITE):
@@ -185,11 +192,19 @@ class Syncer:
                     done[pending[int(pos)]] = obj["key"]
                 for pos, key in (answer.get("unchanged") or {}).items():
                     done[pending[int(pos)]] = key
+                self._absorb(list((answer.get("successful") or {}).values()))
+                conflicts = []
                 for pos, err in (answer.get("failed") or {}).items():
                     i = pending[int(pos)]
-                    self.failed.append(f"{ids[i]}: {err.get('message', err)} (HTTP {err.get('code', '?')})")
-                self._absorb(list((answer.get("successful") or {}).values()))
-                pending = []
+                    if err.get("code") == 412 and rebuild and round_ < ROUNDS - 1:
+                        conflicts.append(i)
+                    else:
+                        self.failed.append(f"{ids[i]}: {err.get('message', err)} (HTTP {err.get('code', '?')})")
+                if conflicts:  # changed in Zotero since we read it: read it again, rebuild, resend
+                    self._absorb(self.zc.items_by_key([objects[i]["key"] for i in conflicts]))
+                    for i in conflicts:
+                        objects[i] = rebuild(ids[i])
+                pending = [i for i in conflicts if not find(ids[i])]
             if pending:
                 self.failed.extend(f"{ids[i]}: the write could not be confirmed" for i in pending)
         return done
@@ -224,14 +239,18 @@ class Syncer:
         report.linked = len(plan.link)
 
         # add existing items to the collection: full data back, so no field is lost
-        updates = [{**data, "collections": [*(data.get("collections") or []), collection_key]} for _, data in plan.add_to_collection]
+        def with_collection(aid: str) -> dict:
+            data = self.index[aid]
+            return {**data, "collections": [*(data.get("collections") or []), collection_key]}
+
         upd_ids = [p.record.arxiv_id for p, _ in plan.add_to_collection]
+        updates = [with_collection(aid) for aid in upd_ids]
 
         def in_collection(aid: str) -> str | None:
             item = self.index.get(aid)
             return item["key"] if item and collection_key in (item.get("collections") or []) else None
 
-        report.updated = len(self._write(updates, upd_ids, in_collection))
+        report.updated = len(self._write(updates, upd_ids, in_collection, rebuild=with_collection))
 
         # create what is missing
         new_objects = [preprint(p, [collection_key] if collection_key else [], with_ck) for p in plan.create]
