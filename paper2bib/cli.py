@@ -24,7 +24,6 @@ from .errors import ArxivUnavailable, InputError, Paper2BibError
 from .library import Library
 
 EXIT_REVIEW = 3
-log = logging.getLogger("paper2bib")
 
 
 def _err(msg: str) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import collections
 import json
-import os
-from pathlib import Path
 
 import httpx2
 import pytest
