@@ -84,18 +84,13 @@ MIGRATIONS: list[str] = [
         synced_at TEXT NOT NULL,
         PRIMARY KEY (zlibrary, arxiv_id)
     );
+    CREATE INDEX zotero_items_arxiv_id ON zotero_items(arxiv_id);
     CREATE TABLE zotero_children (
         zlibrary TEXT NOT NULL,
         parent_key TEXT NOT NULL,
         ref TEXT NOT NULL,                  -- a link URL, or 'note:comment'
         item_key TEXT NOT NULL,
         PRIMARY KEY (zlibrary, parent_key, ref)
-    );
-    CREATE TABLE zotero_collections (
-        zlibrary TEXT NOT NULL,
-        name TEXT NOT NULL,
-        collection_key TEXT NOT NULL,
-        PRIMARY KEY (zlibrary, name)
     );
     """,
 ]
@@ -418,6 +413,7 @@ class Library:
         }
 
     def store_zotero_items(self, zlibrary: str, items: dict[str, tuple[str, int | None]]) -> None:
+        """Record the Zotero item (key, version) of each arXiv id in ``zlibrary``."""
         now = _now()
         with self.transaction() as db:
             db.executemany(
@@ -427,31 +423,10 @@ class Library:
                 [(zlibrary, a, k, v, now) for a, (k, v) in items.items()],
             )
 
-    def zotero_children(self, zlibrary: str) -> dict[tuple[str, str], str]:
-        """(parent key, ref) → child item key."""
-        return {
-            (p, r): k
-            for p, r, k in self.db.execute(
-                "SELECT parent_key, ref, item_key FROM zotero_children WHERE zlibrary=?", (zlibrary,)
-            )
-        }
-
     def store_zotero_children(self, zlibrary: str, children: dict[tuple[str, str], str]) -> None:
+        """Record child items made: (parent key, link URL or 'note:comment') → child key."""
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO zotero_children (zlibrary, parent_key, ref, item_key) VALUES (?,?,?,?)",
                 [(zlibrary, p, r, k) for (p, r), k in children.items()],
-            )
-
-    def zotero_collection(self, zlibrary: str, name: str) -> str | None:
-        row = self.db.execute(
-            "SELECT collection_key FROM zotero_collections WHERE zlibrary=? AND name=?", (zlibrary, name)
-        ).fetchone()
-        return row[0] if row else None
-
-    def store_zotero_collection(self, zlibrary: str, name: str, key: str) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO zotero_collections (zlibrary, name, collection_key) VALUES (?,?,?)",
-                (zlibrary, name, key),
             )
