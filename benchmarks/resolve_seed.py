@@ -1,6 +1,6 @@
 """Resolution cost of the seed listing: batched (paper2bib) vs one request per title.
 
-    python benchmarks/resolve_seed.py --shared ../shared
+    python benchmarks/resolve_seed.py [--shared ../shared]
 
 Starts the arXiv stand-in with the seed records and the crowd of near misses, then prints
 requests and wall seconds for: paper2bib cold (fresh library), warm (the same listing
@@ -48,7 +48,8 @@ def naive(entries, url: str) -> tuple[int, float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, required=True, help="folder with tools/fake_arxiv.py and arxiv/*.json")
+    ap.add_argument("--shared", type=Path, default=standins.DEFAULT_SHARED,
+                    help="folder holding tools/fake_*.py and their data (default: ../shared beside the repo)")
     args = ap.parse_args()
     entries = parse_file(str(SEED))
     corpora = [args.shared / "arxiv" / "records.json", args.shared / "arxiv" / "crowd.json"]

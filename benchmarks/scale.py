@@ -1,6 +1,6 @@
 """Growth: add and export cost for 1,000 / 2,000 / 10,000 papers, and peak memory.
 
-    python benchmarks/scale.py --shared ../shared [--sizes 1000 2000 10000]
+    python benchmarks/scale.py [--shared ../shared] [--sizes 1000 2000 10000]
 
 For each size: a listing of that many arXiv links is added (resolved against the arXiv
 stand-in serving synthetic records, ``id_list`` batches of 100), then exported in all
@@ -46,7 +46,8 @@ def measure(args: list[str], env: dict) -> tuple[float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, required=True, help="folder with tools/fake_arxiv.py")
+    ap.add_argument("--shared", type=Path, default=standins.DEFAULT_SHARED,
+                    help="folder holding tools/fake_*.py and their data (default: ../shared beside the repo)")
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 10000])
     args = ap.parse_args()
     biggest = max(args.sizes)

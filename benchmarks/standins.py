@@ -18,6 +18,10 @@ from pathlib import Path
 from typing import Iterator
 
 
+#: where a checkout's sibling ``shared/`` folder (the stand-ins and their data) lives
+DEFAULT_SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
 class StandIn:
     def __init__(self, url: str, log: Path):
         self.url, self.log = url, log

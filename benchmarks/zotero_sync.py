@@ -1,6 +1,6 @@
 """Zotero sync cost: requests, writes and seconds for 89 and 1,000 papers, first and second sync.
 
-    python benchmarks/zotero_sync.py --shared ../shared [--faults]
+    python benchmarks/zotero_sync.py [--shared ../shared] [--faults]
 
 The 89 are the seed listing (resolved against the arXiv stand-in); the 1,000 are synthetic
 papers with a code link each. Both are synced into a fresh Zotero stand-in, twice: the
@@ -39,7 +39,8 @@ def cli(args: list[str], env: dict) -> tuple[float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, required=True)
+    ap.add_argument("--shared", type=Path, default=standins.DEFAULT_SHARED,
+                    help="folder holding tools/fake_*.py and their data (default: ../shared beside the repo)")
     ap.add_argument("--faults", action="store_true", help="inject 429, Backoff, 500 and a dropped answer")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
