@@ -124,13 +124,14 @@ def export_records(
     """The resolved papers to export, one per paper, in the order they were added.
 
     Several entries resolved to one paper merge, with all their links and those of
-    the paper's arXiv abstract. Citation keys
-    are assigned (and stored) for papers that have none yet.
+    the paper's arXiv abstract. Citation keys are assigned for papers that have none
+    yet, and stored unless ``store_keys`` is false (a dry run).
     """
-    wanted = lib.entries(entry_ids)
+    everything = lib.entries()
+    wanted = everything if entry_ids is None else lib.entries(entry_ids)
     order = list(dict.fromkeys(e.arxiv_id for e in wanted if e.status == "resolved" and e.arxiv_id))
     links: dict[str, list[Link]] = {a: [] for a in order}
-    for e in lib.entries() if entry_ids is not None else wanted:
+    for e in everything:  # every entry of a paper contributes its links, even one not exported now
         if e.arxiv_id in links:
             links[e.arxiv_id].extend(link for link in e.links if link not in links[e.arxiv_id])
     records = lib.records(order)

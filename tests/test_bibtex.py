@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
@@ -10,7 +12,8 @@ from click.testing import CliRunner
 from conftest import nasty_records, record_from_json
 from paper2bib.citekeys import assign_keys
 from paper2bib.cli import main
-from paper2bib.models import Link, Paper
+from paper2bib.library import Library
+from paper2bib.models import Entry, Link, Paper, Resolution
 from paper2bib.writers.bibtex import biblatex_fields, bibtex_fields, render_biblatex, render_bibtex
 from paper2bib.writers.latex import balanced, to_latex
 
@@ -134,14 +137,9 @@ def test_keys_survive_library_growth(seed_library, tmp_path):
     runner = CliRunner()
     before = {e["ID"]: e["eprint"] for e in bibtexparser.loads(runner.invoke(main, ["export"]).stdout).entries}
     # a new paper whose natural key collides with an existing one
-    from paper2bib.library import Library
-    from paper2bib.models import Entry, Resolution
-
-    hf = next(a for k, a in before.items() if k == "sheng2024hybridflow")
+    hf = before["sheng2024hybridflow"]
     with Library(seed_library) as lib:
         rec = lib.records([hf])[hf]
-        from dataclasses import replace
-
         twin = replace(rec, arxiv_id="2409.00001", title="HybridFlow Revisited")
         ((eid, _),) = lib.add_entries([Entry("HybridFlow Revisited")])
         lib.save_resolutions([(eid, Resolution("resolved", 1.0, twin.arxiv_id, 1, "test"))], [twin])

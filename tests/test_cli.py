@@ -82,9 +82,3 @@ def test_bad_config_file_is_a_clear_error(tmp_path, monkeypatch, runner):
     monkeypatch.setenv("PAPER2BIB_CONFIG", str(cfg))
     result = runner.invoke(main, ["list"])
     assert result.exit_code == 2 and "delay must be a float" in result.stderr
-
-
-def test_zotero_sync_without_credentials_says_what_is_missing(seed_library, runner):
-    result = runner.invoke(main, ["zotero", "sync"])
-    assert result.exit_code == 2
-    assert "ZOTERO_API_KEY" in result.stderr

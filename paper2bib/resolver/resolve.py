@@ -91,7 +91,8 @@ class Resolver:
                 pool = {r.arxiv_id: r for r in pools.get(i, [])} | {r.arxiv_id: r for r in found}
                 res = decide(entries[i], pool.values())
                 results.append((i, res))
-                records.extend(pool[r.arxiv_id] for r in [res] if r.arxiv_id)
+                if res.arxiv_id:
+                    records.append(pool[res.arxiv_id])
             emit(results, records)
 
 

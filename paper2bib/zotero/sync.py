@@ -86,11 +86,13 @@ class Syncer:
         self.lib, self.zc = lib, zc
         self.index: dict[str, dict] = {}  # arXiv id → Zotero item data (top-level)
         self.child_refs: dict[str, set[str]] = {}  # parent key → refs (URLs, "note:comment")
+        # arXiv id → the item key an earlier sync made: preferred over look-alike items
+        self.known = {a: k for a, (k, _) in lib.zotero_items(zc.library).items()}
+        self.failed: list[str] = []
 
     # ------------------------------------------------------------------ reading Zotero
     def _absorb(self, items: list[dict]) -> None:
         """Index items (as the API returns them) by arXiv id and by parent."""
-        known = {a: k for a, (k, _) in self.lib.zotero_items(self.zc.library).items()}
         for it in sorted(items, key=lambda x: (x["data"].get("dateAdded") or "", x["key"])):
             data = it["data"]
             if data.get("deleted"):
@@ -108,24 +110,29 @@ class Syncer:
             for aid in arxiv_ids_of(data):
                 current = self.index.get(aid)
                 # the item we made before wins; otherwise the oldest (sorted above)
-                if current is None or (known.get(aid) == data["key"] and current["key"] != data["key"]):
+                if current is None or (self.known.get(aid) == data["key"] and current["key"] != data["key"]):
                     self.index[aid] = data
                 elif current["key"] == data["key"]:
                     self.index[aid] = data  # a newer version of the same item
 
-    def _collection_key(self, name: str, dry_run: bool) -> str | None:
+    def _find_collection(self, name: str) -> str | None:
         for c in self.zc.collections():
             if c["data"].get("name") == name and not c["data"].get("deleted"):
                 return c["key"]
-        if dry_run:
-            return None
+        return None
+
+    def _collection_key(self, name: str, dry_run: bool) -> str | None:
+        """The key of the collection ``name``, created if missing (not in a dry run)."""
+        key = self._find_collection(name)
+        if key or dry_run:
+            return key
         for _ in range(ROUNDS):
             try:
                 answer = self.zc.create_collection(name)
-            except WriteUncertain:
-                for c in self.zc.collections():
-                    if c["data"].get("name") == name:
-                        return c["key"]
+            except WriteUncertain:  # it may exist now: look before creating again
+                key = self._find_collection(name)
+                if key:
+                    return key
                 continue
             if answer.get("successful"):
                 return next(iter(answer["successful"].values()))["key"]
@@ -210,7 +217,6 @@ class Syncer:
         return done
 
     def run(self, papers: list[Paper], collection: str | None, dry_run: bool, out: Echo) -> Report:
-        self.failed: list[str] = []
         report = Report()
         self._absorb(self.zc.all_items())
         collection_key = self._collection_key(collection, dry_run) if collection else None
