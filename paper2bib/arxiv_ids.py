@@ -79,3 +79,31 @@ def find_ids(text: str) -> list[ArxivRef]:
         seen.add(ident)
         out.append(ArxivRef(ident, int(ver) if ver else None, m.start(), m.end()))
     return out
+
+
+#: Crossref's recommended DOI pattern (matches ~99.3% of DOIs), minus characters that
+#: could close a BibTeX field or a LaTeX argument.
+_DOI_RE = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]+]+")
+#: An arXiv category code: ``cs.LG``, ``hep-th``, ``math-ph``, ``q-bio.NC``.
+_CATEGORY_RE = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2,}(?:-[A-Za-z]+)?)?")
+#: A bare arXiv id, without version.
+_BARE_ID_RE = re.compile(rf"(?:{_NEW}|{_OLD})")
+
+
+def clean_doi(value: str | None) -> str | None:
+    """``value`` if it is a DOI (``10.1145/3620665.3640410``), else None. ``doi:`` and
+    ``https://doi.org/`` prefixes are dropped."""
+    if not value:
+        return None
+    v = re.sub(r"(?i)^\s*(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", value).strip()
+    return v if _DOI_RE.fullmatch(v) else None
+
+
+def is_category(value: str | None) -> bool:
+    """True for an arXiv category code (``cs.LG``, ``hep-th``)."""
+    return bool(value) and bool(_CATEGORY_RE.fullmatch(value or ""))
+
+
+def is_arxiv_id(value: str) -> bool:
+    """True for a bare arXiv id without version (``2409.19256``, ``hep-th/9901001``)."""
+    return bool(_BARE_ID_RE.fullmatch(value))

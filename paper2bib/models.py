@@ -69,10 +69,6 @@ class Record:
     doi: str | None = None
 
     @property
-    def versioned_id(self) -> str:
-        return f"{self.arxiv_id}v{self.version}"
-
-    @property
     def abs_url(self) -> str:
         return f"https://arxiv.org/abs/{self.arxiv_id}"
 
@@ -81,11 +77,16 @@ class Record:
         return f"10.48550/arXiv.{self.arxiv_id}"
 
     @property
-    def best_doi(self) -> str:
-        """The journal DOI an author supplied, else arXiv's own DataCite DOI."""
+    def journal_doi(self) -> str | None:
+        """The DOI of the published version, when the authors gave one on arXiv."""
         if self.doi and not self.doi.lower().startswith("10.48550/"):
             return self.doi
-        return self.datacite_doi
+        return None
+
+    @property
+    def is_published(self) -> bool:
+        """arXiv says the paper appeared somewhere (a journal reference or a journal DOI)."""
+        return bool(self.journal_ref or self.journal_doi)
 
     @property
     def year(self) -> str:

@@ -6,12 +6,59 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import LatexMacroNode
+
+#: Abbreviation macros papers define for themselves (``\eg``): their text, not nothing.
+_ABBREVIATIONS = {
+    "eg": "e.g.",
+    "ie": "i.e.",
+    "etal": "et al.",
+    "etc": "etc.",
+    "cf": "cf.",
+    "vs": "vs.",
+    "wrt": "w.r.t.",
+    "aka": "a.k.a.",
+    "iid": "i.i.d.",
+    "S": "\u00a7",
+    "P": "\u00b6",
+}
+
+
+#: Font and size switches: formatting, no text.
+_SWITCHES = """em it bf rm sf tt sc sl up md itshape bfseries upshape mdseries normalfont ttfamily rmfamily sffamily
+    scshape slshape tiny scriptsize footnotesize small normalsize large Large LARGE huge Huge relax protect
+    noindent xspace displaystyle textstyle scriptstyle boldmath unboldmath""".split()
+
+
+def _literal(node: LatexMacroNode) -> str:
+    """An unknown macro as its own name, so a reader still sees it (``\\foo``)."""
+    return "\\" + node.macroname + node.macro_post_space
+
+
+def _verbatim(node: LatexMacroNode) -> str:
+    """A macro with its arguments, exactly as written (``\\input{x}`` stays visible, is never run)."""
+    return str(node.latex_verbatim())
+
+
+def _abbreviation(node: LatexMacroNode) -> str:
+    return _ABBREVIATIONS[node.macroname] + node.macro_post_space
 
 
 @lru_cache(maxsize=1)
 def _l2t() -> LatexNodes2Text:
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    db = get_default_latex_context_db()
+    # pylatexenc drops what it does not know and reads files for \input: keep both as text
+    keep = ["input", "include", "includegraphics", "openout", "write", "immediate", "catcode", "def", "csname"]
+    db.add_context_category(
+        "paper2bib",
+        prepend=True,
+        macros=[MacroTextSpec(k, simplify_repl=_abbreviation) for k in _ABBREVIATIONS]
+        + [MacroTextSpec(k, simplify_repl=_verbatim) for k in keep],
+    )
+    db.add_context_category("paper2bib-switches", prepend=True, macros=[MacroTextSpec(k, simplify_repl="") for k in _SWITCHES])
+    db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_literal))
+    return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
 
 _TEX_HINT = re.compile(r"[\\$^_{}~]")
@@ -19,18 +66,64 @@ _TEX_HINT = re.compile(r"[\\$^_{}~]")
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
 
 
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """(is_math, body) segments of ``text``; a ``$`` with no partner, and ``$$``, are text."""
+    dollars = [m.start() for m in re.finditer(r"(?<!\\)\$", text)]
+    segments: list[tuple[bool, str]] = []
+    pos = 0
+    for a, b in zip(dollars[0::2], dollars[1::2]):
+        if b == a + 1:  # "$$" – treat the pair as a literal, not display math
+            continue
+        segments.append((False, text[pos:a]))
+        segments.append((True, text[a + 1 : b]))
+        pos = b + 1
+    segments.append((False, text[pos:]))
+    return [s for s in segments if s[1]]
+
+
+def _decode(tex: str) -> str:
+    try:
+        return _l2t().latex_to_text(tex)
+    except Exception:  # pylatexenc is tolerant, but a pathological input must not crash a run
+        return re.sub(r"[\\$^_{}]", "", tex)
+
+
 def latex_to_unicode(text: str) -> str:
     """TeX as arXiv titles write it, as plain unicode: ``$\\alpha$-CLIP`` → ``α-CLIP``.
 
-    Text with no TeX in it is returned unchanged. Malformed TeX never raises.
+    Nothing is dropped: ``&``, ``%``, ``#`` and lone ``$`` are text, abbreviation macros
+    (``\\eg``) become their text and other unknown macros stay visible by name. Text with
+    no TeX in it is returned unchanged. Malformed TeX never raises.
     """
     if not _TEX_HINT.search(text):
         return text
-    try:
-        out = _l2t().latex_to_text(_BARE_SPECIAL.sub(r"\\\1", text))
-    except Exception:  # pylatexenc is tolerant, but a pathological input must not crash a run
-        out = re.sub(r"[\\$^_{}]", "", text)
-    return re.sub(r"\s+", " ", out).strip()
+    out = []
+    for is_math, body in split_math(text):
+        if is_math:
+            out.append(_decode("$" + _BARE_SPECIAL.sub(r"\\\1", body) + "$"))
+        else:  # pylatexenc trims, but the spaces around a text segment separate words
+            out.append(keep_edges(body, _decode_text(body)))
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def keep_edges(original: str, decoded: str) -> str:
+    """``decoded`` with the leading and trailing space ``original`` had."""
+    return (" " if original[:1].isspace() else "") + decoded.strip() + (" " if original[-1:].isspace() else "")
+
+
+def _decode_text(seg: str) -> str:
+    """A text segment: with no macro and no brace it is already plain (``~``, ``^`` stay
+    characters); with braces that do not pair it is taken literally."""
+    if "\\" not in seg and "{" not in seg and "}" not in seg:
+        return seg
+    depth = 0
+    for c in seg:
+        depth += (c == "{") - (c == "}")
+        if depth < 0:
+            return seg
+    if depth:
+        return seg
+    return _decode(re.sub(r"(?<!\\)\$", r"\\$", _BARE_SPECIAL.sub(r"\\\1", seg)))
 
 
 def fold(text: str) -> str:
@@ -59,3 +152,49 @@ def normalise(text: str | None) -> str:
 
 def squash_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+#: Words a title-case title leaves lower-case: they say nothing about its case style.
+_MINOR_WORDS = frozenset(
+    """a an the and but or nor for so yet as at by in of off on per to up via with from into onto over than that
+    upon vs""".split()
+)
+
+
+def needs_case_protection(word: str) -> bool:
+    """Capitals a style must not lower-case: ``RLHF``, ``HybridFlow``, ``C4``, ``GPU/TPUs``, ``γ-MoD``."""
+    letters = [c for c in word if c.isalpha()]
+    if not any(c.isupper() for c in letters):
+        return False
+    return any(c.isupper() for c in letters[1:]) or any(c.isdigit() for c in word)
+
+
+def is_sentence_case(title: str) -> bool:
+    """True when most of a title's later words start lower-case (``Heat-bath random walks…``).
+
+    In such a title a capital after the first word is a name's (``Markov``) and must stay.
+    """
+    words = [w for w in re.split(r"\s+", title)[1:] if w[:1].isalpha()]
+    later = [w for w in words if w.lower() not in _MINOR_WORDS and not needs_case_protection(w)]
+    capitalised = sum(w[0].isupper() for w in later)
+    return len(later) >= 2 and capitalised * 2 < len(later)
+
+
+class CaseProtection:
+    """Decides, word by word along a title, which words keep their case in every style.
+
+    Words with inner capitals or digits always; in a sentence-case title also every
+    capitalised word but the first and the first after a colon. Feed words in order.
+    """
+
+    def __init__(self, title_text: str):
+        self.sentence = is_sentence_case(title_text)
+        self.first = True
+
+    def protect(self, word: str) -> bool:
+        if not word or word.isspace():
+            return False
+        first, self.first = self.first, word.endswith(":")
+        if needs_case_protection(word):
+            return True
+        return self.sentence and not first and word[:1].isupper()

@@ -163,4 +163,45 @@ def nasty_records() -> list[Record]:
                doi="10.1145/1234567.8901234", comment="12 pages; code at https://github.com/x/y_z", **base),
         Record("hep-th/9901001", title="An Old-Style Identifier: Schr\\\"odinger's {\\em Cat}", authors=(), **base),
         Record("2401.00005", title="$$ unmatched $ dollars $x$ and $\\frac{a}{b}$ and $\\unknownmacro{x}$", authors=("A B",), **base),
+        Record("2401.00006", title=r"$\text{Memory}^3$: T3 & Tracking, plug & play (\eg adapters); heat-bath walks with Markov bases",
+               authors=("A B",), **{**base, "summary": r"50% of #1 & \eg $\alpha_{i}$ \$5 \{x\} a_b ~c ^d \unknown{arg}"}),
+        *hostile_records(),
     ]
+
+
+#: TeX that would read ``secret.tex`` or write ``pwned.tex`` if any of it ran when compiling.
+HOSTILE_TEX = [
+    r"\input{secret}",
+    r"$\input{secret}$",
+    r"^^5cinput{secret}",
+    r"$^^5cinput{secret}$",
+    r"$x^^5cinput{secret}$",
+    r"\immediate\openout9=pwned.tex \immediate\write9{x}\immediate\closeout9",
+    r"$\immediate\write18{touch pwned.tex}$",
+    r"\catcode`\^^5c=0 \csname input\endcsname{secret}",
+    r"$\text{\input{secret}}$ $\mathrm{\input{secret}}$ $\frac{\input{secret}}{2}$",
+    r"}, note = {\input{secret}}, junk = {",
+]
+
+
+def hostile_records() -> list[Record]:
+    """Records whose every field tries to make the exported file run TeX (issue: hostile metadata)."""
+    base = dict(version=1, published="2024-03-05", categories=("cs.LG",))
+    out = []
+    for n, tex in enumerate(HOSTILE_TEX):
+        out.append(
+            Record(
+                f"2402.{n + 1:05d}",
+                title=f"Hostile {n} {tex} end",
+                authors=(f"Eve {tex}", "Mallory}, and {Trent", f"{tex}"),
+                summary=f"Abstract {tex} end",
+                primary_category="cs.LG" if n % 2 else "cs.LG}, note = {\\input{secret}",
+                journal_ref=f"J. Hostile {tex}",
+                doi="10.1234/x}, note = {\\input{secret}}, junk = {",
+                comment=tex,
+                **base,
+            )
+        )
+    out.append(Record("2402.99999}, note = {\\input{secret}}, x = {", title="Bad id", authors=("A B",),
+                      summary="x", primary_category="cs.LG", **base))
+    return out

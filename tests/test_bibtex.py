@@ -56,7 +56,7 @@ def test_exact_biblatex_entry(seed_records):
         "  doi = {10.48550/arXiv.2409.19256},\n"
         "  url = {https://arxiv.org/abs/2409.19256},\n"
         "  addendum = {Code: \\url{https://github.com/volcengine/verl}},\n"
-        "  code = {https://github.com/volcengine/verl},\n"
+        "  verba = {https://github.com/volcengine/verl},\n"
         "}\n"
     )
 
@@ -64,7 +64,7 @@ def test_exact_biblatex_entry(seed_records):
 @pytest.mark.parametrize(
     "tex, latex",
     [
-        ("$γ-$MoD: Exploring", r"$\gamma -${MoD:} Exploring"),
+        ("$γ-$MoD: Exploring", r"$\gamma-${MoD:} Exploring"),
         ("MoE$^2$: Optimizing", r"{MoE}$^2$: Optimizing"),
         (r"$\ell_1$-norm", r"$\ell_1$-norm"),
         ("RedCoast: on Any GPU/TPUs with JAX and LLMs", r"{RedCoast:} on Any {GPU/TPUs} with {JAX} and {LLMs}"),
@@ -73,9 +73,13 @@ def test_exact_biblatex_entry(seed_records):
         ("Søren’s", r"S{\o}ren{\textquoteright}s"),
         ("a & b % c # d _ e ~ f ^ g $ h", r"a \& b \% c \# d \_ e \textasciitilde{} f \textasciicircum{} g \$ h"),
         (r"Schr\"odinger's \& {\em Cat} $ 5", r"Schr{\"o}dinger's \& Cat \$ 5"),
-        ("x }, note = {x} @misc{evil,", r"x \textbraceright{}, note = \textbraceleft{}x\textbraceright{} @misc\textbraceleft{}evil,"),
-        ("😀", r"\texttt{[U+1F600]}"),
-        (r"$\mathbb{R}$ is not plain LaTeX", r"\texttt{[U+211D]} is not plain {LaTeX}"),
+        ("x }, note = {x} @misc{evil,", r"x \textbraceright{}, note = \{x\} @misc\textbraceleft{}evil,"),
+        ("😀", r"{{\ttfamily [U+1F600]}}"),
+        (r"$\mathbb{R}$ is not plain LaTeX", r"{{\ttfamily [U+211D]}} is not plain {LaTeX}"),
+        (r"$\text{Memory}^3$: Language Modeling", r"$\textrm{Memory}^3$: Language Modeling"),
+        (r"$^^5cinput{/etc/passwd}$", r"\textasciicircum{}\textasciicircum{}5cinput/etc/passwd"),
+        (r"plug & play (\eg adapters) \foo", r"plug \& play (e.g. adapters) \textbackslash{}foo"),
+        ("Heat-bath random walks with Markov bases", "Heat-bath random walks with {Markov} bases"),
     ],
 )
 def test_tex_and_specials_become_valid_latex(tex, latex):

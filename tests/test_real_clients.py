@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 
 import jsonschema
@@ -57,6 +58,7 @@ def _compile(tmp_path, fmt: str, body: str, processor: str) -> tuple[str, str]:
         encoding="utf-8",
     )
     (tmp_path / "doc.tex").write_text(PREAMBLE + body)
+    (tmp_path / "secret.tex").write_text("SECRET-MARKER\n")  # hostile records try to \input this
     pdflatex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
     first = run(pdflatex, tmp_path)
     assert first.returncode == 0, first.stdout[-2000:]
@@ -66,7 +68,11 @@ def _compile(tmp_path, fmt: str, body: str, processor: str) -> tuple[str, str]:
     for _ in range(2):
         final = run(pdflatex, tmp_path)
         assert final.returncode == 0, final.stdout[-2000:]
-    assert _latex_warnings((tmp_path / "doc.log").read_text(errors="replace")) == []
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    assert _latex_warnings(log) == []
+    # nothing in the .bib ran: no file read or written on its behalf
+    assert "secret.tex" not in log and not list(tmp_path.glob("pwned*")), log[-3000:]
+    assert "SECRET-MARKER" not in run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout if shutil.which("pdftotext") else True
     return blg, (tmp_path / "doc.bbl").read_text()
 
 
@@ -99,11 +105,11 @@ def test_seed_csl_json_is_schema_valid_with_the_bibtex_keys(seed_library):
     keys = {k for (k,) in db.execute("SELECT key FROM citekeys")}
     assert {i["id"] for i in items} == keys
     gmod = next(i for i in items if i["number"] == "arXiv:2410.13859")
-    assert gmod["title"].startswith("γ-MoD: Exploring")
+    assert gmod["title"].startswith('<span class="nocase">γ-MoD:</span> Exploring')
     assert gmod["type"] == "article" and gmod["publisher"] == "arXiv"
     assert gmod["DOI"] == "10.48550/arXiv.2410.13859" and gmod["URL"] == "https://arxiv.org/abs/2410.13859"
     moe = next(i for i in items if i["number"] == "arXiv:2501.09410")
-    assert moe["title"].startswith("MoE<sup>2</sup>: Optimizing")
+    assert moe["title"].startswith('<span class="nocase">MoE<sup>2</sup>:</span> Optimizing')
     verl = [i for i in items if "custom" in i]
     assert len(verl) == 26
     hf = next(i for i in items if i["number"] == "arXiv:2409.19256")

@@ -22,6 +22,7 @@ import requests
 import tenacity
 
 from .. import __version__
+from ..arxiv_ids import clean_doi, is_arxiv_id, is_category
 from ..errors import ArxivQueryError, ArxivUnavailable
 from ..models import Record
 
@@ -79,12 +80,22 @@ def _date(dt) -> str:
     return dt.strftime("%Y-%m-%d")
 
 
-def record_from_result(r: arxiv.Result) -> Record:
-    """A :class:`Record` from an ``arxiv.Result`` (the latest version's metadata)."""
+MAX_VERSION = 10_000  # arXiv's most revised papers have a few dozen versions
+
+
+def record_from_result(r: arxiv.Result) -> Record | None:
+    """A :class:`Record` from an ``arxiv.Result`` (the latest version's metadata).
+
+    The answer is untrusted: an entry whose id or version is not arXiv's syntax is
+    dropped (None, with a warning); a category or DOI that is not one is left out.
+    """
     short = r.get_short_id()
     ident, _, ver = short.rpartition("v")
     if not ident or not ver.isdigit():
         ident, ver = short, "1"
+    if not is_arxiv_id(ident) or not 1 <= int(ver) <= MAX_VERSION:
+        log.warning("arXiv answered with an entry whose id is not an arXiv id (%.80r); ignored", short)
+        return None
     return Record(
         arxiv_id=ident,
         version=int(ver),
@@ -93,11 +104,11 @@ def record_from_result(r: arxiv.Result) -> Record:
         summary=" ".join(r.summary.split()),
         published=_date(r.published),
         updated=_date(r.updated),
-        primary_category=r.primary_category or None,
-        categories=tuple(r.categories),
+        primary_category=r.primary_category if is_category(r.primary_category) else None,
+        categories=tuple(c for c in r.categories if is_category(c)),
         comment=" ".join(r.comment.split()) if r.comment else None,
         journal_ref=" ".join(r.journal_ref.split()) if r.journal_ref else None,
-        doi=r.doi.strip() if r.doi else None,
+        doi=clean_doi(r.doi),
     )
 
 
@@ -188,7 +199,7 @@ class ArxivClient:
             echo = re.search(rb"<title>(arXiv Query:[^<]*)</title>", resp.content[:4000])
             if echo:
                 log.info("arXiv read the query as: %s", html.unescape(echo.group(1).decode("utf-8", "replace")))
-        return [record_from_result(r) for r in results if not _is_error(r)]
+        return [rec for r in results if not _is_error(r) and (rec := record_from_result(r))]
 
     def fetch(self, arxiv_ids: Iterable[str]) -> dict[str, Record]:
         """Records by id, ``id_list`` batches of 100; ids arXiv does not know are absent."""
@@ -197,8 +208,7 @@ class ArxivClient:
         for i in range(0, len(ids), ID_BATCH):
             chunk = ids[i : i + ID_BATCH]
             for r in self._run(arxiv.Search(id_list=chunk, max_results=len(chunk))):
-                if not _is_error(r):
-                    rec = record_from_result(r)
+                if not _is_error(r) and (rec := record_from_result(r)):
                     out[rec.arxiv_id] = rec
         return out
 

@@ -15,6 +15,7 @@ from bibtexparser.bibdatabase import BibDatabase, BibDataString
 from bibtexparser.bwriter import BibTexWriter
 
 from .. import mappings
+from ..arxiv_ids import clean_doi, is_arxiv_id, is_category
 from ..links import label
 from ..models import Link, Paper, Record
 from ..names import Name, split_name
@@ -39,6 +40,12 @@ def bibtex_name(name: Name, ascii_only: bool = True) -> str:
         parts.append(_name_part(name.suffix, ascii_only))
     parts.append(_name_part(name.given, ascii_only))
     return ", ".join(parts)
+
+
+def _authors(record: Record, ascii_only: bool) -> str:
+    """The ``author`` field: names joined by ``and``; names with no text left out."""
+    names = [bibtex_name(split_name(a), ascii_only) for a in record.authors]
+    return " and ".join(n for n in names if n.strip("{}, ")) or "{Anonymous}"
 
 
 def safe_url(url: str) -> str:
@@ -70,25 +77,55 @@ def _join_note(*parts: str) -> str:
     return ". ".join(p for p in parts if p)
 
 
+def _published_note(record: Record, ascii_only: bool) -> str:
+    """Where arXiv says the paper was published: its journal reference and DOI, as text.
+
+    The entry itself describes the preprint (arXiv's DOI, ``eprint``); the published
+    version is named here, never mixed into the preprint's fields.
+    """
+    parts = []
+    if record.journal_ref:
+        parts.append("Published in " + to_latex(record.journal_ref, ascii_only=ascii_only))
+    doi = clean_doi(record.journal_doi)
+    if doi:
+        parts.append("doi: " + escape_text(doi, ascii_only))
+    return ", ".join(parts)
+
+
+def _identity_fields(record: Record) -> dict[str, str]:
+    """``eprint``, ``doi``, ``url`` of a valid arXiv id; an id that is not one is only text."""
+    if not is_arxiv_id(record.arxiv_id):
+        return {"eprint": escape_text(record.arxiv_id)}
+    return {"eprint": record.arxiv_id, "doi": record.datacite_doi, "url": record.abs_url}
+
+
+def _date(record: Record) -> str:
+    return record.published if re.fullmatch(r"\d{4}-\d{2}-\d{2}", record.published) else ""
+
+
 def bibtex_fields(record: Record, links: Sequence[Link], abstracts: bool, links_in_note: bool) -> dict:
     """The fields of a BibTeX ``@misc`` entry for ``record`` (values are LaTeX)."""
     conf = mappings.load("fields.toml")
     months = conf["months"]
+    ident = _identity_fields(record)
+    date = _date(record)
     fields: dict = {
         "title": to_latex(record.title, ascii_only=True, protect=True),
-        "author": " and ".join(bibtex_name(split_name(a)) for a in record.authors) or "{Anonymous}",
-        "year": record.year,
-        "eprint": record.arxiv_id,
+        "author": _authors(record, ascii_only=True),
+        "year": date[:4],
+        "eprint": ident["eprint"],
         "archiveprefix": "arXiv",
-        "doi": record.best_doi,
-        "url": record.abs_url,
+        **{k: v for k, v in ident.items() if k != "eprint"},
     }
-    month = int(record.published[5:7]) if len(record.published) >= 7 else 0
-    if 1 <= month <= 12:
-        fields["month"] = months[month - 1]
-    if record.primary_category:
+    if date:
+        fields["month"] = months[int(date[5:7]) - 1] if 1 <= int(date[5:7]) <= 12 else None
+    if not fields.get("month"):
+        fields.pop("month", None)
+    if not date:
+        fields.pop("year")
+    if is_category(record.primary_category):
         fields["primaryclass"] = record.primary_category
-    note = to_latex(record.journal_ref) if record.journal_ref else ""
+    note = _published_note(record, ascii_only=True)
     if links_in_note:
         note = _join_note(note, _links_note(links, conf["bibtex"]["links"]))
     if note:
@@ -100,22 +137,29 @@ def bibtex_fields(record: Record, links: Sequence[Link], abstracts: bool, links_
 
 
 def biblatex_fields(record: Record, links: Sequence[Link], abstracts: bool, links_in_note: bool) -> dict:
-    """The fields of a biblatex ``@online`` entry for ``record`` (UTF-8 kept where LaTeX can set it)."""
+    """The fields of a biblatex ``@online`` entry for ``record`` (UTF-8 kept where LaTeX can set it).
+
+    Only fields of biblatex's default data model, so biber keeps every one: the links go
+    in the verbatim fields ``verba`` (code), ``verbb`` (project page), ``verbc`` (the rest).
+    """
     conf = mappings.load("fields.toml")
+    ident = _identity_fields(record)
     fields: dict = {
         "title": to_latex(record.title, ascii_only=False, protect=True),
-        "author": " and ".join(bibtex_name(split_name(a), ascii_only=False) for a in record.authors) or "{Anonymous}",
-        "date": record.published,
+        "author": _authors(record, ascii_only=False),
+        "date": _date(record),
         "eprinttype": "arxiv",
-        "eprint": record.arxiv_id,
-        "pubstate": "prepublished",
-        "doi": record.best_doi,
-        "url": record.abs_url,
+        **ident,
     }
-    if record.primary_category:
+    if not fields["date"]:
+        fields.pop("date")
+    if not record.is_published:
+        fields["pubstate"] = "prepublished"
+    if is_category(record.primary_category):
         fields["eprintclass"] = record.primary_category
-    if record.journal_ref:
-        fields["note"] = to_latex(record.journal_ref, ascii_only=False)
+    note = _published_note(record, ascii_only=False)
+    if note:
+        fields["note"] = note
     if links_in_note:
         addendum = _links_note(links, conf["biblatex"]["links"])
         if addendum:

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from ..text import latex_to_unicode
+from ..text import CaseProtection, keep_edges, latex_to_unicode, split_math
 
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
@@ -38,7 +38,8 @@ _SPECIAL = {
 }
 _DASHES = {"\u2014": "---", "\u2013": "--", "\u00a0": "~"}
 
-#: Macros allowed inside math: what LaTeX (with no extra package) defines.
+#: Macros allowed inside math: what LaTeX itself defines (no amsmath, no amssymb), and
+#: nothing that reads or writes files, defines macros or changes catcodes.
 MATH_MACROS = frozenset(
     """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi
     rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma
@@ -48,9 +49,23 @@ MATH_MACROS = frozenset(
     leftarrow Rightarrow Leftarrow leftrightarrow mapsto uparrow downarrow sum prod int oint sqrt frac
     mathrm mathbf mathit mathsf mathtt mathcal log ln exp sin cos tan max min arg sup inf lim det dim mid
     prime top bot angle triangle langle rangle lfloor rfloor lceil rceil vert Vert backslash left right
-    big Big bigg Bigg quad qquad hat tilde bar vec dot ddot overline underline widehat widetilde text
+    big Big bigg Bigg quad qquad hat tilde bar vec dot ddot overline underline widehat widetilde
     textrm textbf textit mbox colon S P""".split()
 )
+#: Macros that need amsmath, rewritten to what plain LaTeX has.
+_MATH_REWRITE = {"text": "textrm", "operatorname": "mathrm", "dfrac": "frac", "tfrac": "frac"}
+#: Macros that take arguments in math: how many, and whether those are text (not math).
+_MATH_ARGS: dict[str, tuple[int, bool]] = {
+    **{m: (1, False) for m in "sqrt mathrm mathbf mathit mathsf mathtt mathcal hat tilde bar vec dot ddot overline "
+       "underline widehat widetilde".split()},
+    "frac": (2, False),
+    **{m: (1, True) for m in ("textrm", "textbf", "textit", "mbox")},
+}
+_DELIMITER_MACROS = frozenset("langle rangle lfloor rfloor lceil rceil vert Vert backslash { } |".split())
+_SIZED = frozenset(("left", "right", "big", "Big", "bigg", "Bigg"))
+_MATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-*/=<>()[]|.,;:!?' ~")
+_TEXT_ARG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.,:;!?'()/")
+_MATH_TOKEN = re.compile(r"\\[A-Za-z]+|\\[,;:! {}|]|.", re.S)
 
 
 @lru_cache(maxsize=1)
@@ -79,16 +94,36 @@ def encode_char(c: str, ascii_only: bool) -> str:
 
 
 def _unihex(c: str) -> str:
-    """A character no LaTeX font here has (CJK, emoji): its code point, so nothing is lost."""
-    return r"\texttt{[U+%04X]}" % ord(c)
+    """A character no LaTeX font here has (CJK, emoji): its code point, so nothing is lost.
+
+    Braced twice so a style that lower-cases titles leaves it alone; ``\\ttfamily``
+    rather than ``\\texttt`` so TeX-to-text converters (pylatexenc) read it back.
+    """
+    return r"{{\ttfamily [U+%04X]}}" % ord(c)
+
+
+def _brace_balanced(text: str) -> bool:
+    """Braces that pair up in order, so ``\\{`` and ``\\}`` keep a BibTeX field balanced."""
+    depth = 0
+    for c in text:
+        if c in "{}":
+            depth += 1 if c == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def escape_text(text: str, ascii_only: bool = True) -> str:
-    """Plain unicode text as LaTeX: specials escaped, non-ASCII encoded."""
+    """Plain unicode text as LaTeX: specials escaped, non-ASCII encoded.
+
+    Braces that pair up become ``\\{``/``\\}`` (BibTeX counts them, so they must pair);
+    stray ones ``\\textbraceleft{}``/``\\textbraceright{}``, which no field can be closed by.
+    """
+    special = _SPECIAL if not _brace_balanced(text) else {**_SPECIAL, "{": r"\{", "}": r"\}"}
     out = []
     for c in text:
-        if c in _SPECIAL:
-            out.append(_SPECIAL[c])
+        if c in special:
+            out.append(special[c])
         elif " " <= c <= "~":
             out.append(c)
         else:
@@ -106,87 +141,169 @@ def _balanced(s: str) -> bool:
     return depth == 0
 
 
+class _Reject(Exception):
+    """Math that plain LaTeX would not set, or that does more than typeset: it becomes text."""
+
+
+class _MathChecker:
+    """Checks ``$…$`` bodies against a small grammar of harmless math.
+
+    Every macro is whitelisted, every argument is there, scripts have a base and are
+    not doubled, ``\\left``/``\\right`` pair up with a delimiter, text arguments hold
+    only words. ``^^`` (TeX's character notation), ``#``, ``%``, ``&``, ``\\\\`` and
+    ``$`` never pass. What passes is rewritten to plain-LaTeX macros.
+    """
+
+    def __init__(self, body: str):
+        self.tokens = _MATH_TOKEN.findall(body)
+        self.pos = 0
+        self.out: list[str] = []
+
+    def run(self) -> str:
+        self._sequence(closing=None)
+        if self.pos != len(self.tokens):
+            raise _Reject
+        return "".join(self.out)
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def _next(self) -> str:
+        tok = self._peek()
+        if tok is None:
+            raise _Reject
+        self.pos += 1
+        return tok
+
+    def _sequence(self, closing: str | None) -> None:
+        open_left = 0
+        scripts: set[str] = set()
+        while (tok := self._peek()) is not None and tok != closing:
+            if tok in "^_":
+                self.pos += 1
+                if tok in scripts or self._peek() == tok:
+                    raise _Reject  # a double superscript, or ^^ notation
+                scripts.add(tok)
+                self.out.append(tok)
+                self._atom()
+                continue
+            scripts = set()
+            if tok in ("\\left", "\\right"):
+                open_left += 1 if tok == "\\left" else -1
+                if open_left < 0:
+                    raise _Reject
+            self._atom()
+        if open_left:
+            raise _Reject
+        if closing is None and tok is not None:
+            raise _Reject  # a "}" with no "{"
+
+    def _atom(self) -> None:
+        tok = self._next()
+        if tok == "{":
+            self.out.append("{")
+            self._sequence(closing="}")
+            if self._next() != "}":
+                raise _Reject
+            self.out.append("}")
+        elif tok.startswith("\\") and tok[1:].isalpha():
+            self._macro(tok[1:])
+        elif tok.startswith("\\"):
+            self.out.append(tok)
+        elif tok in _MATH_CHARS:
+            self.out.append(tok)
+        elif ord(tok) > 127:
+            self.out.append(_math_char(tok))
+        else:
+            raise _Reject
+
+    def _macro(self, name: str) -> None:
+        name = _MATH_REWRITE.get(name, name)
+        if name not in MATH_MACROS:
+            raise _Reject
+        self.out.append("\\" + name + " ")
+        if name in _SIZED:
+            delim = self._next()
+            if not (delim in "()[]|./<>" or delim.lstrip("\\") in _DELIMITER_MACROS):
+                raise _Reject
+            self.out.append(delim)
+            return
+        nargs, text_args = _MATH_ARGS.get(name, (0, False))
+        if name == "sqrt" and self._peek() == "[":
+            self.out.append(self._next())
+            while (tok := self._next()) != "]":
+                if tok not in _MATH_CHARS - {"["}:
+                    raise _Reject
+                self.out.append(tok)
+            self.out.append("]")
+        for _ in range(nargs):
+            if text_args:
+                self._text_argument()
+            else:
+                self._atom()
+
+    def _text_argument(self) -> None:
+        if self._next() != "{":
+            raise _Reject
+        self.out.append("{")
+        while (tok := self._next()) != "}":
+            if tok not in _TEXT_ARG_CHARS:
+                raise _Reject
+            self.out.append(tok)
+        self.out.append("}")
+
+
+def _math_char(c: str) -> str:
+    """A non-ASCII character inside math as a whitelisted macro (``γ`` → ``\\gamma``)."""
+    latex = _encoder().unicode_to_latex(c)
+    m = re.fullmatch(r"\{?\\ensuremath\{\\([A-Za-z]+)\}\}?", latex)
+    if not m or m.group(1) not in MATH_MACROS:
+        raise _Reject
+    return "\\" + m.group(1) + " "
+
+
 def _math_to_latex(math: str) -> str | None:
     """The body of a ``$…$`` as safe math, or None if it must become text."""
-    if not math.strip() or not _balanced(math) or re.search(r"(?<!\\)[%#&]|\\\\|\$", math):
+    if not math.strip() or not _balanced(math):
         return None
-    for name in re.findall(r"\\([A-Za-z]+)", math):
-        if name not in MATH_MACROS:
-            return None
-    out = []
-    for c in math:
-        if " " <= c <= "~":
-            out.append(c)
-            continue
-        latex = _encoder().unicode_to_latex(c)
-        m = re.fullmatch(r"\{?\\ensuremath\{(\\[A-Za-z]+)\}\}?", latex)
-        if not m or m.group(1)[1:] not in MATH_MACROS:
-            return None
-        out.append(m.group(1) + " ")
-    return "".join(out).replace("  ", " ")
+    try:
+        out = _MathChecker(math).run()
+    except _Reject:
+        return None
+    out = re.sub(r"(\\[A-Za-z]+) +(?![A-Za-z])", r"\1", out)  # "\gamma -" → "\gamma-"
+    return re.sub(r" {2,}", " ", out).strip()
 
 
-def _split_math(text: str) -> list[tuple[bool, str]]:
-    """(is_math, body) segments; a ``$`` with no partner is text."""
-    dollars = [m.start() for m in re.finditer(r"(?<!\\)\$", text)]
-    segments: list[tuple[bool, str]] = []
-    pos = 0
-    for a, b in zip(dollars[0::2], dollars[1::2]):
-        if b == a + 1:  # "$$" – treat the pair as a literal, not display math
-            continue
-        segments.append((False, text[pos:a]))
-        segments.append((True, text[a + 1 : b]))
-        pos = b + 1
-    segments.append((False, text[pos:]))
-    return [s for s in segments if s[1]]
-
-
-def _decode_text(seg: str) -> str:
-    """TeX in a text segment → unicode (``\\"o``, ``\\&``, ``{\\em x}``).
-
-    Text with no macro and no braces is already plain (``~`` and ``^`` stay characters);
-    text with unbalanced braces is taken literally, braces and all; a lone ``$`` is a dollar.
-    """
-    if "\\" not in seg and "{" not in seg and "}" not in seg:
-        return seg
-    if not _balanced(seg) or not seg.strip():
-        return seg
-    return latex_to_unicode(re.sub(r"(?<!\\)\$", r"\\$", seg))
-
-
-def _needs_protection(word: str) -> bool:
-    """Capitals a style must not lower-case: ``RLHF``, ``HybridFlow``, ``C4``, ``GPU/TPUs``."""
-    letters = [c for c in word if c.isalpha()]
-    if not any(c.isupper() for c in letters):
-        return False
-    return any(c.isupper() for c in letters[1:]) or any(c.isdigit() for c in word)
-
-
-def _encode_words(text: str, ascii_only: bool, protect: bool) -> str:
-    if not protect:
+def _encode_words(text: str, ascii_only: bool, case: CaseProtection | None) -> str:
+    if case is None:
         return escape_text(text, ascii_only)
-    parts = re.split(r"(\s+)", text)
     return "".join(
-        "{" + escape_text(p, ascii_only) + "}" if p and not p.isspace() and _needs_protection(p) else escape_text(p, ascii_only)
-        for p in parts
+        "{" + escape_text(p, ascii_only) + "}" if case.protect(p) else escape_text(p, ascii_only)
+        for p in re.split(r"(\s+)", text)
     )
 
 
 def to_latex(text: str | None, ascii_only: bool = True, protect: bool = False) -> str:
-    """arXiv text (unicode + TeX) as LaTeX that compiles and cannot break out of a field."""
+    """arXiv text (unicode + TeX) as LaTeX that compiles and cannot break out of a field.
+
+    With ``protect`` (titles), words whose capitals matter are brace-protected.
+    """
     if not text:
         return ""
+    case = CaseProtection(latex_to_unicode(text)) if protect else None
     out = []
-    for is_math, body in _split_math(text):
+    for is_math, body in split_math(text):
         if is_math:
             math = _math_to_latex(body)
             if math is not None:
                 out.append("$" + math.strip() + "$")
+                if case:
+                    case.protect(body)  # math counts as a word for the first-word rule
                 continue
             body = latex_to_unicode("$" + body + "$") if _balanced(body) else "$" + body + "$"
         else:
-            body = _decode_text(body)
-        out.append(_encode_words(body, ascii_only, protect))
+            body = keep_edges(body, latex_to_unicode(body))
+        out.append(_encode_words(body, ascii_only, case))
     result = re.sub(r"\s+", " ", "".join(out)).strip()
     assert _balanced(result), "unbalanced LaTeX output"  # by construction; guards regressions
     return result

@@ -13,7 +13,7 @@ from .. import mappings
 from ..arxiv_ids import find_ids
 from ..models import Link, Paper
 from ..names import split_name
-from ..writers.csl import csl_text
+from ..writers.csl import csl_text, published_in
 
 COMMENT_MARKER = "arXiv comment:"
 
@@ -41,6 +41,8 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
     conf = mappings.load("fields.toml")["zotero"]
     r = paper.record
     extra = [f"arXiv:{r.arxiv_id}" + (f" [{r.primary_category}]" if r.primary_category else ""), f"Citation Key: {paper.key}"]
+    if r.is_published:
+        extra.append(published_in(r))
     item = {
         "itemType": conf["item_type"],
         "title": csl_text(r.title),
@@ -49,7 +51,7 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
         "date": r.published,
         "repository": conf["repository"],
         "archiveID": f"arXiv:{r.arxiv_id}",
-        "DOI": r.best_doi,
+        "DOI": r.datacite_doi,
         "url": r.abs_url,
         "extra": "\n".join(extra),
         "libraryCatalog": "arXiv.org",
