@@ -10,6 +10,7 @@ import functools
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,8 @@ from . import __version__, workflow
 from .arxiv_ids import parse_id
 from .config import Settings, load_settings
 from .errors import ArxivUnavailable, InputError, Paper2BibError
-from .library import Library
+from .library import Library, describe_db_error
+from .output import check_target, write_file, write_stdout
 
 EXIT_REVIEW = 3
 
@@ -62,6 +64,10 @@ def _run(f: Callable) -> Callable:
         except Paper2BibError as e:
             _err(f"paper2bib: error: {e}")
             sys.exit(e.exit_code)
+        except sqlite3.DatabaseError as e:
+            where = overrides.get("library") or os.environ.get("PAPER2BIB_LIBRARY") or "the library"
+            _err(f"paper2bib: error: {where}: {describe_db_error(e)}")
+            sys.exit(1)
         except KeyboardInterrupt:
             _err("paper2bib: interrupted; everything stored so far is kept")
             sys.exit(130)
@@ -77,8 +83,9 @@ def _run(f: Callable) -> Callable:
     return wrapper
 
 
-def _open(settings: Settings) -> Library:
-    return Library(settings.library)
+def _open(settings: Settings, create: bool = True) -> Library:
+    """The library; commands that only read it pass ``create=False`` and never make one."""
+    return Library(settings.library, create=create)
 
 
 def _progress(total: int, label: str):
@@ -155,7 +162,7 @@ def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> work
 @_run
 def list_(settings: Settings, as_json: bool, status: str | None) -> int:
     """Show the library's entries and what each resolved to."""
-    with _open(settings) as lib:
+    with _open(settings, create=False) as lib:
         entries = lib.entries(status=status)
         records = lib.records({e.arxiv_id for e in entries if e.arxiv_id})
         if as_json:
@@ -184,7 +191,7 @@ def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
     ref = parse_id(arxiv_id)
     if not ref:
         raise InputError(f"{arxiv_id!r} is not an arXiv id (e.g. 2409.19256 or hep-th/9901001)")
-    with _open(settings) as lib:
+    with _open(settings, create=False) as lib:
         target = lib.find_entry(entry)
         record = lib.records([ref.arxiv_id]).get(ref.arxiv_id)
         if record is None:
@@ -201,7 +208,7 @@ def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
 @click.option(
     "--format", "fmt", type=click.Choice(["bibtex", "biblatex", "csl-json"]), default="bibtex", show_default=True
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option("-o", "--output", help="Write here instead of stdout (atomically: all or nothing).")
 @click.option("--abstract", "with_abstract", is_flag=True, help="Include abstracts.")
 @click.option("--links-in-note", is_flag=True, help="Also list code/project links in the visible note.")
 @_settings_options
@@ -214,7 +221,11 @@ def export(
 
     code = 0
     entries = workflow.parse_files(files) if files else []
-    with _open(settings) as lib:
+    target = None
+    if output:
+        protected = [("the library", Path(settings.library))] + [(f"the input {f}", Path(f)) for f in files if f != "-"]
+        target = check_target(output, protected)
+    with _open(settings, create=bool(files)) as lib:
         ids = None
         if files:
             report = _add(lib, settings, entries, refresh=False)
@@ -222,13 +233,10 @@ def export(
             code = EXIT_REVIEW if report.needs_review else 0
         papers = workflow.export_records(lib, settings, ids)
         text = render(fmt, papers, abstracts=with_abstract, links_in_note=links_in_note)
-    if output:
-        tmp = Path(output).with_name(Path(output).name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
+    if target is not None:
+        write_file(target, text)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text)
     _err(f"{len(papers)} papers exported as {fmt}" + (f" to {output}" if output else ""))
     return code
 
@@ -247,12 +255,10 @@ def zotero() -> None:
 def sync(settings: Settings, collection: str | None, dry_run: bool, zotero_url: str | None) -> int:
     """Put every resolved paper into a Zotero library (idempotent)."""
     from .config import with_overrides
-    from .zotero.sync import run_sync
-
     if zotero_url:
         settings = with_overrides(settings, zotero_url=zotero_url)
-    with _open(settings) as lib:
-        return run_sync(lib, settings, collection=collection, dry_run=dry_run, echo=_err, out=click.echo)
+    with _open(settings, create=False) as lib:
+        return workflow.run_sync(lib, settings, collection=collection, dry_run=dry_run, echo=_err, out=click.echo)
 
 
 if __name__ == "__main__":  # pragma: no cover

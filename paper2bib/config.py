@@ -20,6 +20,7 @@ the file named by ``PAPER2BIB_CONFIG``::
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass, fields, replace
@@ -86,15 +87,26 @@ def config_path(env: dict[str, str] | None = None) -> Path:
     return Path(env.get("PAPER2BIB_CONFIG") or Path(platformdirs.user_config_dir(APP)) / "config.toml")
 
 
+#: The command-line flag of a setting, where it is not ``--`` + its name.
+_FLAGS = {"arxiv_delay": "--delay"}
+#: The largest sensible value of numeric settings (seconds, counts).
+_MAXIMUM = {"arxiv_delay": 600, "arxiv_timeout": 3600, "arxiv_give_up_after": 86400, "arxiv_batch": 100}
+
+
 def _convert(name: str, value: Any, kind: type, where: str) -> Any:
     try:
         if kind is Path:
             return Path(str(value)).expanduser()
+        if kind is str and not isinstance(value, str):
+            raise TypeError
         out = kind(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{where}: {name} must be a {kind.__name__}, not {value!r}") from None
-    if kind in (int, float) and out < 0:
-        raise ConfigError(f"{where}: {name} must not be negative")
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(f"{where}: {name} must be a {'number' if kind in (int, float) else kind.__name__}, not {value!r}") from None
+    if kind in (int, float):
+        if not math.isfinite(out) or out < 0:
+            raise ConfigError(f"{where}: {name} must be a finite number, 0 or more, not {value!r}")
+        if out > _MAXIMUM.get(name, math.inf):
+            raise ConfigError(f"{where}: {name} must be at most {_MAXIMUM[name]}, not {value!r}")
     return out
 
 
@@ -105,6 +117,8 @@ def _validate(s: Settings) -> Settings:
             raise ConfigError(f"{name} must be an http(s) URL, not {url!r}")
     if s.zotero_library_type not in ("user", "group"):
         raise ConfigError(f"zotero library type must be 'user' or 'group', not {s.zotero_library_type!r}")
+    if s.zotero_library_id is not None and not s.zotero_library_id.isdigit():
+        raise ConfigError(f"zotero library id must be the library's number (digits only), not {s.zotero_library_id!r}")
     if s.arxiv_batch < 1 or s.arxiv_page_size < 1 or s.arxiv_page_size > 2000:
         raise ConfigError("arxiv batch must be >= 1 and page size between 1 and 2000")
     return s
@@ -123,8 +137,10 @@ def load_settings(overrides: dict[str, Any] | None = None, env: dict[str, str] |
         try:
             with path.open("rb") as f:
                 data = tomllib.load(f)
-        except (tomllib.TOMLDecodeError, OSError) as e:
-            raise ConfigError(f"{path}: {e}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path}: not a valid TOML config file ({e}); fix it or move it away") from None
+        except OSError as e:
+            raise ConfigError(f"{path}: cannot read the config file ({e.strerror or e})") from None
     for name, keys, var, kind in _SOURCES:
         node: Any = data
         for k in keys:
@@ -134,7 +150,7 @@ def load_settings(overrides: dict[str, Any] | None = None, env: dict[str, str] |
         if var and env.get(var):
             values[name] = _convert(name, env[var], kind, var)
         if overrides and overrides.get(name) is not None:
-            values[name] = _convert(name, overrides[name], kind, "--" + name.replace("_", "-"))
+            values[name] = _convert(name, overrides[name], kind, _FLAGS.get(name, "--" + name.replace("_", "-")))
     values.setdefault("library", default_library())
     known = {f.name for f in fields(Settings)}
     return _validate(Settings(**{k: v for k, v in values.items() if k in known}))

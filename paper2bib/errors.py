@@ -25,6 +25,22 @@ class LibraryError(Paper2BibError):
     """The local library file cannot be opened or is of an unknown schema."""
 
 
+class LibraryMissing(LibraryError):
+    """A command that only reads the library was pointed at a file that does not exist (exit 2)."""
+
+    exit_code = 2
+
+
+class EntryNotFound(LibraryError):
+    """A command named an entry the library does not have (exit 2)."""
+
+    exit_code = 2
+
+
+class OutputError(Paper2BibError):
+    """The output cannot be written where asked (exit 2 when the path is refused, 1 on a write failure)."""
+
+
 class ArxivUnavailable(Paper2BibError):
     """arXiv could not be reached or kept failing after all retries."""
 

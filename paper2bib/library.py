@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import LibraryError
+from .errors import EntryNotFound, LibraryError, LibraryMissing
 from .models import Candidate, Entry, Link, Record, Resolution
 from .text import normalise
 
@@ -96,6 +96,18 @@ MIGRATIONS: list[str] = [
 ]
 
 
+def describe_db_error(e: sqlite3.DatabaseError) -> str:
+    """What an SQLite error means for the user, and what to do."""
+    text = str(e)
+    if "malformed" in text or "not a database" in text:
+        return f"{text}; the file is damaged: restore it from a backup, or move it away to start a new library"
+    if "readonly" in text or "read-only" in text:
+        return f"{text}; make the file and its folder writable"
+    if "disk" in text and "full" in text:
+        return f"{text}; free some space and run the same command again"
+    return text
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -154,21 +166,51 @@ class StoredEntry:
 class Library:
     """A paper2bib library file. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, create: bool = True):
+        """Open the library at ``path``; with ``create`` false a missing one is an error.
+
+        A file that is not a paper2bib library, or one of a newer schema, is refused
+        before anything is written to it.
+        """
         self.path = Path(path)
-        try:
-            if str(path) != ":memory:":
+        memory = str(path) == ":memory:"
+        if not memory and not self.path.exists():
+            if not create:
+                raise LibraryMissing(f"no library at {path}: add papers first (paper2bib add FILE), or check --library")
+            try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), isolation_level=None)
+            except OSError as e:
+                raise LibraryError(f"{path}: cannot create the library's folder ({e.strerror or e})") from None
+        try:
+            self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            self._check_foreign()
             self.db.execute("PRAGMA foreign_keys = ON")
-            if str(path) != ":memory:":
+            if not memory:
                 self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA busy_timeout = 10000")
             self._migrate()
+        except LibraryError:
+            self.db.close()
+            raise
         except sqlite3.DatabaseError as e:
-            raise LibraryError(f"{path}: not a usable paper2bib library ({e})") from None
+            raise LibraryError(f"{path}: not a usable paper2bib library ({describe_db_error(e)})") from None
         except OSError as e:
             raise LibraryError(f"{path}: cannot open library ({e.strerror or e})") from None
+
+    def _check_foreign(self) -> None:
+        """Refuse, untouched, a database that is not ours or is newer than this version knows."""
+        (version,) = self.db.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            raise LibraryError(
+                f"{self.path}: library schema {version} is newer than this paper2bib knows ({len(MIGRATIONS)}); upgrade paper2bib"
+            )
+        if version == 0:
+            (tables,) = self.db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+            if tables:
+                raise LibraryError(f"{self.path}: an SQLite file that is not a paper2bib library; it was left as it is")
+        (check,) = self.db.execute("PRAGMA quick_check(1)").fetchone()
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
 
     def __enter__(self) -> Library:
         return self
@@ -192,17 +234,16 @@ class Library:
             self.db.execute("COMMIT")
 
     def _migrate(self) -> None:
-        (version,) = self.db.execute("PRAGMA user_version").fetchone()
-        if version > len(MIGRATIONS):
-            raise LibraryError(
-                f"{self.path}: library schema {version} is newer than this paper2bib knows ({len(MIGRATIONS)}); upgrade paper2bib"
-            )
-        for n in range(version, len(MIGRATIONS)):
-            with self.transaction() as db:
+        """Bring the schema up to date; safe when several processes open a new library at once."""
+        if self.schema_version == len(MIGRATIONS):
+            return
+        with self.transaction() as db:  # BEGIN IMMEDIATE: one process migrates, the others wait
+            (version,) = db.execute("PRAGMA user_version").fetchone()  # read again, under the lock
+            for n in range(version, len(MIGRATIONS)):
                 for statement in MIGRATIONS[n].split(";"):
                     if statement.strip():
                         db.execute(statement)
-                db.execute(f"PRAGMA user_version = {n + 1}")
+            db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     @property
     def schema_version(self) -> int:
@@ -352,14 +393,14 @@ class Library:
             found = self.entries([int(ref)])
             if found:
                 return found[0]
-            raise LibraryError(f"no entry {ref} in the library (see paper2bib list)")
+            raise EntryNotFound(f"no entry {ref} in the library (see paper2bib list)")
         want = normalise(ref)
         matches = [e for e in self.entries() if normalise(e.digest_title) == want]
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise LibraryError(f"no entry titled {ref!r} in the library (see paper2bib list)")
-        raise LibraryError(f"{len(matches)} entries are titled {ref!r}; name one by number (see paper2bib list)")
+            raise EntryNotFound(f"no entry titled {ref!r} in the library (see paper2bib list)")
+        raise EntryNotFound(f"{len(matches)} entries are titled {ref!r}; name one by number (see paper2bib list)")
 
     # ------------------------------------------------------------------ records
     def records(self, arxiv_ids: Iterable[str] | None = None) -> dict[str, Record]:
@@ -393,14 +434,21 @@ class Library:
         """Every stored citation key, by arXiv id."""
         return dict(self.db.execute("SELECT arxiv_id, key FROM citekeys"))
 
-    def store_citekeys(self, keys: dict[str, str]) -> None:
-        """Store newly assigned keys. A key once stored never changes."""
-        now = _now()
+    def claim_citekeys(self, assign: Callable[[dict[str, str]], dict[str, str]]) -> dict[str, str]:
+        """Assign and store new keys in one transaction; return every key by arXiv id.
+
+        ``assign(existing)`` gets the stored keys and returns the new ones. Holding the
+        write lock from reading to storing means two processes can never give one key
+        to two papers, nor two keys to one paper. A key once stored never changes.
+        """
         with self.transaction() as db:
+            existing: dict[str, str] = dict(db.execute("SELECT arxiv_id, key FROM citekeys"))
+            new = assign(existing)
             db.executemany(
-                "INSERT INTO citekeys (arxiv_id, key, assigned_at) VALUES (?,?,?) ON CONFLICT(arxiv_id) DO NOTHING",
-                [(a, k, now) for a, k in keys.items()],
+                "INSERT INTO citekeys (arxiv_id, key, assigned_at) VALUES (?,?,?)",
+                [(a, k, _now()) for a, k in new.items() if a not in existing],
             )
+        return {**existing, **new}
 
     # ------------------------------------------------------------------ Zotero state
     def zotero_items(self, zlibrary: str) -> dict[str, tuple[str, int | None]]:

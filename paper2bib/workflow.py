@@ -10,17 +10,24 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from filelock import FileLock, Timeout
+
 from .citekeys import assign_keys
 from .config import Settings
 from .digest import parse_file
-from .errors import InputError
+from .errors import InputError, ZoteroError
 from .library import Library, StoredEntry
 from .links import extract_links
 from .models import Entry, Link, Paper, Record, Resolution
 from .resolver.client import ArxivClient
 from .resolver.resolve import Resolver
+from .zotero.client import ZoteroClient
+from .zotero.sync import Syncer
+from .zotero.sync import make_client as make_zotero_client
 
 Progress = Callable[[int], None]
+Echo = Callable[[str], None]
+SYNC_LOCK_WAIT = 600  # seconds a sync waits for another sync of the same Zotero library
 
 
 def make_client(settings: Settings) -> ArxivClient:
@@ -137,9 +144,55 @@ def export_records(
     records = lib.records(order)
     for a in order:  # code and project links arXiv's own abstract names (an id-only digest has none)
         links[a].extend(link for link in extract_links(records[a].summary) if link.kind != "paper" and link not in links[a])
-    existing = lib.citekeys()
-    new = assign_keys((records[a] for a in order), existing, settings.key_format)
-    if new and store_keys:
-        lib.store_citekeys(new)
-    keys = {**existing, **new}
+    def assign(existing: dict[str, str]) -> dict[str, str]:
+        return assign_keys((records[a] for a in order), existing, settings.key_format)
+
+    if store_keys:
+        keys = lib.claim_citekeys(assign)
+    else:
+        existing = lib.citekeys()
+        keys = {**existing, **assign(existing)}
     return [Paper(records[a], keys[a], tuple(links[a])) for a in order]
+
+
+def run_sync(
+    lib: Library,
+    settings: Settings,
+    collection: str | None = None,
+    dry_run: bool = False,
+    echo: Echo = print,
+    out: Echo = print,
+    client: ZoteroClient | None = None,
+) -> int:
+    """``paper2bib zotero sync``: returns the exit code (0 done, 1 not all done).
+
+    One sync of a Zotero library at a time per local library: a second waits for the
+    first (and then finds everything in place). Syncs from elsewhere cannot duplicate
+    either: creations are sent with ``If-Unmodified-Since-Version`` and re-read on 412.
+    """
+    zc = client or make_zotero_client(settings)
+    lock = FileLock(f"{settings.library}.zotero-{zc.library.replace('/', '-')}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        echo(f"waiting for another sync of Zotero {zc.library} from this library to finish …")
+        try:
+            lock.acquire(timeout=SYNC_LOCK_WAIT)
+        except Timeout:
+            raise ZoteroError(f"another sync of Zotero {zc.library} has held the lock for {SYNC_LOCK_WAIT} s; try again later") from None
+    try:
+        papers = export_records(lib, settings, store_keys=not dry_run)
+        report = Syncer(lib, zc).run(papers, collection, dry_run, out)
+    finally:
+        lock.release()
+    verb = "would be" if dry_run else "were"
+    echo(
+        f"Zotero {zc.library}: {len(papers)} papers; {report.created} {verb} created, {report.linked} linked to existing items, "
+        f"{report.updated} added to the collection, {report.children} child links/notes "
+        f"({zc.requests} requests, {zc.writes} writes)"
+    )
+    if report.failed:
+        echo(f"not done ({len(report.failed)}): " + "; ".join(report.failed[:10]) + (" …" if len(report.failed) > 10 else ""))
+        echo("run the same command again to finish; nothing is duplicated")
+        return 1
+    return 0

@@ -67,10 +67,22 @@ def test_pin_rejects_bad_ids_and_unknown_entries(seed_library, runner):
     bad = runner.invoke(main, ["pin", "1", "not-an-id"])
     assert bad.exit_code == 2 and "not an arXiv id" in bad.stderr
     missing = runner.invoke(main, ["pin", "999", "2409.19256"])
-    assert missing.exit_code == 1 and "no entry 999" in missing.stderr
+    assert missing.exit_code == 2 and "no entry 999" in missing.stderr
 
 
-def test_export_of_an_empty_library(runner):
+@pytest.mark.parametrize("command", [["export"], ["list"], ["list", "--json"], ["pin", "1", "2409.19256"]])
+def test_read_only_commands_never_create_a_library(tmp_path, runner, command):
+    typo = tmp_path / "typo" / "libary.sqlite"
+    result = runner.invoke(main, [*command, "--library", str(typo)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"no library at {typo}" in result.stderr and result.stderr.count("\n") == 1
+    assert not typo.parent.exists()
+
+
+def test_export_of_an_empty_library(runner, tmp_path):
+    from paper2bib.library import Library
+
+    Library(tmp_path / "library.sqlite").close()
     result = runner.invoke(main, ["export"])
     assert result.exit_code == 0 and result.stdout == ""
     assert "0 papers" in result.stderr
@@ -81,4 +93,4 @@ def test_bad_config_file_is_a_clear_error(tmp_path, monkeypatch, runner):
     cfg.write_text("[arxiv]\ndelay = 'soon'\n")
     monkeypatch.setenv("PAPER2BIB_CONFIG", str(cfg))
     result = runner.invoke(main, ["list"])
-    assert result.exit_code == 2 and "delay must be a float" in result.stderr
+    assert result.exit_code == 2 and "delay must be a number" in result.stderr

@@ -33,8 +33,12 @@ def test_defaults(tmp_path):
     "env, message",
     [
         ({"PAPER2BIB_ARXIV_URL": "ftp://x"}, "http"),
-        ({"PAPER2BIB_ARXIV_DELAY": "-1"}, "negative"),
+        ({"PAPER2BIB_ARXIV_DELAY": "-1"}, "0 or more"),
+        ({"PAPER2BIB_ARXIV_DELAY": "inf"}, "finite"),
+        ({"PAPER2BIB_ARXIV_DELAY": "nan"}, "finite"),
+        ({"PAPER2BIB_ARXIV_DELAY": "1e9"}, "at most 600"),
         ({"ZOTERO_LIBRARY_TYPE": "team"}, "'user' or 'group'"),
+        ({"ZOTERO_LIBRARY_ID": "123/../../groups/9"}, "digits only"),
     ],
 )
 def test_bad_values(tmp_path, env, message):
@@ -47,3 +51,15 @@ def test_broken_toml(tmp_path):
     cfg.write_text("[arxiv\n")
     with pytest.raises(ConfigError):
         load_settings(env={"PAPER2BIB_CONFIG": str(cfg)})
+
+
+def test_a_binary_config_file_is_a_clear_error(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    with pytest.raises(ConfigError, match="not a valid TOML config file"):
+        load_settings(env={"PAPER2BIB_CONFIG": str(cfg)})
+
+
+def test_a_bad_flag_is_named_as_typed(tmp_path):
+    with pytest.raises(ConfigError, match="^--delay: "):
+        load_settings({"arxiv_delay": "-5"}, env={"PAPER2BIB_CONFIG": str(tmp_path / "none.toml")})

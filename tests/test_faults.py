@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import DATA
 from paper2bib.cli import main
 from paper2bib.errors import ArxivQueryError, ArxivUnavailable
-from paper2bib.resolver.client import ArxivClient
+from paper2bib.resolver.client import ArxivClient, repair_feed
 
 FEED = (DATA / "arxiv-feed-1605.08386.xml").read_bytes()  # a real arXiv answer
 EMPTY_PAGE = FEED.split(b"<entry>")[0] + b"</feed>\n"  # claims 1 result, holds none
@@ -48,10 +48,26 @@ def arxiv_server(script: Script) -> Iterator[str]:
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
                 return
+            if kind == "trickle":  # headers at once, then a byte every 0.3 s, for ever
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(FEED)))
+                self.end_headers()
+                try:
+                    for i in range(len(FEED)):
+                        self.wfile.write(FEED[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(0.3)
+                        if time.monotonic() - script.seen[-1][0] > 30:
+                            break
+                except OSError:
+                    pass
+                self.close_connection = True
+                return
             status, headers, body = {
                 "ok": (200, {}, FEED),
                 "empty": (200, {}, EMPTY_PAGE),
                 "malformed": (200, {}, b"<?xml version='1.0'?><feed><entry>cut off"),
+                "raw": (200, {}, action[1] if len(action) > 1 else b""),
                 "status": (action[1] if len(action) > 1 else 503, action[2] if len(action) > 2 else {}, b"Service Unavailable\n"),
             }[kind]
             self.send_response(status)
@@ -168,3 +184,34 @@ def test_cli_keeps_what_was_resolved_when_arxiv_goes_down(tmp_path, monkeypatch)
     assert len(script2.seen) == 1 and "Heat-bath" not in script2.seen[0][1].replace("+", " ")
     assert again.exit_code == 3  # the unknown title is unresolved: needs review
     assert "1 resolved, 1 unresolved" in again.stderr
+
+
+def test_a_trickling_server_is_abandoned_within_the_deadline():
+    script = Script(("trickle",))
+    with arxiv_server(script) as url:
+        c = ArxivClient(url=url, delay=0.0, timeout=1.5, give_up_after=4, attempts=2, backoff_floor=0.05)
+        start = time.monotonic()
+        with pytest.raises(ArxivUnavailable, match="timed out"):
+            c.fetch(["1605.08386"])
+    assert time.monotonic() - start < 5  # 2 tries of at most 1.5 s each, not the 5 minutes the trickle lasts
+    assert c.requests_made == 2
+
+
+def test_an_oversized_answer_is_refused_with_a_clear_error(monkeypatch):
+    monkeypatch.setattr("paper2bib.http.MAX_RESPONSE_BYTES", 1000)
+    with arxiv_server(Script(("ok",))) as url:
+        c = client(url)
+        with pytest.raises(ArxivUnavailable, match="larger than 1,000 bytes"):
+            c.fetch(["1605.08386"])
+    assert c.requests_made == 1
+
+
+def test_a_feed_that_echoes_an_unescaped_query_loses_no_text():
+    head, _, rest = FEED.partition(b"<entry>")
+    broken = head.replace(b"</title>", b'</title>\n  <link href="https://arxiv.org/api/query?search_query=ti:"a b"&amp;x=1"/>', 1)
+    broken += b"<entry>" + rest.replace(b"Heat-bath random walks", b"Heat-bath &amp; random walks", 1)
+    assert repair_feed(broken) != broken
+    script = Script(("raw", broken))
+    with arxiv_server(script) as url:
+        found = client(url).fetch(["1605.08386"])
+    assert found["1605.08386"].title == "Heat-bath & random walks with Markov bases"

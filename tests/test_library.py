@@ -93,8 +93,10 @@ def test_citation_keys_never_change_once_stored(tmp_path):
             "INSERT INTO records (arxiv_id, version, title, authors, summary, published, categories, fetched_at)"
             " VALUES ('2409.19256', 1, 't', '[]', '', '2024-09-28', '[]', 'now')"
         )
-        lib.store_citekeys({"2409.19256": "sheng2024hybridflow"})
-        lib.store_citekeys({"2409.19256": "other"})
+        assert lib.claim_citekeys(lambda existing: {"2409.19256": "sheng2024hybridflow"}) == {
+            "2409.19256": "sheng2024hybridflow"
+        }
+        assert lib.claim_citekeys(lambda existing: {}) == {"2409.19256": "sheng2024hybridflow"}
         assert lib.citekeys() == {"2409.19256": "sheng2024hybridflow"}
 
 

@@ -21,7 +21,8 @@ from paper2bib.config import load_settings
 from paper2bib.errors import ZoteroError
 from paper2bib.library import Library
 from paper2bib.zotero import items as zitems
-from paper2bib.zotero.sync import make_client, run_sync
+from paper2bib.workflow import run_sync
+from paper2bib.zotero.sync import make_client
 
 KEYS = {
     "users/1001": "P2Btestkeyuser1001xxxxxx",
@@ -75,7 +76,7 @@ def _settings(library: str, key: str | None = None):
 def _sync(library: str, transport: Faults | None = None, key: str | None = None, **kw) -> tuple[int, list[str], list[str]]:
     settings = _settings(library, key)
     errs, outs = [], []
-    zc = make_client(settings, httpx2.Client(transport=transport or Faults()), wait=0.01)
+    zc = make_client(settings, transport or Faults(), wait=0.01)
     with Library(settings.library) as lib:
         code = run_sync(lib, settings, echo=errs.append, out=outs.append, client=zc, **kw)
     return code, errs, outs
@@ -83,7 +84,7 @@ def _sync(library: str, transport: Faults | None = None, key: str | None = None,
 
 def _zotero_items(library: str) -> list[dict]:
     settings = _settings(library)
-    zc = make_client(settings, httpx2.Client(transport=Faults()), wait=0.01)
+    zc = make_client(settings, Faults(), wait=0.01)
     return [it["data"] for it in zc.all_items()]
 
 
@@ -131,7 +132,7 @@ def test_first_sync_then_second_sync_writes_nothing(seed_library):
 @pytest.mark.vcr
 def test_items_already_in_zotero_are_linked_not_duplicated(seed_library):
     settings = _settings("users/1002")
-    zc = make_client(settings, httpx2.Client(transport=Faults()), wait=0.01)
+    zc = make_client(settings, Faults(), wait=0.01)
     # what a user saved by hand / with the Connector: no archiveID, the id only in a URL or extra
     made = zc.create_items([
         {"itemType": "preprint", "title": "HybridFlow (saved by hand)", "url": "https://arxiv.org/abs/2409.19256v2",
@@ -155,7 +156,7 @@ def test_items_already_in_zotero_are_linked_not_duplicated(seed_library):
 @pytest.mark.vcr
 def test_an_item_edited_during_the_sync_is_reread_not_clobbered(seed_library):
     settings = _settings("users/1008")
-    zc = make_client(settings, httpx2.Client(transport=Faults()), wait=0.01)
+    zc = make_client(settings, Faults(), wait=0.01)
     made = zc.create_items([{"itemType": "preprint", "title": "HybridFlow", "archiveID": "arXiv:2409.19256",
                              "creators": [], "tags": [], "collections": [], "relations": {}}])
     key = made["successful"]["0"]["key"]

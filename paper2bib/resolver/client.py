@@ -14,16 +14,18 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import arxiv
 import requests
 import tenacity
+from lxml import etree
 
 from .. import __version__
 from ..arxiv_ids import clean_doi, is_arxiv_id, is_category
 from ..errors import ArxivQueryError, ArxivUnavailable
+from ..http import DeadlineExceeded, ResponseTooLarge, read_capped, run_with_deadline
 from ..models import Record
 
 log = logging.getLogger(__name__)
@@ -41,12 +43,18 @@ class MalformedFeed(Exception):
 
 
 class _Session(requests.Session):
-    """A session that sets our User-Agent and a timeout on every request and keeps the last response."""
+    """A session that sets our User-Agent, bounds every exchange and keeps the last response.
 
-    def __init__(self, user_agent: str, timeout: float):
+    Each request must finish — headers and body — within ``deadline`` seconds and send at
+    most :data:`~paper2bib.http.MAX_RESPONSE_BYTES`; a feed lxml could only read by
+    dropping text is repaired or refused here, before the ``arxiv`` package parses it.
+    """
+
+    def __init__(self, user_agent: str, timeout: float, deadline: float):
         super().__init__()
         self.user_agent = user_agent
         self.timeout = timeout
+        self.deadline = deadline
         self.last_response: requests.Response | None = None
         self.requests_made = 0
 
@@ -55,20 +63,66 @@ class _Session(requests.Session):
         headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
         headers["User-Agent"] = self.user_agent
         kwargs.setdefault("timeout", self.timeout)
+        kwargs["stream"] = True
         self.requests_made += 1
         self.last_response = None
-        resp = super().request(method, url, headers=headers, **kwargs)
+
+        def exchange() -> requests.Response:
+            resp = super(_Session, self).request(method, url, headers=headers, **kwargs)
+            try:
+                body = read_capped(resp.iter_content(64 * 1024))
+            finally:
+                resp.close()
+            resp._content = repair_feed(body) if resp.status_code == 200 else body
+            return resp
+
+        try:
+            resp = run_with_deadline(exchange, self.deadline)
+        except DeadlineExceeded as e:
+            raise requests.Timeout(str(e)) from None
         self.last_response = resp
         return resp
 
 
+_HEADER_LINK = re.compile(rb"<link\b[^>]*?/>")
+
+
+def repair_feed(content: bytes) -> bytes:
+    """An Atom answer that an XML parser reads without loss, or the answer unchanged.
+
+    arXiv echoes the query in the feed's own ``<link href>`` without escaping its
+    quotes; lxml's recovery then silently drops text further on (``&`` in titles).
+    The feed-level links carry nothing paper2bib reads, so they are removed; an answer
+    still malformed is left for the caller to reject.
+    """
+    if _well_formed(content):
+        return content
+    head, sep, rest = content.partition(b"<entry>")
+    repaired = _HEADER_LINK.sub(b"", head) + sep + rest
+    return repaired if _well_formed(repaired) else content
+
+
+def _well_formed(content: bytes) -> bool:
+    try:
+        etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True, recover=False))
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
 class _Client(arxiv.Client):
-    """``arxiv.Client`` whose page fetches raise on malformed or unexpectedly empty feeds."""
+    """``arxiv.Client`` whose page fetches are retried one by one, and raise on malformed
+    or unexpectedly empty feeds."""
+
+    retrying: Callable[[], tenacity.Retrying]
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):  # type: ignore[override]
+        return self.retrying()(self._parse_page, url, first_page)
+
+    def _parse_page(self, url: str, first_page: bool):
         feed = super()._parse_feed(url, first_page=first_page, _try_index=self.num_retries)
         resp = getattr(self._session, "last_response", None)
-        if feed.malformed or (resp is not None and b"totalResults>" not in resp.content):
+        if feed.malformed or (resp is not None and (b"totalResults>" not in resp.content or not _well_formed(resp.content))):
             # a truncated answer can still parse (lxml recovers): every real feed has totalResults
             raise MalformedFeed(str(feed.error or "no totalResults in the answer"))
         if not feed.results and feed.header.total_results > feed.header.start_index:
@@ -138,10 +192,11 @@ class ArxivClient:
     def __post_init__(self) -> None:
         ua = f"paper2bib/{__version__} (+https://pypi.org/project/paper2bib/"
         ua += f"; mailto:{self.contact})" if self.contact else ")"
-        self._session = _Session(ua, self.timeout)
+        self._session = _Session(ua, self.timeout, deadline=self.timeout)
         self._client = _Client(page_size=self.page_size, delay_seconds=self.delay, num_retries=0)
         self._client.query_url_format = self.url.split("?")[0] + "?{}"
         self._client._session = self._session
+        self._client.retrying = self._retrying
 
     @property
     def requests_made(self) -> int:
@@ -167,11 +222,9 @@ class ArxivClient:
             exc, (EmptyPage, MalformedFeed, arxiv.UnexpectedEmptyPageError, requests.ConnectionError, requests.Timeout)
         )
 
-    def _run(self, search: arxiv.Search) -> list[arxiv.Result]:
-        def once() -> list[arxiv.Result]:
-            return list(self._client.results(search))
-
-        retrying = tenacity.Retrying(
+    def _retrying(self) -> tenacity.Retrying:
+        """The retry policy of one page fetch."""
+        return tenacity.Retrying(
             retry=tenacity.retry_if_exception(self._retryable),
             wait=self._wait,
             stop=tenacity.stop_after_attempt(self.attempts) | tenacity.stop_before_delay(self.give_up_after),
@@ -180,8 +233,12 @@ class ArxivClient:
             ),
             reraise=True,
         )
+
+    def _run(self, search: arxiv.Search) -> list[arxiv.Result]:
         try:
-            return retrying(once)
+            return list(self._client.results(search))
+        except ResponseTooLarge as e:
+            raise ArxivUnavailable(f"refused the answer of arXiv at {self.url}: {e}") from None
         except arxiv.HTTPError as e:
             if e.status in RETRY_STATUSES:
                 raise ArxivUnavailable(f"arXiv keeps failing ({_describe(e)}); try again later") from None

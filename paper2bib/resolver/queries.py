@@ -21,10 +21,19 @@ _COMMON = frozenset(
 )
 
 
+#: Words of a title a search uses at most: a phrase of the first 20 words still finds the
+#: title, and a 70,000-character "title" cannot make a URL arXiv refuses (HTTP 414).
+MAX_PHRASE_WORDS = 20
+MAX_PHRASE_CHARS = 200
+
+
 def title_phrase(title: str | None) -> str | None:
-    """The phrase a title search uses: its normalised tokens, or None if it has none."""
-    toks = tokens(title)
-    return " ".join(toks) if toks else None
+    """The phrase a title search uses: its first normalised tokens, or None if it has none."""
+    toks = tokens(title[: MAX_PHRASE_CHARS * 20] if title else title)[:MAX_PHRASE_WORDS]
+    phrase = " ".join(toks)
+    while len(phrase) > MAX_PHRASE_CHARS and " " in phrase:
+        phrase = phrase.rsplit(" ", 1)[0]
+    return phrase[:MAX_PHRASE_CHARS] or None
 
 
 def title_query(titles: list[str]) -> str:

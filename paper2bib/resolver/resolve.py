@@ -11,9 +11,10 @@ store it: if arXiv goes down half-way, what was resolved is kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from ..errors import ArxivQueryError
 from ..models import Entry, Record, Resolution
 from .client import ArxivClient
 from .matching import decide, decide_by_id
@@ -65,12 +66,33 @@ class Resolver:
             results = [(i, decide_by_id(entries[i], found.get(entries[i].arxiv_id or ""))) for i in chunk]
             emit(results, [found[r.arxiv_id] for _, r in results if r.arxiv_id])
 
+    def _batches(
+        self, idx: list[int], phrase: Callable[[int], str | None], query: Callable[[list[str]], str], emit: Callable
+    ) -> Iterator[tuple[list[int], list[Record]]]:
+        """(entries, the records their batched search found), batch after batch."""
+        for batch in _chunks_by_phrase(idx, phrase, self.batch):
+            yield from self._searches(batch, phrase, query, emit)
+
+    def _searches(
+        self, chunk: list[int], phrase: Callable[[int], str | None], query: Callable[[list[str]], str], emit: Callable
+    ) -> Iterator[tuple[list[int], list[Record]]]:
+        """The search results of a chunk of entries; if arXiv rejects the batched query
+        (HTTP 4xx), each entry is asked alone, and one whose own query is rejected is
+        marked unresolved with the reason — the rest of the digest goes on."""
+        phrases = list(dict.fromkeys(p for i in chunk if (p := phrase(i))))
+        try:
+            yield chunk, self._search(query(phrases))
+        except ArxivQueryError as e:
+            if len(phrases) > 1:
+                for i in chunk:
+                    yield from self._searches([i], phrase, query, emit)
+            else:
+                emit([(i, Resolution("unresolved", why=f"arXiv cannot search for this entry: {e}")) for i in chunk], [])
+
     def _by_title(self, entries: Sequence[Entry], idx: list[int], emit: Callable):
         leftovers: list[int] = []
         pools: dict[int, list[Record]] = {}
-        for chunk in _chunks_by_phrase(idx, lambda i: title_phrase(entries[i].title), self.batch):
-            phrases = list(dict.fromkeys(title_phrase(entries[i].title) for i in chunk))
-            records = self._search(title_query(phrases))  # type: ignore[arg-type]
+        for chunk, records in self._batches(idx, lambda i: title_phrase(entries[i].title), title_query, emit):
             final: list[tuple[int, Resolution]] = []
             for i in chunk:
                 res = decide(entries[i], records)
@@ -83,9 +105,7 @@ class Resolver:
         return leftovers, pools
 
     def _by_abstract(self, entries: Sequence[Entry], idx: list[int], pools: dict[int, list[Record]], emit: Callable) -> None:
-        for chunk in _chunks_by_phrase(idx, lambda i: abstract_phrase(entries[i].abstract), self.batch):
-            phrases = list(dict.fromkeys(abstract_phrase(entries[i].abstract) for i in chunk))
-            found = self._search(abstract_query(phrases))  # type: ignore[arg-type]
+        for chunk, found in self._batches(idx, lambda i: abstract_phrase(entries[i].abstract), abstract_query, emit):
             results, records = [], []
             for i in chunk:
                 pool = {r.arxiv_id: r for r in pools.get(i, [])} | {r.arxiv_id: r for r in found}

@@ -8,6 +8,7 @@ can act on. The API key is never part of a message.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from pyzotero import zotero
 from pyzotero import zotero_errors as ze
 
 from ..errors import ZoteroError
+from ..http import DeadlineExceeded, read_capped, run_with_deadline
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,10 +58,51 @@ def _retryable(exc: BaseException) -> bool:
     return False
 
 
+class BoundedTransport(httpx2.BaseTransport):
+    """Wraps a transport: each exchange must finish within ``deadline`` seconds and stay
+    under the response size cap (see :mod:`paper2bib.http`)."""
+
+    def __init__(self, inner: httpx2.BaseTransport, deadline: float):
+        self.inner, self.deadline = inner, deadline
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        def exchange() -> httpx2.Response:
+            resp = self.inner.handle_request(request)
+            try:
+                body = read_capped(resp.stream)  # type: ignore[arg-type]
+            finally:
+                resp.close()
+            return httpx2.Response(resp.status_code, headers=resp.headers, content=body, request=request)
+
+        try:
+            return run_with_deadline(exchange, self.deadline)
+        except DeadlineExceeded as e:
+            raise httpx2.ReadTimeout(str(e), request=request) from None
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def content_write_token(request: httpx2.Request) -> None:
+    """Make a write's ``Zotero-Write-Token`` a digest of what it writes and where.
+
+    pyzotero sends a random token; a token derived from the URL, the library version the
+    write is based on and the body makes the same write from two processes — or the
+    same write resent after a lost answer — count once: Zotero refuses the second (412).
+    """
+    if "Zotero-Write-Token" in request.headers:
+        basis = b"\n".join(
+            [request.method.encode(), str(request.url).encode(),
+             request.headers.get("If-Unmodified-Since-Version", "").encode(), request.content]
+        )
+        request.headers["Zotero-Write-Token"] = hashlib.sha256(basis).hexdigest()[:32]
+
+
 class ZoteroClient:
     """One Zotero library (``users/<id>`` or ``groups/<id>``) through pyzotero.
 
-    :param client: an ``httpx2.Client`` to send requests with (tests pass one that injects faults).
+    :param transport: the ``httpx2`` transport to send requests with (tests pass one that
+        injects faults); every exchange is bounded by ``deadline`` seconds in all.
     :param attempts: tries per request at most; :param wait: first backoff step in seconds.
     """
 
@@ -69,10 +112,17 @@ class ZoteroClient:
         library_type: str,
         api_key: str,
         url: str = "https://api.zotero.org",
-        client: httpx2.Client | None = None,
+        transport: httpx2.BaseTransport | None = None,
         attempts: int = 6,
         wait: float = 1.0,
+        deadline: float = 30.0,
     ):
+        client = httpx2.Client(
+            transport=BoundedTransport(transport or httpx2.HTTPTransport(), deadline),
+            timeout=min(deadline, 30.0),
+            follow_redirects=True,
+            event_hooks={"request": [content_write_token]},
+        )
         self.zot = zotero.Zotero(library_id, library_type, api_key, client=client)
         self.zot.endpoint = url.rstrip("/")
         self.library = f"{library_type}s/{library_id}"
@@ -116,6 +166,10 @@ class ZoteroClient:
                 before_sleep=before_sleep,
                 reraise=True,
             )(once)
+        except ze.PreConditionFailedError:
+            if write:  # the library changed since it was read, or this very write was already made
+                raise WriteUncertain("the Zotero library changed since it was read (HTTP 412)") from None
+            raise ZoteroError(f"Zotero: {what} failed (HTTP 412)") from None
         except ze.UserNotAuthorisedError as e:
             need = "write" if write else "read"
             detail = _response_text(e)
@@ -158,11 +212,17 @@ class ZoteroClient:
         Raises :class:`WriteUncertain` when the outcome is unknown.
         """
         assert len(items) <= MAX_WRITE
-        return self._call("writing items", lambda: self.zot.create_items(items), write=True)
+        # new objects are created only on the library as last read: a concurrent creation
+        # elsewhere makes this a 412, and the caller re-reads before writing again
+        base = self.version if self.version and not any("key" in o for o in items) else None
+        return self._call("writing items", lambda: self.zot.create_items(items, last_modified=base), write=True)
 
     def create_collection(self, name: str) -> dict:
         """POST one collection; raises :class:`WriteUncertain` when the outcome is unknown."""
-        return self._call("creating a collection", lambda: self.zot.create_collections([{"name": name}]), write=True)
+        base = self.version or None
+        return self._call(
+            "creating a collection", lambda: self.zot.create_collections([{"name": name}], last_modified=base), write=True
+        )
 
 
 def _response_text(exc: BaseException) -> str:

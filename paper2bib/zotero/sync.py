@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 import httpx2
 
-from .. import workflow
 from ..config import Settings
 from ..errors import ConfigError, ZoteroError
 from ..library import Library
@@ -54,10 +53,10 @@ class Report:
     failed: list[str] = field(default_factory=list)
 
 
-def make_client(settings: Settings, http: httpx2.Client | None = None, wait: float = 1.0) -> ZoteroClient:
+def make_client(settings: Settings, transport: httpx2.BaseTransport | None = None, wait: float = 1.0) -> ZoteroClient:
     """A :class:`ZoteroClient` from settings, or a clear error naming what is missing.
 
-    ``http`` and ``wait`` (the first backoff step) are for tests and special setups.
+    ``transport`` and ``wait`` (the first backoff step) are for tests and special setups.
     """
     missing = [
         name
@@ -74,7 +73,7 @@ def make_client(settings: Settings, http: httpx2.Client | None = None, wait: flo
         settings.zotero_library_type,
         settings.zotero_api_key,  # type: ignore[arg-type]
         url=settings.zotero_url,
-        client=http,
+        transport=transport,
         wait=wait,
     )
 
@@ -217,6 +216,7 @@ class Syncer:
         return done
 
     def run(self, papers: list[Paper], collection: str | None, dry_run: bool, out: Echo) -> Report:
+        """Sync ``papers`` (into ``collection``); ``out`` gets a dry run's plan, line by line."""
         report = Report()
         self._absorb(self.zc.all_items())
         collection_key = self._collection_key(collection, dry_run) if collection else None
@@ -280,30 +280,3 @@ class Syncer:
         report.children = len(made)
         report.failed = self.failed
         return report
-
-
-def run_sync(
-    lib: Library,
-    settings: Settings,
-    collection: str | None = None,
-    dry_run: bool = False,
-    echo: Echo = print,
-    out: Echo = print,
-    client: ZoteroClient | None = None,
-) -> int:
-    """``paper2bib zotero sync``: returns the exit code (0 done, 1 not all done)."""
-    zc = client or make_client(settings)
-    papers = workflow.export_records(lib, settings, store_keys=not dry_run)
-    syncer = Syncer(lib, zc)
-    report = syncer.run(papers, collection, dry_run, out)
-    verb = "would be" if dry_run else "were"
-    echo(
-        f"Zotero {zc.library}: {len(papers)} papers; {report.created} {verb} created, {report.linked} linked to existing items, "
-        f"{report.updated} added to the collection, {report.children} child links/notes "
-        f"({zc.requests} requests, {zc.writes} writes)"
-    )
-    if report.failed:
-        echo(f"not done ({len(report.failed)}): " + "; ".join(report.failed[:10]) + (" …" if len(report.failed) > 10 else ""))
-        echo("run the same command again to finish; nothing is duplicated")
-        return 1
-    return 0

@@ -1,0 +1,269 @@
+"""Reliability: concurrent runs, hung servers, cut-short output, refused overwrites, clear errors.
+
+Several of these start real processes (``python -m paper2bib``) on the seed library, as
+a user running two commands at once would; none needs the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import bibtexparser
+import httpx2
+import pytest
+from click.testing import CliRunner
+from filelock import FileLock
+
+from conftest import ROOT
+from paper2bib import workflow
+from paper2bib.cli import main
+from paper2bib.config import load_settings
+from paper2bib.errors import ArxivQueryError, ZoteroError
+from paper2bib.library import MIGRATIONS, Library
+from paper2bib.models import Entry, Record
+from paper2bib.resolver.queries import title_phrase, title_query
+from paper2bib.resolver.resolve import Resolver
+from paper2bib.zotero.client import ZoteroClient, content_write_token
+
+
+def _cli(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-m", "paper2bib", *args],
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        timeout=120,
+        **kw,
+    )
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------- concurrency
+def test_concurrent_exports_never_share_or_lose_a_key(seed_library):
+    with sqlite3.connect(seed_library) as db:
+        db.execute("DELETE FROM citekeys")  # every export must assign keys, all at once
+    with ThreadPoolExecutor(6) as pool:
+        runs = list(pool.map(lambda _: _cli("export"), range(6)))
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    exports = [{e["eprint"]: e["ID"] for e in bibtexparser.loads(r.stdout.decode()).entries} for r in runs]
+    assert all(e == exports[0] for e in exports)  # every process saw the same keys
+    assert len(exports[0]) == 89 == len(set(exports[0].values()))
+    with sqlite3.connect(seed_library) as db:
+        assert dict(db.execute("SELECT arxiv_id, key FROM citekeys")) == exports[0]
+
+
+def test_concurrent_processes_create_one_library(tmp_path):
+    path = tmp_path / "new" / "library.sqlite"
+    code = f"from paper2bib.library import Library; Library({str(path)!r}).close()"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, cwd=ROOT) for _ in range(12)]
+    errors = [p.communicate(timeout=60)[1].decode() for p in procs]
+    assert all(p.returncode == 0 for p in procs), errors
+    with Library(path) as lib:
+        assert lib.schema_version == len(MIGRATIONS)
+
+
+def test_a_second_sync_waits_for_the_first(tmp_path, monkeypatch):
+    settings = load_settings({"zotero_api_key": "k", "zotero_library_id": "1001", "zotero_library_type": "user"})
+    monkeypatch.setattr(workflow, "SYNC_LOCK_WAIT", 0.5)
+    said: list[str] = []
+    zc = ZoteroClient("1001", "user", "k", url="http://127.0.0.1:9")  # never reached: the lock is held
+    with FileLock(f"{settings.library}.zotero-users-1001.lock"), Library(settings.library) as lib:
+        with pytest.raises(ZoteroError, match="held the lock"):
+            workflow.run_sync(lib, settings, echo=said.append, client=zc)
+    assert said == ["waiting for another sync of Zotero users/1001 from this library to finish …"]
+    assert zc.requests == 0
+
+
+def test_write_tokens_derive_from_what_is_written():
+    def token(body: bytes, version: str = "7") -> str:
+        req = httpx2.Request(
+            "POST", "https://api.zotero.org/users/1/items", content=body,
+            headers={"Zotero-Write-Token": os.urandom(16).hex(), "If-Unmodified-Since-Version": version},
+        )
+        content_write_token(req)
+        return req.headers["Zotero-Write-Token"]
+
+    assert token(b"[1]") == token(b"[1]")  # the same write, from any process, counts once
+    assert len({token(b"[1]"), token(b"[2]"), token(b"[1]", "8")}) == 3
+    assert len(token(b"[1]")) == 32
+
+
+# ---------------------------------------------------------------- hung and hostile servers
+class _Trickle(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        try:
+            for _ in range(100):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.3)
+        except OSError:
+            pass
+
+
+def test_a_trickling_zotero_is_abandoned_within_the_deadline():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        zc = ZoteroClient("1", "user", "k", url=f"http://127.0.0.1:{server.server_address[1]}", attempts=2, wait=0.01, deadline=1.0)
+        start = time.monotonic()
+        with pytest.raises(ZoteroError, match="timed out"):
+            zc.all_items()
+        assert time.monotonic() - start < 4
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _RejectingClient:
+    """An arXiv client whose searches are refused (HTTP 414) when they name ``bad``."""
+
+    page_size = 200
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def search(self, query: str, max_results: int | None = None) -> list[Record]:
+        self.queries.append(query)
+        if "bad" in query:
+            raise ArxivQueryError("arXiv rejected the query (HTTP 414)")
+        return [Record("1605.08386", 1, "Heat-bath random walks with Markov bases", ("A B",), "x", "2016-05-26")]
+
+
+def test_an_entry_arxiv_cannot_search_for_is_marked_not_fatal():
+    entries = [Entry("Heat-bath random walks with Markov bases"), Entry("A bad title"), Entry("Another one")]
+    client = _RejectingClient()
+    out = Resolver(client).resolve(entries)  # type: ignore[arg-type]
+    assert [r.status for r in out] == ["resolved", "unresolved", "unresolved"]
+    assert "arXiv cannot search for this entry" in out[1].why and "HTTP 414" in out[1].why
+    assert len(client.queries) == 4  # the batch, then each entry alone
+
+
+def test_a_huge_paragraph_makes_a_bounded_query():
+    huge = "word " * 14_000
+    assert len(title_query([title_phrase(huge) or ""])) < 300
+
+
+# ---------------------------------------------------------------- output
+def test_output_cut_short_by_a_file_size_limit_is_an_error(seed_library, tmp_path):
+    out = tmp_path / "refs.bib"
+    assert _cli("export").returncode == 0  # keys assigned: the limited run writes only its output
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
+
+    with out.open("wb") as f:
+        result = _cli("export", "--abstract", stdout=f, stderr=subprocess.PIPE, preexec_fn=limit)
+    assert result.returncode == 1
+    assert b"the output was cut short" in result.stderr and b"89 papers" not in result.stderr
+
+
+def test_closed_stdout_is_an_error(seed_library):
+    result = subprocess.run(
+        f"{sys.executable} -m paper2bib export >&-", shell=True, capture_output=True, cwd=ROOT, env=os.environ, timeout=60
+    )
+    assert result.returncode == 1 and b"stdout" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_a_planted_link_never_redirects_the_write(seed_library, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    for name in ("refs.bib.part", ".refs.bib.part"):
+        (tmp_path / name).symlink_to(victim)
+    result = CliRunner().invoke(main, ["export", "-o", str(tmp_path / "refs.bib")])
+    assert result.exit_code == 0, result.stderr
+    assert victim.read_text() == "keep me"
+    assert (tmp_path / "refs.bib").read_text().count("@misc{") == 89
+
+
+def test_export_refuses_to_overwrite_the_library_or_an_input(seed_library, tmp_path):
+    before = _digest(seed_library)
+    over_lib = CliRunner().invoke(main, ["export", "-o", str(seed_library)])
+    assert over_lib.exit_code == 2 and "over the library" in over_lib.stderr
+    assert _digest(seed_library) == before
+    listing = tmp_path / "in.txt"
+    listing.write_text("2409.19256\n")
+    over_input = CliRunner().invoke(main, ["export", str(listing), "-o", str(listing)])
+    assert over_input.exit_code == 2 and "over the input" in over_input.stderr
+    assert listing.read_text() == "2409.19256\n"
+
+
+def test_output_into_a_missing_folder_is_one_clear_line(seed_library, tmp_path):
+    result = CliRunner().invoke(main, ["export", "-o", str(tmp_path / "nowhere" / "refs.bib")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and "does not exist" in result.stderr
+
+
+# ---------------------------------------------------------------- damaged and refused libraries
+def test_a_corrupted_library_is_refused_untouched(seed_library):
+    data = bytearray(seed_library.read_bytes())
+    data[4096 * 3 : 4096 * 3 + 64] = b"\xff" * 64  # a damaged page
+    seed_library.write_bytes(bytes(data))
+    before = _digest(seed_library)
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "damaged" in result.stderr or "malformed" in result.stderr
+    assert _digest(seed_library) == before
+
+
+def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path, monkeypatch):
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (x)")
+    before = _digest(other)
+    result = CliRunner().invoke(main, ["list", "--library", str(other)])
+    assert result.exit_code == 1 and "not a paper2bib library" in result.stderr
+    assert _digest(other) == before and not Path(str(other) + "-wal").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files")
+def test_a_read_only_library_is_a_clear_error(seed_library):  # pragma: no cover - CI runs as root
+    seed_library.chmod(0o444)
+    result = CliRunner().invoke(main, ["export"])
+    assert result.exit_code == 1 and "writable" in result.stderr
+
+
+def test_absurd_versions_from_arxiv_are_ignored_not_fatal():
+    from paper2bib.resolver.client import record_from_result
+
+    class R:
+        def get_short_id(self) -> str:
+            return "2401.00001v" + "9" * 30
+
+    assert record_from_result(R()) is None  # type: ignore[arg-type]
+
+
+def test_cli_has_no_internal_errors_for_a_damaged_config(tmp_path, monkeypatch):
+    cfg = tmp_path / "c.toml"
+    cfg.write_bytes(b"\x00\xff\xfe binary")
+    monkeypatch.setenv("PAPER2BIB_CONFIG", str(cfg))
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 2 and "internal error" not in result.stderr
+
+
+def test_delay_of_infinity_is_refused(monkeypatch):
+    monkeypatch.setenv("PAPER2BIB_ARXIV_DELAY", "inf")
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 2 and "PAPER2BIB_ARXIV_DELAY" in result.stderr and "finite" in result.stderr
