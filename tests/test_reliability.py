@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -267,3 +268,33 @@ def test_delay_of_infinity_is_refused(monkeypatch):
     monkeypatch.setenv("PAPER2BIB_ARXIV_DELAY", "inf")
     result = CliRunner().invoke(main, ["list"])
     assert result.exit_code == 2 and "PAPER2BIB_ARXIV_DELAY" in result.stderr and "finite" in result.stderr
+
+
+# ---------------------------------------------------------------- concurrent Zotero syncs
+def _sync_into(zotero, library: Path, collection: str = "Seed") -> tuple[int, list[str]]:
+    from paper2bib.zotero.sync import make_client
+
+    settings = load_settings(
+        {"library": str(library), "zotero_api_key": "k", "zotero_library_id": "1", "zotero_library_type": "user"}
+    )
+    said: list[str] = []
+    with Library(library) as lib:
+        code = workflow.run_sync(lib, settings, collection=collection, echo=said.append, client=make_client(settings, zotero, wait=0.01))
+    return code, said
+
+
+@pytest.mark.parametrize("same_library", [True, False], ids=["one-local-library", "two-local-libraries"])
+def test_two_syncs_at_once_make_each_paper_and_the_collection_once(seed_library, tmp_path, same_library):
+    from minizotero import MiniZotero
+
+    zotero = MiniZotero(write_delay=0.05)
+    second = seed_library if same_library else tmp_path / "other.sqlite"
+    if not same_library:
+        shutil.copy(seed_library, second)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda lib: _sync_into(zotero, lib), [seed_library, second]))
+    assert [code for code, _ in results] == [0, 0], results
+    archive_ids = [d["archiveID"] for d in zotero.preprints()]
+    assert len(archive_ids) == 89 == len(set(archive_ids))
+    assert len(zotero.collections) == 1
+    assert all(d["collections"] == list(zotero.collections) for d in zotero.preprints())

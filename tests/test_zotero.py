@@ -37,6 +37,13 @@ KEYS = {
 READ_ONLY_KEY = "P2Btestkeyreadonly1007xx"  # read access to users/1007 only
 
 
+@pytest.fixture(scope="module")
+def vcr_config(vcr_config):
+    """Replays match what is sent too: a wrong title, DOI or ``extra`` in a write finds no
+    recorded answer and fails the test."""
+    return {**vcr_config, "match_on": ["method", "scheme", "host", "port", "path", "query", "body"]}
+
+
 class Faults(httpx2.BaseTransport):
     """Wraps a transport: counts requests, and injects faults by request number."""
 
@@ -47,12 +54,14 @@ class Faults(httpx2.BaseTransport):
         self.before_first_write = before_first_write
         self.methods: collections.Counter = collections.Counter()
         self.n = self.writes = 0
+        self.sent: list[tuple[str, str, object]] = []  # (method, path, JSON body) of every write
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         self.n += 1
         if self.n in self.rate_limit:
             return httpx2.Response(429, headers={"Retry-After": "1"}, text="Too Many Requests", request=request)
         if request.method != "GET":
+            self.sent.append((request.method, request.url.path, json.loads(request.content or b"null")))
             self.writes += 1
             if self.writes == 1 and self.before_first_write:
                 self.before_first_write(self.inner, request)
@@ -104,6 +113,32 @@ def test_first_sync_then_second_sync_writes_nothing(seed_library):
     assert code == 0, errs
     assert "89 were created" in errs[-1]
     assert transport.methods["POST"] == 1 + 2 + 1  # the collection, 89 items in 2 batches, 30 children
+    # what was sent, not only what the recording answers
+    (_, path, collection), (_, _, batch1), (_, _, batch2), (_, _, children) = transport.sent
+    assert path == "/users/1001/collections" and collection == [{"name": "Seed papers", "parentCollection": ""}]
+    assert len(batch1) == 50 and len(batch2) == 39 and len(children) == 30
+    sent_hf = next(i for i in batch1 + batch2 if i["archiveID"] == "arXiv:2409.19256")
+    assert sent_hf == {
+        "itemType": "preprint",
+        "title": "HybridFlow: A Flexible and Efficient RLHF Framework",
+        "creators": [zitems.creator(a) for a in ("Guangming Sheng", "Chi Zhang", "Zilingfeng Ye", "Xibin Wu", "Wang Zhang",
+                                                 "Ru Zhang", "Yanghua Peng", "Haibin Lin", "Chuan Wu")],
+        "abstractNote": sent_hf["abstractNote"],
+        "date": "2024-09-28",
+        "repository": "arXiv",
+        "archiveID": "arXiv:2409.19256",
+        "DOI": "10.48550/arXiv.2409.19256",
+        "url": "https://arxiv.org/abs/2409.19256",
+        "extra": "arXiv:2409.19256 [cs.LG]\nCitation Key: sheng2024hybridflow",
+        "libraryCatalog": "arXiv.org",
+        "tags": [{"tag": "Computer Science - Machine Learning"}],
+        "collections": sent_hf["collections"],
+        "citationKey": "sheng2024hybridflow",
+    }
+    assert sent_hf["abstractNote"].startswith("Reinforcement Learning from Human Feedback (RLHF) is widely used")
+    t3 = next(i for i in batch1 + batch2 if i["archiveID"] == "arXiv:2401.16677")
+    assert t3["title"] == "T3: Transparent Tracking & Triggering for Fine-grained Overlap of Compute & Collectives"
+    assert {"parentItem", "linkMode", "url", "title"} <= set(children[0])
     items = _zotero_items("users/1001")
     _assert_each_paper_once(items)
     preprints = [i for i in items if i["itemType"] == "preprint"]

@@ -1,0 +1,85 @@
+"""A small in-process Zotero Web API (an ``httpx2`` transport) for tests that a cassette
+cannot hold: two syncs running at the same time, whose requests interleave differently
+on every run.
+
+It keeps only what those tests exercise of Zotero's documented write semantics: library
+versions (``Last-Modified-Version``, ``since=``), ``If-Unmodified-Since-Version`` (412 when
+the library changed), ``Zotero-Write-Token`` (412 when reused), 50 objects a write with
+``successful``/``failed`` maps, item and collection keys.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from urllib.parse import parse_qs
+
+import httpx2
+
+
+class MiniZotero(httpx2.BaseTransport):
+    def __init__(self, write_delay: float = 0.0) -> None:
+        self.lock = threading.Lock()
+        self.version = 1
+        self.items: dict[str, dict] = {}
+        self.collections: dict[str, dict] = {}
+        self.tokens: set[str] = set()
+        self.write_delay = write_delay  # widens the window in which syncs can race
+        self.posts = 0
+
+    def _answer(self, request: httpx2.Request, status: int, body: object, **headers: str) -> httpx2.Response:
+        headers = {"Last-Modified-Version": str(self.version), **headers}
+        if isinstance(body, str):
+            return httpx2.Response(status, headers=headers, text=body, request=request)
+        return httpx2.Response(status, headers=headers, json=body, request=request)
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        path = request.url.path
+        query = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
+        if path.endswith("/itemTypeFields"):
+            return self._answer(request, 200, [{"field": f} for f in ("title", "citationKey", "DOI", "url", "extra")])
+        kind = "collections" if "/collections" in path else "items"
+        store = self.collections if kind == "collections" else self.items
+        if request.method == "GET":
+            with self.lock:
+                since = int(query.get("since", 0))
+                keys = set(query["itemKey"].split(",")) if "itemKey" in query else None
+                rows = [
+                    {"key": k, "version": d["version"], "data": d}
+                    for k, d in store.items()
+                    if d["version"] > since and (keys is None or k in keys)
+                ]
+            return self._answer(request, 200, rows, **{"Total-Results": str(len(rows))})
+        return self._write(request, store)
+
+    def _write(self, request: httpx2.Request, store: dict[str, dict]) -> httpx2.Response:
+        objects = json.loads(request.content)
+        time.sleep(self.write_delay)
+        with self.lock:
+            self.posts += 1
+            token = request.headers.get("Zotero-Write-Token")
+            base = request.headers.get("If-Unmodified-Since-Version")
+            if token and token in self.tokens:
+                return self._answer(request, 412, "Write token already used")
+            if base is not None and int(base) != self.version:
+                return self._answer(request, 412, f"Library has been modified since specified version (expected {base}, found {self.version})")
+            if token:
+                self.tokens.add(token)
+            self.version += 1
+            result: dict[str, dict] = {"successful": {}, "success": {}, "unchanged": {}, "failed": {}}
+            for i, obj in enumerate(objects):
+                key = obj.get("key") or secrets.token_hex(4).upper()
+                current = store.get(key)
+                if current and "version" in obj and obj["version"] != current["version"]:
+                    result["failed"][str(i)] = {"code": 412, "message": "Item has been modified"}
+                    continue
+                data = {**(current or {}), **obj, "key": key, "version": self.version}
+                store[key] = data
+                result["successful"][str(i)] = {"key": key, "version": self.version, "data": data}
+                result["success"][str(i)] = key
+            return self._answer(request, 200, result)
+
+    def preprints(self) -> list[dict]:
+        return [d for d in self.items.values() if d.get("itemType") == "preprint"]
