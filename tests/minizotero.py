@@ -20,13 +20,14 @@ import httpx2
 
 
 class MiniZotero(httpx2.BaseTransport):
-    def __init__(self, write_delay: float = 0.0) -> None:
+    def __init__(self, write_delay: float = 0.0, before_first_item_write=None) -> None:
         self.lock = threading.Lock()
-        self.version = 1
+        self.version = 0  # a new library, as Zotero reports it
         self.items: dict[str, dict] = {}
         self.collections: dict[str, dict] = {}
         self.tokens: set[str] = set()
         self.write_delay = write_delay  # widens the window in which syncs can race
+        self.before_first_item_write = before_first_item_write  # another client's writes, at that moment
         self.posts = 0
 
     def _answer(self, request: httpx2.Request, status: int, body: object, **headers: str) -> httpx2.Response:
@@ -56,6 +57,9 @@ class MiniZotero(httpx2.BaseTransport):
 
     def _write(self, request: httpx2.Request, store: dict[str, dict]) -> httpx2.Response:
         objects = json.loads(request.content)
+        if self.before_first_item_write and store is self.items:
+            hook, self.before_first_item_write = self.before_first_item_write, None
+            hook(self)
         time.sleep(self.write_delay)
         with self.lock:
             self.posts += 1
@@ -80,6 +84,14 @@ class MiniZotero(httpx2.BaseTransport):
                 result["successful"][str(i)] = {"key": key, "version": self.version, "data": data}
                 result["success"][str(i)] = key
             return self._answer(request, 200, result)
+
+    def add(self, objects: list[dict]) -> None:
+        """Items made by someone else (another sync, the user): a new library version."""
+        with self.lock:
+            self.version += 1
+            for obj in objects:
+                key = secrets.token_hex(4).upper()
+                self.items[key] = {**obj, "key": key, "version": self.version}
 
     def preprints(self) -> list[dict]:
         return [d for d in self.items.values() if d.get("itemType") == "preprint"]

@@ -298,3 +298,21 @@ def test_two_syncs_at_once_make_each_paper_and_the_collection_once(seed_library,
     assert len(archive_ids) == 89 == len(set(archive_ids))
     assert len(zotero.collections) == 1
     assert all(d["collections"] == list(zotero.collections) for d in zotero.preprints())
+
+
+def test_items_another_sync_made_meanwhile_are_linked_not_sent_again(seed_library):
+    from minizotero import MiniZotero
+
+    with Library(seed_library) as lib:
+        ids = sorted(lib.records())
+
+    def another_sync_creates_everything(zotero: MiniZotero) -> None:
+        zotero.add([{"itemType": "preprint", "archiveID": f"arXiv:{a}", "title": a, "collections": list(zotero.collections)}
+                    for a in ids])
+
+    zotero = MiniZotero(before_first_item_write=another_sync_creates_everything)
+    code, said = _sync_into(zotero, seed_library)
+    assert code == 0, said
+    archive_ids = [d["archiveID"] for d in zotero.preprints()]
+    assert len(archive_ids) == 89 == len(set(archive_ids))
+    assert "0 were created, 89 linked" in said[-1] or "89 were created" in said[-1]

@@ -129,6 +129,7 @@ class ZoteroClient:
         self.attempts = attempts
         self.wait = wait
         self.version = 0  # the library version of the last answer
+        self.has_read = False  # whether self.version comes from an answer (a new library's is 0)
         self.requests = 0
         self.writes = 0
 
@@ -139,6 +140,7 @@ class ZoteroClient:
             v = resp.headers.get("Last-Modified-Version")
             if v and v.isdigit():
                 self.version = max(self.version, int(v))
+                self.has_read = True
 
     def _call(self, what: str, fn: Callable[[], T], write: bool = False) -> T:
         """Run one API call with retries. A write is retried as is only when rate-limited;
@@ -214,12 +216,12 @@ class ZoteroClient:
         assert len(items) <= MAX_WRITE
         # new objects are created only on the library as last read: a concurrent creation
         # elsewhere makes this a 412, and the caller re-reads before writing again
-        base = self.version if self.version and not any("key" in o for o in items) else None
+        base = self.version if self.has_read and not any("key" in o for o in items) else None
         return self._call("writing items", lambda: self.zot.create_items(items, last_modified=base), write=True)
 
     def create_collection(self, name: str) -> dict:
         """POST one collection; raises :class:`WriteUncertain` when the outcome is unknown."""
-        base = self.version or None
+        base = self.version if self.has_read else None
         return self._call(
             "creating a collection", lambda: self.zot.create_collections([{"name": name}], last_modified=base), write=True
         )

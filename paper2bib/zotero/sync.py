@@ -176,6 +176,10 @@ class Syncer:
         for start in range(0, len(objects), MAX_WRITE):
             pending = list(range(start, min(start + MAX_WRITE, len(objects))))
             for round_ in range(ROUNDS):
+                # what a re-read showed is there already (made by another sync) is not sent
+                for i in [i for i in pending if find(ids[i])]:
+                    done[i] = find(ids[i])  # type: ignore[assignment]
+                pending = [i for i in pending if i not in done]
                 if not pending:
                     break
                 seen = self.zc.version
