@@ -164,12 +164,12 @@ def list_(settings: Settings, as_json: bool, status: str | None) -> int:
     """Show the library's entries and what each resolved to."""
     with _open(settings, create=False) as lib:
         entries = lib.entries(status=status)
-        records = lib.records({e.arxiv_id for e in entries if e.arxiv_id})
+        records = lib.records({e.resolved_id for e in entries if e.resolved_id})
         if as_json:
-            click.echo(json.dumps([e.to_json(records.get(e.arxiv_id or "")) for e in entries], ensure_ascii=False, indent=2))
+            click.echo(json.dumps([e.to_json(records.get(e.resolved_id or "")) for e in entries], ensure_ascii=False, indent=2))
         else:
             for e in entries:
-                rid = f"{e.arxiv_id}v{e.version}" if e.arxiv_id else "-"
+                rid = f"{e.resolved_id}v{e.resolved_version}" if e.resolved_id else "-"
                 score = f"{e.score:.2f}" if e.score is not None else "  - "
                 click.echo(f"{e.id:5}  {e.status:10} {score}  {rid:18} {e.digest_title or ''}")
                 if e.status in ("ambiguous", "unresolved"):

@@ -15,9 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Literal
 
 from .errors import EntryNotFound, LibraryError, LibraryMissing
-from .models import Candidate, Entry, Link, Record, Resolution
+from .models import Candidate, Entry, Link, Record, Resolution, Status
 from .text import normalise
 
 MIGRATIONS: list[str] = [
@@ -93,6 +94,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (zlibrary, parent_key, ref)
     );
     """,
+    # 3: drop what was written but never read (children are found by reading Zotero)
+    """
+    DROP TABLE zotero_children;
+    ALTER TABLE entries DROP COLUMN hint_doi;
+    ALTER TABLE zotero_items DROP COLUMN item_version;
+    """,
 ]
 
 
@@ -126,24 +133,28 @@ class StoredEntry:
     id: int
     digest_title: str | None
     abstract: str | None
-    hint_id: str | None
+    hint_id: str | None  # the id the digest cites, if any
     hint_version: int | None
     source: str
     position: int
-    status: str
+    status: Status | Literal["pending"]
     score: float | None
     why: str | None
     candidates: tuple[Candidate, ...]
-    arxiv_id: str | None
-    version: int | None
+    resolved_id: str | None  # the arXiv paper the entry resolved to
+    resolved_version: int | None
     pinned: bool
     links: tuple[Link, ...]
     citekey: str | None
     zotero_key: str | None
 
     def as_entry(self) -> Entry:
-        """The entry as the resolver takes it."""
-        return Entry(self.digest_title, self.abstract, self.hint_id, self.hint_version, self.links, self.source, self.position)
+        """The entry as the resolver takes it; a pinned entry is looked up by its pinned id."""
+        if self.pinned:
+            return Entry(title=self.digest_title, arxiv_id=self.resolved_id, version=self.resolved_version,
+                         links=self.links, source=self.source, position=self.position)
+        return Entry(title=self.digest_title, abstract=self.abstract, arxiv_id=self.hint_id, version=self.hint_version,
+                     links=self.links, source=self.source, position=self.position)
 
     def to_json(self, record: Record | None = None) -> dict:
         """The ``list --json`` form."""
@@ -151,8 +162,8 @@ class StoredEntry:
             "entry": self.id,
             "digest_title": self.digest_title,
             "title": record.title if record else None,
-            "arxiv_id": self.arxiv_id,
-            "version": self.version,
+            "arxiv_id": self.resolved_id,
+            "version": self.resolved_version,
             "status": self.status,
             "score": None if self.score is None else round(self.score, 3),
             "why": self.why,
@@ -183,6 +194,7 @@ class Library:
                 raise LibraryError(f"{path}: cannot create the library's folder ({e.strerror or e})") from None
         try:
             self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA busy_timeout = 30000")
             self._check_foreign()
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -262,9 +274,9 @@ class Library:
                     out.append((row[0], False))
                     continue
                 cur = db.execute(
-                    "INSERT INTO entries (fingerprint, digest_title, abstract, hint_id, hint_version, hint_doi,"
-                    " source, position, added_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (fp, e.title, e.abstract, e.arxiv_id, e.version, e.doi, e.source, e.position, now),
+                    "INSERT INTO entries (fingerprint, digest_title, abstract, hint_id, hint_version,"
+                    " source, position, added_at) VALUES (?,?,?,?,?,?,?,?)",
+                    (fp, e.title, e.abstract, e.arxiv_id, e.version, e.source, e.position, now),
                 )
                 entry_id = cur.lastrowid
                 db.executemany(
@@ -343,49 +355,59 @@ class Library:
         )
 
     _ENTRY_SELECT = (
-        "SELECT e.id, e.digest_title, e.abstract, e.hint_id, e.hint_version, e.source, e.position, e.status,"
-        " e.score, e.why, e.candidates, e.arxiv_id, e.version, e.pinned, k.key,"
+        "SELECT e.*, k.key AS citekey,"
         " (SELECT z.item_key FROM zotero_items z WHERE z.arxiv_id = e.arxiv_id ORDER BY z.synced_at DESC LIMIT 1)"
+        " AS zotero_key"
         " FROM entries e LEFT JOIN citekeys k ON k.arxiv_id = e.arxiv_id"
     )
 
     def entries(self, ids: Iterable[int] | None = None, status: str | None = None) -> list[StoredEntry]:
-        """Stored entries in the order they were added (or of ``ids``), optionally by status."""
+        """Stored entries in the order they were added (or in the order of ``ids``), optionally by status."""
         where, args = [], []
+        if ids is not None:
+            ids = list(dict.fromkeys(ids))
+            where.append("e.id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps(ids))
         if status:
             where.append("e.status = ?")
             args.append(status)
-        sql = self._ENTRY_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.id"
-        rows = self.db.execute(sql, args).fetchall()
+        clause = " WHERE " + " AND ".join(where) if where else ""
+        rows = self.db.execute(self._ENTRY_SELECT + clause + " ORDER BY e.id", args).fetchall()
         links: dict[int, list[Link]] = {}
-        for entry_id, url, kind in self.db.execute("SELECT entry_id, url, kind FROM links ORDER BY entry_id, position"):
-            links.setdefault(entry_id, []).append(Link(url, kind))
-        out = [
-            StoredEntry(
-                id=r[0],
-                digest_title=r[1],
-                abstract=r[2],
-                hint_id=r[3],
-                hint_version=r[4],
-                source=r[5],
-                position=r[6],
-                status=r[7],
-                score=r[8],
-                why=r[9],
-                candidates=tuple(Candidate(**c) for c in json.loads(r[10] or "[]")),
-                arxiv_id=r[11],
-                version=r[12],
-                pinned=bool(r[13]),
-                links=tuple(links.get(r[0], ())),
-                citekey=r[14],
-                zotero_key=r[15],
-            )
-            for r in rows
-        ]
+        link_rows = self.db.execute(
+            "SELECT entry_id, url, kind FROM links WHERE entry_id IN (SELECT e.id FROM entries e" + clause + ")"
+            " ORDER BY entry_id, position",
+            args,
+        )
+        for row in link_rows:
+            links.setdefault(row["entry_id"], []).append(Link(row["url"], row["kind"]))
+        out = [self._stored(r, tuple(links.get(r["id"], ()))) for r in rows]
         if ids is not None:
             by_id = {e.id: e for e in out}
-            out = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+            out = [by_id[i] for i in ids if i in by_id]
         return out
+
+    @staticmethod
+    def _stored(r: sqlite3.Row, links: tuple[Link, ...]) -> StoredEntry:
+        return StoredEntry(
+            id=r["id"],
+            digest_title=r["digest_title"],
+            abstract=r["abstract"],
+            hint_id=r["hint_id"],
+            hint_version=r["hint_version"],
+            source=r["source"],
+            position=r["position"],
+            status=r["status"],
+            score=r["score"],
+            why=r["why"],
+            candidates=tuple(Candidate(**c) for c in json.loads(r["candidates"] or "[]")),
+            resolved_id=r["arxiv_id"],
+            resolved_version=r["version"],
+            pinned=bool(r["pinned"]),
+            links=links,
+            citekey=r["citekey"],
+            zotero_key=r["zotero_key"],
+        )
 
     def find_entry(self, ref: str) -> StoredEntry:
         """An entry by its number (as ``list`` shows it) or by its exact (normalised) title."""
@@ -395,9 +417,14 @@ class Library:
                 return found[0]
             raise EntryNotFound(f"no entry {ref} in the library (see paper2bib list)")
         want = normalise(ref)
-        matches = [e for e in self.entries() if normalise(e.digest_title) == want]
+        # a title entry is found by its fingerprint (a unique index); an id entry by its digest title
+        rows = self.db.execute(
+            "SELECT id, digest_title FROM entries WHERE fingerprint = ? OR (fingerprint LIKE 'arxiv:%' AND digest_title IS NOT NULL)",
+            (f"title:{want}",),
+        )
+        matches = [r["id"] for r in rows if normalise(r["digest_title"]) == want]
         if len(matches) == 1:
-            return matches[0]
+            return self.entries(matches)[0]
         if not matches:
             raise EntryNotFound(f"no entry titled {ref!r} in the library (see paper2bib list)")
         raise EntryNotFound(f"{len(matches)} entries are titled {ref!r}; name one by number (see paper2bib list)")
@@ -405,28 +432,27 @@ class Library:
     # ------------------------------------------------------------------ records
     def records(self, arxiv_ids: Iterable[str] | None = None) -> dict[str, Record]:
         """Stored records by arXiv id (all of them, or those of ``arxiv_ids``)."""
-        rows = self.db.execute(
-            "SELECT arxiv_id, version, title, authors, summary, published, updated, primary_category, categories,"
-            " comment, journal_ref, doi FROM records"
-        ).fetchall()
-        want = None if arxiv_ids is None else set(arxiv_ids)
+        sql = "SELECT * FROM records"
+        args: list[str] = []
+        if arxiv_ids is not None:
+            sql += " WHERE arxiv_id IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(arxiv_ids)))
         return {
-            r[0]: Record(
-                arxiv_id=r[0],
-                version=r[1],
-                title=r[2],
-                authors=tuple(json.loads(r[3])),
-                summary=r[4],
-                published=r[5],
-                updated=r[6],
-                primary_category=r[7],
-                categories=tuple(json.loads(r[8])),
-                comment=r[9],
-                journal_ref=r[10],
-                doi=r[11],
+            r["arxiv_id"]: Record(
+                arxiv_id=r["arxiv_id"],
+                version=r["version"],
+                title=r["title"],
+                authors=tuple(json.loads(r["authors"])),
+                summary=r["summary"],
+                published=r["published"],
+                updated=r["updated"],
+                primary_category=r["primary_category"],
+                categories=tuple(json.loads(r["categories"])),
+                comment=r["comment"],
+                journal_ref=r["journal_ref"],
+                doi=r["doi"],
             )
-            for r in rows
-            if want is None or r[0] in want
+            for r in self.db.execute(sql, args)
         }
 
     # ------------------------------------------------------------------ citation keys
@@ -451,30 +477,17 @@ class Library:
         return {**existing, **new}
 
     # ------------------------------------------------------------------ Zotero state
-    def zotero_items(self, zlibrary: str) -> dict[str, tuple[str, int | None]]:
-        """arXiv id → (item key, item version) synced into ``zlibrary``."""
-        return {
-            a: (k, v)
-            for a, k, v in self.db.execute(
-                "SELECT arxiv_id, item_key, item_version FROM zotero_items WHERE zlibrary=?", (zlibrary,)
-            )
-        }
+    def zotero_items(self, zlibrary: str) -> dict[str, str]:
+        """arXiv id → the key of its item in ``zlibrary`` (``users/123``, ``groups/9``)."""
+        rows = self.db.execute("SELECT arxiv_id, item_key FROM zotero_items WHERE zlibrary=?", (zlibrary,))
+        return {r["arxiv_id"]: r["item_key"] for r in rows}
 
-    def store_zotero_items(self, zlibrary: str, items: dict[str, tuple[str, int | None]]) -> None:
-        """Record the Zotero item (key, version) of each arXiv id in ``zlibrary``."""
+    def store_zotero_items(self, zlibrary: str, items: dict[str, str]) -> None:
+        """Record the Zotero item key of each arXiv id in ``zlibrary``."""
         now = _now()
         with self.transaction() as db:
             db.executemany(
-                "INSERT INTO zotero_items (zlibrary, arxiv_id, item_key, item_version, synced_at) VALUES (?,?,?,?,?)"
-                " ON CONFLICT(zlibrary, arxiv_id) DO UPDATE SET item_key=excluded.item_key,"
-                " item_version=excluded.item_version, synced_at=excluded.synced_at",
-                [(zlibrary, a, k, v, now) for a, (k, v) in items.items()],
-            )
-
-    def store_zotero_children(self, zlibrary: str, children: dict[tuple[str, str], str]) -> None:
-        """Record child items made: (parent key, link URL or 'note:comment') → child key."""
-        with self.transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO zotero_children (zlibrary, parent_key, ref, item_key) VALUES (?,?,?,?)",
-                [(zlibrary, p, r, k) for (p, r), k in children.items()],
+                "INSERT INTO zotero_items (zlibrary, arxiv_id, item_key, synced_at) VALUES (?,?,?,?)"
+                " ON CONFLICT(zlibrary, arxiv_id) DO UPDATE SET item_key=excluded.item_key, synced_at=excluded.synced_at",
+                [(zlibrary, a, k, now) for a, k in items.items()],
             )

@@ -18,18 +18,19 @@ class Link:
     """A URL found in an entry's text, with its kind from ``mappings/url-kinds.toml``."""
 
     url: str
-    kind: str
+    kind: LinkKind
 
     def to_json(self) -> dict:
         return {"url": self.url, "kind": self.kind}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Entry:
     """One paper as a digest shows it, before resolution.
 
-    ``arxiv_id`` is set when the digest itself names the paper (an id, an arXiv URL,
-    a DOI); ``version`` only when it names a version (``2409.19256v2``).
+    ``arxiv_id`` is the id as the digest cites it (an id, an arXiv URL, a DOI), if it
+    does; ``version`` only when it names a version (``2409.19256v2``). What an entry
+    resolves to is the library's business (:class:`~paper2bib.library.StoredEntry`).
     """
 
     title: str | None
@@ -39,7 +40,6 @@ class Entry:
     links: tuple[Link, ...] = ()
     source: str = "-"
     position: int = 0
-    doi: str | None = None
 
     def to_json(self) -> dict:
         """The ``parse --json`` form of this entry."""

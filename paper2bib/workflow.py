@@ -110,11 +110,7 @@ def resolve_stored(
         return 0
     client = client or make_client(settings)
     before = client.requests_made
-    # a pinned entry is refreshed by its id and keeps its pin
-    as_entries = [
-        Entry(e.digest_title, None, e.arxiv_id, e.version, e.links, e.source, e.position) if e.pinned else e.as_entry()
-        for e in todo
-    ]
+    as_entries = [e.as_entry() for e in todo]  # a pinned entry is refreshed by its id and keeps its pin
 
     def store(results: list[tuple[int, Resolution]], records: list[Record]) -> None:
         lib.save_resolutions([(todo[i].id, r) for i, r in results], records)
@@ -136,11 +132,11 @@ def export_records(
     """
     everything = lib.entries()
     wanted = everything if entry_ids is None else lib.entries(entry_ids)
-    order = list(dict.fromkeys(e.arxiv_id for e in wanted if e.status == "resolved" and e.arxiv_id))
+    order = list(dict.fromkeys(e.resolved_id for e in wanted if e.status == "resolved" and e.resolved_id))
     links: dict[str, list[Link]] = {a: [] for a in order}
     for e in everything:  # every entry of a paper contributes its links, even one not exported now
-        if e.arxiv_id in links:
-            links[e.arxiv_id].extend(link for link in e.links if link not in links[e.arxiv_id])
+        if e.resolved_id in links:
+            links[e.resolved_id].extend(link for link in e.links if link not in links[e.resolved_id])
     records = lib.records(order)
     for a in order:  # code and project links arXiv's own abstract names (an id-only digest has none)
         links[a].extend(link for link in extract_links(records[a].summary) if link.kind != "paper" and link not in links[a])

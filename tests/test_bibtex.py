@@ -145,7 +145,7 @@ def test_keys_survive_library_growth(seed_library, tmp_path):
     with Library(seed_library) as lib:
         rec = lib.records([hf])[hf]
         twin = replace(rec, arxiv_id="2409.00001", title="HybridFlow Revisited")
-        ((eid, _),) = lib.add_entries([Entry("HybridFlow Revisited")])
+        ((eid, _),) = lib.add_entries([Entry(title="HybridFlow Revisited")])
         lib.save_resolutions([(eid, Resolution("resolved", 1.0, twin.arxiv_id, 1, "test"))], [twin])
     after = {e["ID"]: e["eprint"] for e in bibtexparser.loads(runner.invoke(main, ["export"]).stdout).entries}
     assert {k: v for k, v in after.items() if k in before} == before

@@ -51,9 +51,9 @@ def test_refuses_a_file_that_is_not_a_library(tmp_path):
 
 def test_adding_the_same_entries_twice_adds_nothing(tmp_path):
     entries = [
-        Entry("A Paper", "Abstract.", links=(Link("https://github.com/a/b", "code"),)),
-        Entry(None, arxiv_id="2409.19256"),
-        Entry("a   PAPER"),  # same normalised title as the first
+        Entry(title="A Paper", abstract="Abstract.", links=(Link("https://github.com/a/b", "code"),)),
+        Entry(title=None, arxiv_id="2409.19256"),
+        Entry(title="a   PAPER"),  # same normalised title as the first
     ]
     with Library(tmp_path / "lib.sqlite") as lib:
         first = lib.add_entries(entries)
@@ -67,28 +67,28 @@ def test_adding_the_same_entries_twice_adds_nothing(tmp_path):
 def test_a_failed_write_leaves_nothing_half_written(tmp_path, seed_records):
     rec = record_from_json(seed_records[0])
     with Library(tmp_path / "lib.sqlite") as lib:
-        ((eid, _),) = lib.add_entries([Entry("T")])
+        ((eid, _),) = lib.add_entries([Entry(title="T")])
         bad = Resolution("resolved", 1.0, "does-not-exist", 1, "x")  # violates the foreign key
         with pytest.raises(sqlite3.IntegrityError):
             lib.save_resolutions([(eid, Resolution("resolved", 1.0, rec.arxiv_id, 1, "ok")), (eid, bad)], [rec])
         (entry,) = lib.entries()
-        assert entry.status == "pending" and entry.arxiv_id is None
+        assert entry.status == "pending" and entry.resolved_id is None
         assert lib.records() == {}
 
 
 def test_pinned_entries_are_not_moved_by_resolution(tmp_path, seed_records):
     a, b = record_from_json(seed_records[0]), record_from_json(seed_records[1])
     with Library(tmp_path / "lib.sqlite") as lib:
-        ((eid, _),) = lib.add_entries([Entry("T")])
+        ((eid, _),) = lib.add_entries([Entry(title="T")])
         lib.pin(eid, a)
         lib.save_resolutions([(eid, Resolution("resolved", 0.9, b.arxiv_id, 1, "auto"))], [b])
         (entry,) = lib.entries()
-        assert entry.arxiv_id == a.arxiv_id and entry.pinned and entry.why == "pinned by hand"
+        assert entry.resolved_id == a.arxiv_id and entry.pinned and entry.why == "pinned by hand"
 
 
 def test_citation_keys_never_change_once_stored(tmp_path):
     with Library(tmp_path / "lib.sqlite") as lib:
-        lib.add_entries([Entry("T")])
+        lib.add_entries([Entry(title="T")])
         lib.db.execute(
             "INSERT INTO records (arxiv_id, version, title, authors, summary, published, categories, fetched_at)"
             " VALUES ('2409.19256', 1, 't', '[]', '', '2024-09-28', '[]', 'now')"
@@ -102,7 +102,7 @@ def test_citation_keys_never_change_once_stored(tmp_path):
 
 def test_find_entry_by_number_or_title(tmp_path):
     with Library(tmp_path / "lib.sqlite") as lib:
-        lib.add_entries([Entry("Gemma Technical Report"), Entry("Attention Is All You Need")])
+        lib.add_entries([Entry(title="Gemma Technical Report"), Entry(title="Attention Is All You Need")])
         assert lib.find_entry("2").digest_title == "Attention Is All You Need"
         assert lib.find_entry("gemma technical report").id == 1
         with pytest.raises(LibraryError, match="no entry"):

@@ -27,7 +27,7 @@ def near_misses(rec: Record) -> list[Record]:
 
 
 def entry_for(d: dict, with_abstract: bool = True) -> Entry:
-    return Entry(d["digest_title"], d["summary"] if with_abstract else None)
+    return Entry(title=d["digest_title"], abstract=d["summary"] if with_abstract else None)
 
 
 def test_every_seed_entry_resolves_among_near_misses(seed_records, recs):
@@ -53,7 +53,7 @@ def test_tex_titles_meet_their_unicode_form(recs):
         ("γ-MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models", "2410.13859"),
         ("MoE^2: Optimizing Collaborative Inference for Edge Large Language Models", "2501.09410"),
     ]:
-        res = decide(Entry(title), [recs[arxiv_id], *near_misses(recs[arxiv_id])])
+        res = decide(Entry(title=title), [recs[arxiv_id], *near_misses(recs[arxiv_id])])
         assert (res.status, res.arxiv_id, res.score) == ("resolved", arxiv_id, 1.0)
 
 
@@ -61,7 +61,7 @@ def test_tex_titles_meet_their_unicode_form(recs):
 def test_tex_written_any_way_meets(written):
     arxiv = Record("2312.03818", 2, r"$\alpha$-CLIP: A CLIP Model", ("Zeyi Sun",), "", "2023-12-06")
     assert normalise(written) == normalise(arxiv.title) == "α clip a clip model"
-    assert decide(Entry(written), [arxiv]).arxiv_id == "2312.03818"
+    assert decide(Entry(title=written), [arxiv]).arxiv_id == "2312.03818"
 
 
 def test_fusechat_lookalike(seed_records, recs):
@@ -77,7 +77,7 @@ def test_iclr_version_versus_extended_version(seed_records, recs):
     res = decide(entry_for(d), both)
     assert res.arxiv_id == "2411.00382"
     assert "2405.08550" in res.why  # the runner-up is named
-    iclr = Entry("Learning Multi-Agent Communication from Graph Modeling Perspective")
+    iclr = Entry(title="Learning Multi-Agent Communication from Graph Modeling Perspective")
     assert decide(iclr, both).arxiv_id == "2405.08550"
 
 
@@ -90,22 +90,22 @@ def test_title_only_needs_the_exact_title():
     gemma_report = _rec("2403.00001", "Gemma Technical Report")
     gemma2 = _rec("2408.00118", "Gemma 2: Improving Open Language Models at a Practical Size")
     gemma2_report = _rec("2408.00001", "Gemma 2 Technical Report")
-    assert decide(Entry("Gemma Technical Report"), [gemma2_report, gemma_report, gemma, gemma2]).arxiv_id == "2403.00001"
-    alone = decide(Entry("Gemma Technical Report"), [gemma2_report, gemma, gemma2])
+    assert decide(Entry(title="Gemma Technical Report"), [gemma2_report, gemma_report, gemma, gemma2]).arxiv_id == "2403.00001"
+    alone = decide(Entry(title="Gemma Technical Report"), [gemma2_report, gemma, gemma2])
     assert alone.status == "unresolved" and alone.arxiv_id is None
     assert alone.candidates[0].arxiv_id == "2408.00001"  # shown as a suggestion for pin
 
 
 def test_a_title_that_merely_resembles_stays_unresolved():
     ddpm = _rec("2006.11239", "Denoising Diffusion Probabilistic Models")
-    res = decide(Entry("Denoising Diffusion Probabilistic Models for Robots"), [ddpm])
+    res = decide(Entry(title="Denoising Diffusion Probabilistic Models for Robots"), [ddpm])
     assert res.status == "unresolved" and res.arxiv_id is None
     assert "nearest 2006.11239" in res.why
 
 
 def test_a_paper_not_on_arxiv_is_not_matched_to_its_nearest_neighbour(recs):
     real = recs["2409.19256"]
-    entry = Entry(real.title + " for Robotics", "A completely different abstract about robots and grippers. " * 10)
+    entry = Entry(title=real.title + " for Robotics", abstract="A completely different abstract about robots and grippers. " * 10)
     res = decide(entry, [real, *near_misses(real)[:2]])
     assert res.status == "unresolved" and res.arxiv_id is None
 
@@ -113,7 +113,7 @@ def test_a_paper_not_on_arxiv_is_not_matched_to_its_nearest_neighbour(recs):
 def test_two_equally_good_candidates_are_ambiguous(recs):
     real = recs["2409.19256"]
     twin = replace(real, arxiv_id="2409.99999")
-    res = decide(Entry(real.title, real.summary), [real, twin])
+    res = decide(Entry(title=real.title, abstract=real.summary), [real, twin])
     assert res.status == "ambiguous" and res.arxiv_id is None
     assert {c.arxiv_id for c in res.candidates} == {"2409.19256", "2409.99999"}
 
@@ -121,20 +121,20 @@ def test_two_equally_good_candidates_are_ambiguous(recs):
 def test_same_title_with_a_revised_abstract_resolves(recs):
     real = recs["2409.19256"]
     revised = replace(real, summary=real.summary[: len(real.summary) * 2 // 3] + " We add new experiments on bigger models.")
-    res = decide(Entry(real.title, real.summary), [revised])
+    res = decide(Entry(title=real.title, abstract=real.summary), [revised])
     assert res.status == "resolved"
 
 
 def test_no_candidates_at_all():
-    assert decide(Entry("Anything", "Abstract " * 30), []).status == "unresolved"
+    assert decide(Entry(title="Anything", abstract="Abstract " * 30), []).status == "unresolved"
 
 
 def test_by_id_keeps_the_cited_version_and_notes_a_title_mismatch(recs):
     rec = recs["2305.09955"]  # v3 on arXiv
-    res = decide_by_id(Entry("CooK: Empowering General-Purpose Language Models", arxiv_id="2305.09955", version=1), rec)
+    res = decide_by_id(Entry(title="CooK: Empowering General-Purpose Language Models", arxiv_id="2305.09955", version=1), rec)
     assert (res.status, res.arxiv_id, res.version) == ("resolved", "2305.09955", 1)
-    assert decide_by_id(Entry(None, arxiv_id="2305.09955", version=9), rec).version == 3
-    assert decide_by_id(Entry(None, arxiv_id="2501.99999"), None).status == "unresolved"
+    assert decide_by_id(Entry(title=None, arxiv_id="2305.09955", version=9), rec).version == 3
+    assert decide_by_id(Entry(title=None, arxiv_id="2501.99999"), None).status == "unresolved"
 
 
 # ---------------------------------------------------------------- query building

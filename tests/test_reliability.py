@@ -154,7 +154,7 @@ class _RejectingClient:
 
 
 def test_an_entry_arxiv_cannot_search_for_is_marked_not_fatal():
-    entries = [Entry("Heat-bath random walks with Markov bases"), Entry("A bad title"), Entry("Another one")]
+    entries = [Entry(title="Heat-bath random walks with Markov bases"), Entry(title="A bad title"), Entry(title="Another one")]
     client = _RejectingClient()
     out = Resolver(client).resolve(entries)  # type: ignore[arg-type]
     assert [r.status for r in out] == ["resolved", "unresolved", "unresolved"]

@@ -22,7 +22,7 @@ def test_seed_listing_resolves_every_entry(tmp_path, seed_truth):
         assert report.requests <= 15, "batched look-ups: at most 15 requests for 89 entries"
         stored = lib.entries()
         assert len(stored) == 89
-        wrong = [(e.digest_title, e.arxiv_id) for e in stored if e.arxiv_id != seed_truth[e.digest_title]]
+        wrong = [(e.digest_title, e.resolved_id) for e in stored if e.resolved_id != seed_truth[e.digest_title]]
         assert wrong == []
         assert {e.status for e in stored} == {"resolved"}
         # the library is the cache: the same listing again sends nothing
@@ -39,15 +39,15 @@ def test_hard_cases_resolve_to_the_right_paper(seed_truth):
         by_title = {e.digest_title: e for e in lib.entries()}
     # renamed on arXiv after the listing was made: found through the abstract
     c4 = by_title["Boosting Large-scale Parallel Training Efficiency with C4: A Communication-Driven Approach"]
-    assert c4.arxiv_id == "2406.04594" and "renamed" in c4.why
-    assert by_title["CooK: Empowering General-Purpose Language Models with Modular and Collaborative Knowledge"].arxiv_id == "2305.09955"
+    assert c4.resolved_id == "2406.04594" and "renamed" in c4.why
+    assert by_title["CooK: Empowering General-Purpose Language Models with Modular and Collaborative Knowledge"].resolved_id == "2305.09955"
     # TeX titles
-    assert by_title["γ-MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models"].arxiv_id == "2410.13859"
-    assert by_title["MoE^2: Optimizing Collaborative Inference for Edge Large Language Models"].arxiv_id == "2501.09410"
+    assert by_title["γ-MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models"].resolved_id == "2410.13859"
+    assert by_title["MoE^2: Optimizing Collaborative Inference for Edge Large Language Models"].resolved_id == "2501.09410"
     # look-alikes: the extended version, not the ICLR one; FuseChat 2024-08, not 2024-02
     comm = by_title["Communication Learning in Multi-Agent Systems from Graph Modeling Perspective"]
-    assert comm.arxiv_id == "2411.00382"
-    assert by_title["FuseChat: Knowledge Fusion of Chat Models"].arxiv_id == "2408.07990"
+    assert comm.resolved_id == "2411.00382"
+    assert by_title["FuseChat: Knowledge Fusion of Chat Models"].resolved_id == "2408.07990"
 
 
 @pytest.mark.vcr("test_seed_listing_resolves_every_entry.yaml")

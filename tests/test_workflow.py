@@ -13,7 +13,7 @@ def test_an_id_only_entry_gets_the_links_of_its_arxiv_abstract(tmp_path, seed_re
     rec = record_from_json(next(d for d in seed_records if d["id"] == "2409.19256"))
     settings = load_settings()
     with Library(settings.library) as lib:
-        ((eid, _),) = lib.add_entries([Entry(None, arxiv_id="2409.19256")])
+        ((eid, _),) = lib.add_entries([Entry(title=None, arxiv_id="2409.19256")])
         lib.save_resolutions([(eid, Resolution("resolved", 1.0, rec.arxiv_id, 1, "by id"))], [rec])
         (paper,) = workflow.export_records(lib, settings)
     assert paper.links == (Link("https://github.com/volcengine/verl", "code"),)
@@ -24,8 +24,8 @@ def test_two_entries_of_one_paper_export_once_with_all_links(tmp_path, seed_reco
     settings = load_settings()
     with Library(settings.library) as lib:
         added = lib.add_entries([
-            Entry("HybridFlow: A Flexible and Efficient RLHF Framework", links=(Link("https://hybridflow.example.org", "project"),)),
-            Entry(None, arxiv_id="2409.19256"),
+            Entry(title="HybridFlow: A Flexible and Efficient RLHF Framework", links=(Link("https://hybridflow.example.org", "project"),)),
+            Entry(title=None, arxiv_id="2409.19256"),
         ])
         lib.save_resolutions([(eid, Resolution("resolved", 1.0, rec.arxiv_id, 1, "x")) for eid, _ in added], [rec])
         papers = workflow.export_records(lib, settings)
@@ -38,6 +38,6 @@ def test_two_entries_of_one_paper_export_once_with_all_links(tmp_path, seed_reco
 def test_unresolved_entries_are_not_exported(tmp_path):
     settings = load_settings()
     with Library(settings.library) as lib:
-        ((eid, _),) = lib.add_entries([Entry("Not On arXiv")])
+        ((eid, _),) = lib.add_entries([Entry(title="Not On arXiv")])
         lib.save_resolutions([(eid, Resolution("unresolved", 0.2, why="no candidate"))])
         assert workflow.export_records(lib, settings) == []

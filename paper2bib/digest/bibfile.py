@@ -50,7 +50,6 @@ def parse(text: str, source: str) -> list[Entry]:
         seen.add(ref.arxiv_id)
         title = squash_space(latex_to_unicode(fields["title"])) if fields.get("title") else None
         abstract = squash_space(latex_to_unicode(fields["abstract"])) if fields.get("abstract") else None
-        doi = fields.get("doi", "").strip() or None
         out.append(
             Entry(
                 title=title,
@@ -60,7 +59,6 @@ def parse(text: str, source: str) -> list[Entry]:
                 links=extract_links(abstract),
                 source=source,
                 position=len(out),
-                doi=doi,
             )
         )
     return out

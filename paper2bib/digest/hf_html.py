@@ -57,8 +57,9 @@ def parse(text: str, source: str) -> list[Entry]:
         h1 = soup.find("h1")
         abstract = _abstract(soup)
         title = squash_space(h1.get_text(" ")) if h1 else titles[ident]
-        return [Entry(title or None, abstract, ident, versions[ident], extract_links(abstract), source, 0)]
+        return [Entry(title=title or None, abstract=abstract, arxiv_id=ident, version=versions[ident],
+                      links=extract_links(abstract), source=source, position=0)]
     return [
-        Entry(title or None, None, ident, versions[ident], (), source, i)
+        Entry(title=title or None, arxiv_id=ident, version=versions[ident], source=source, position=i)
         for i, (ident, title) in enumerate(titles.items())
     ]

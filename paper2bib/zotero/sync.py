@@ -86,7 +86,7 @@ class Syncer:
         self.index: dict[str, dict] = {}  # arXiv id → Zotero item data (top-level)
         self.child_refs: dict[str, set[str]] = {}  # parent key → refs (URLs, "note:comment")
         # arXiv id → the item key an earlier sync made: preferred over look-alike items
-        self.known = {a: k for a, (k, _) in lib.zotero_items(zc.library).items()}
+        self.known = lib.zotero_items(zc.library)
         self.failed: list[str] = []
 
     # ------------------------------------------------------------------ reading Zotero
@@ -245,7 +245,7 @@ class Syncer:
             return report
 
         # link what exists
-        self.lib.store_zotero_items(zlib, {p.record.arxiv_id: (k, self.index[p.record.arxiv_id].get("version")) for p, k in plan.link})
+        self.lib.store_zotero_items(zlib, {p.record.arxiv_id: k for p, k in plan.link})
         report.linked = len(plan.link)
 
         # add existing items to the collection: full data back, so no field is lost
@@ -266,7 +266,7 @@ class Syncer:
         new_objects = [preprint(p, [collection_key] if collection_key else [], with_ck) for p in plan.create]
         new_ids = [p.record.arxiv_id for p in plan.create]
         created = self._write(new_objects, new_ids, lambda aid: (self.index.get(aid) or {}).get("key"))
-        self.lib.store_zotero_items(zlib, {new_ids[i]: (k, (self.index.get(new_ids[i]) or {}).get("version")) for i, k in created.items()})
+        self.lib.store_zotero_items(zlib, {new_ids[i]: k for i, k in created.items()})
         report.created = len(created)
 
         # children: links and the arXiv comment, under every paper now in Zotero
@@ -277,10 +277,8 @@ class Syncer:
 
         def child_there(cid: str) -> str | None:
             aid, ref = cid.split(" ", 1)
-            return "ok" if ref in self.child_refs.get(parents[aid], set()) else None
+            return parents[aid] if ref in self.child_refs.get(parents[aid], set()) else None
 
-        made = self._write([c for _, _, c in children], child_ids, child_there)
-        self.lib.store_zotero_children(zlib, {(children[i][2]["parentItem"], children[i][1]): k for i, k in made.items()})
-        report.children = len(made)
+        report.children = len(self._write([c for _, _, c in children], child_ids, child_there))
         report.failed = self.failed
         return report
