@@ -24,6 +24,7 @@ from .config import Settings, load_settings
 from .errors import ArxivUnavailable, InputError, Paper2BibError
 from .library import Library, describe_db_error
 from .output import check_target, write_file, write_stdout
+from .writers import FORMATS, render
 
 EXIT_REVIEW = 3
 
@@ -192,21 +193,15 @@ def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
     if not ref:
         raise InputError(f"{arxiv_id!r} is not an arXiv id (e.g. 2409.19256 or hep-th/9901001)")
     with _open(settings, create=False) as lib:
-        target = lib.find_entry(entry)
-        record = lib.records([ref.arxiv_id]).get(ref.arxiv_id)
-        if record is None:
-            record = workflow.make_client(settings).fetch([ref.arxiv_id]).get(ref.arxiv_id)
-        if record is None:
-            raise InputError(f"arXiv has no paper {ref.arxiv_id}")
-        lib.pin(target.id, record, ref.version)
-        _err(f"entry {target.id} pinned to {record.arxiv_id}: {record.title}")
+        entry_id, record = workflow.pin(lib, settings, entry, ref)
+    _err(f"entry {entry_id} pinned to {record.arxiv_id}: {record.title}")
     return 0
 
 
 @main.command()
 @click.argument("files", nargs=-1)
 @click.option(
-    "--format", "fmt", type=click.Choice(["bibtex", "biblatex", "csl-json"]), default="bibtex", show_default=True
+    "--format", "fmt", type=click.Choice(FORMATS), default="bibtex", show_default=True
 )
 @click.option("-o", "--output", help="Write here instead of stdout (atomically: all or nothing).")
 @click.option("--abstract", "with_abstract", is_flag=True, help="Include abstracts.")
@@ -217,8 +212,6 @@ def export(
     settings: Settings, files: tuple[str, ...], fmt: str, output: str | None, with_abstract: bool, links_in_note: bool
 ) -> int:
     """Write the library (or just the papers of FILES) as BibTeX, biblatex or CSL-JSON."""
-    from .writers import render
-
     code = 0
     entries = workflow.parse_files(files) if files else []
     target = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from fnmatch import fnmatchcase
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -82,6 +83,11 @@ def extract_links(text: str | None) -> tuple[Link, ...]:
         seen.add(url)
         out.append(Link(url, classify(url)))
     return tuple(out)
+
+
+def attached(links: Iterable[Link]) -> list[Link]:
+    """The links a paper carries into its outputs: all but links to (other) papers."""
+    return [link for link in links if link.kind != "paper"]
 
 
 def label(kind: str) -> str:

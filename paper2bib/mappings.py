@@ -39,12 +39,6 @@ def load(name: str) -> Any:
         return json.load(f)
 
 
-def category_name(code: str) -> str | None:
-    """The readable name of an arXiv category (``cs.LG`` → ``Machine Learning``)."""
-    entry = load("arxiv-categories.json")["categories"].get(code)
-    return entry["name"] if entry else None
-
-
 @lru_cache(maxsize=None)
 def old_style_archives() -> frozenset[str]:
     """Archive names usable in old-style ids (``hep-th`` in ``hep-th/9901001``)."""

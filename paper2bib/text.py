@@ -126,6 +126,57 @@ def _decode_text(seg: str) -> str:
     return _decode(re.sub(r"(?<!\\)\$", r"\\$", _BARE_SPECIAL.sub(r"\\\1", seg)))
 
 
+# ---------------------------------------------------------------- CSL / Zotero rich text
+_SCRIPT = re.compile(r"([\^_])(\{([^{}$]*)\}|([A-Za-z0-9+\-]))")
+#: What CSL processors read as markup; text that looks like it must not become markup.
+_MARKUP_LIKE = re.compile(r"<(?=/?(?:i|b|sup|sub|span|sc)\b)", re.I)
+
+
+def _math_markup(math: str) -> str:
+    def sub(m: re.Match) -> str:
+        body = m.group(3) if m.group(3) is not None else m.group(4)
+        tag = "sup" if m.group(1) == "^" else "sub"
+        return f"<{tag}>{_plain(latex_to_unicode(body)) if body else ''}</{tag}>"
+
+    marked = _SCRIPT.sub(sub, math)
+    parts = re.split(r"(</?su[bp]>)", marked)
+    return "".join(p if re.fullmatch(r"</?su[bp]>", p) else _plain(latex_to_unicode("$" + p + "$")) if p.strip() else p for p in parts)
+
+
+def _plain(text: str) -> str:
+    """Text that CSL processors must print as is: only a ``<`` that looks like a tag is changed."""
+    return _MARKUP_LIKE.sub("\u2039", text)
+
+
+def rich_text(text: str | None, protect: bool = False) -> str:
+    """arXiv text with TeX → rich text as CSL processors and Zotero read it: unicode, ``<sup>``/``<sub>`` for scripts.
+
+    With ``protect`` (titles), the words BibTeX brace-protects are wrapped in
+    ``<span class="nocase">`` so styles that change case leave them alone.
+    """
+    if not text:
+        return ""
+    out = [_math_markup(body) if is_math else _plain(keep_edges(body, latex_to_unicode(body))) for is_math, body in split_math(text)]
+    rich = squash_space("".join(out))
+    if not protect:
+        return rich
+    case = CaseProtection(re.sub(r"<[^>]+>", "", rich))
+    return " ".join(
+        f'<span class="nocase">{w}</span>' if case.protect(re.sub(r"</?su[bp]>", "", w)) else w for w in rich.split(" ")
+    )
+
+
+
+def published_line(journal_ref: str | None, journal_doi: str | None) -> str:
+    """``Published in <journal ref>, doi: <DOI>``: the published version, as one line of rich text."""
+    parts = []
+    if journal_ref:
+        parts.append("Published in " + rich_text(journal_ref))
+    if journal_doi:
+        parts.append("doi: " + journal_doi)
+    return ", ".join(parts)
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form for comparison: accents stripped, unicode folded."""
     text = unicodedata.normalize("NFKD", text)

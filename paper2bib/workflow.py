@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from filelock import FileLock, Timeout
 
+from .arxiv_ids import ArxivRef
 from .citekeys import assign_keys
 from .config import Settings
 from .digest import parse_file
@@ -119,6 +120,19 @@ def resolve_stored(
 
     Resolver(client, batch=settings.arxiv_batch).resolve(as_entries, on_batch=store)
     return client.requests_made - before
+
+
+def pin(lib: Library, settings: Settings, entry: str, ref: ArxivRef) -> tuple[int, Record]:
+    """Settle ``entry`` (a number or a title) as the paper ``ref``: its record from the
+    library, or from arXiv when the library does not have it yet."""
+    target = lib.find_entry(entry)
+    record = lib.records([ref.arxiv_id]).get(ref.arxiv_id)
+    if record is None:
+        record = make_client(settings).fetch([ref.arxiv_id]).get(ref.arxiv_id)
+    if record is None:
+        raise InputError(f"arXiv has no paper {ref.arxiv_id}")
+    lib.pin(target.id, record, ref.version)
+    return target.id, record
 
 
 def export_records(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import arxiv
@@ -258,16 +258,21 @@ class ArxivClient:
                 log.info("arXiv read the query as: %s", html.unescape(echo.group(1).decode("utf-8", "replace")))
         return [rec for r in results if not _is_error(r) and (rec := record_from_result(r))]
 
-    def fetch(self, arxiv_ids: Iterable[str]) -> dict[str, Record]:
-        """Records by id, ``id_list`` batches of 100; ids arXiv does not know are absent."""
+    def fetch_batches(self, arxiv_ids: Iterable[str]) -> Iterator[tuple[list[str], dict[str, Record]]]:
+        """``(ids asked, records found)`` per ``id_list`` request of :data:`ID_BATCH` ids;
+        ids arXiv does not know are absent from the records."""
         ids = list(dict.fromkeys(arxiv_ids))
-        out: dict[str, Record] = {}
         for i in range(0, len(ids), ID_BATCH):
             chunk = ids[i : i + ID_BATCH]
+            found: dict[str, Record] = {}
             for r in self._run(arxiv.Search(id_list=chunk, max_results=len(chunk))):
                 if not _is_error(r) and (rec := record_from_result(r)):
-                    out[rec.arxiv_id] = rec
-        return out
+                    found[rec.arxiv_id] = rec
+            yield chunk, found
+
+    def fetch(self, arxiv_ids: Iterable[str]) -> dict[str, Record]:
+        """Records by id (``id_list`` batches of 100); ids arXiv does not know are absent."""
+        return {a: rec for _, found in self.fetch_batches(arxiv_ids) for a, rec in found.items()}
 
 
 def _is_error(r: arxiv.Result) -> bool:

@@ -59,11 +59,13 @@ class Resolver:
         return self.client.search(query, max_results=self.client.page_size * self.max_pages)
 
     def _by_id(self, entries: Sequence[Entry], idx: list[int], emit: Callable) -> None:
-        step = 100
-        for k in range(0, len(idx), step):
-            chunk = idx[k : k + step]
-            found = self.client.fetch(entries[i].arxiv_id for i in chunk)  # type: ignore[misc]
-            results = [(i, decide_by_id(entries[i], found.get(entries[i].arxiv_id or ""))) for i in chunk]
+        by_id: dict[str, list[int]] = {}
+        for i in idx:
+            by_id.setdefault(entries[i].arxiv_id or "", []).append(i)
+        if not by_id:
+            return
+        for asked, found in self.client.fetch_batches(by_id):
+            results = [(i, decide_by_id(entries[i], found.get(a))) for a in asked for i in by_id[a]]
             emit(results, [found[r.arxiv_id] for _, r in results if r.arxiv_id])
 
     def _batches(

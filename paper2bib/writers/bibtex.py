@@ -16,7 +16,7 @@ from bibtexparser.bwriter import BibTexWriter
 
 from .. import mappings
 from ..arxiv_ids import clean_doi, is_arxiv_id, is_category
-from ..links import label
+from ..links import attached, label
 from ..models import Link, Paper, Record
 from ..names import Name, split_name
 from .latex import escape_text, to_latex
@@ -55,18 +55,16 @@ def safe_url(url: str) -> str:
     )
 
 
-def _link_fields(links: Sequence[Link], fmap: dict[str, str]) -> dict[str, str]:
+def _link_fields(links: Sequence[Link], fmap: dict[str, str] | None = None) -> dict[str, str]:
+    """Link fields: one per kind (``code``, ``project``, …), or as ``fmap`` maps kinds to fields."""
     fields: dict[str, list[str]] = {}
-    for link in links:
-        name = fmap.get(link.kind)
-        if name:
-            fields.setdefault(name, []).append(safe_url(link.url))
+    for link in attached(links):
+        fields.setdefault((fmap or {}).get(link.kind, link.kind), []).append(safe_url(link.url))
     return {k: " ".join(v) for k, v in fields.items()}
 
 
-def _links_note(links: Sequence[Link], fmap: dict[str, str]) -> str:
-    visible = [link for link in links if link.kind in fmap]
-    return "; ".join(f"{label(link.kind)}: \\url{{{_url_arg(link.url)}}}" for link in visible)
+def _links_note(links: Sequence[Link]) -> str:
+    return "; ".join(f"{label(link.kind)}: \\url{{{_url_arg(link.url)}}}" for link in attached(links))
 
 
 def _url_arg(url: str) -> str:
@@ -127,12 +125,12 @@ def bibtex_fields(record: Record, links: Sequence[Link], abstracts: bool, links_
         fields["primaryclass"] = record.primary_category
     note = _published_note(record, ascii_only=True)
     if links_in_note:
-        note = _join_note(note, _links_note(links, conf["bibtex"]["links"]))
+        note = _join_note(note, _links_note(links))
     if note:
         fields["note"] = note
     if abstracts and record.summary:
         fields["abstract"] = to_latex(record.summary)
-    fields.update(_link_fields(links, conf["bibtex"]["links"]))
+    fields.update(_link_fields(links))
     return fields
 
 
@@ -161,7 +159,7 @@ def biblatex_fields(record: Record, links: Sequence[Link], abstracts: bool, link
     if note:
         fields["note"] = note
     if links_in_note:
-        addendum = _links_note(links, conf["biblatex"]["links"])
+        addendum = _links_note(links)
         if addendum:
             fields["addendum"] = addendum
     if abstracts and record.summary:

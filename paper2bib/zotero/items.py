@@ -11,9 +11,10 @@ from collections.abc import Iterable
 
 from .. import mappings
 from ..arxiv_ids import find_ids
+from ..links import label
 from ..models import Link, Paper
 from ..names import split_name
-from ..writers.csl import csl_text, published_in
+from ..text import published_line, rich_text
 
 COMMENT_MARKER = "arXiv comment:"
 
@@ -42,12 +43,12 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
     r = paper.record
     extra = [f"arXiv:{r.arxiv_id}" + (f" [{r.primary_category}]" if r.primary_category else ""), f"Citation Key: {paper.key}"]
     if r.is_published:
-        extra.append(published_in(r))
+        extra.append(published_line(r.journal_ref, r.journal_doi))
     item = {
         "itemType": conf["item_type"],
-        "title": csl_text(r.title),
+        "title": rich_text(r.title),
         "creators": [creator(a) for a in r.authors],
-        "abstractNote": csl_text(r.summary),
+        "abstractNote": rich_text(r.summary),
         "date": r.published,
         "repository": conf["repository"],
         "archiveID": f"arXiv:{r.arxiv_id}",
@@ -65,12 +66,11 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
 
 def link_attachment(link: Link, parent: str) -> dict:
     """A child ``linked_url`` attachment for a code / project link."""
-    titles = mappings.load("fields.toml")["zotero"]["link_titles"]
     return {
         "itemType": "attachment",
         "parentItem": parent,
         "linkMode": "linked_url",
-        "title": titles.get(link.kind, link.kind.capitalize()),
+        "title": label(link.kind),
         "url": link.url,
         "contentType": "",
         "charset": "",
