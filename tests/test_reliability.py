@@ -316,3 +316,23 @@ def test_items_another_sync_made_meanwhile_are_linked_not_sent_again(seed_librar
     archive_ids = [d["archiveID"] for d in zotero.preprints()]
     assert len(archive_ids) == 89 == len(set(archive_ids))
     assert "0 were created, 89 linked" in said[-1] or "89 were created" in said[-1]
+
+
+@pytest.mark.parametrize(
+    "status, body, message",
+    [(200, "<html>garbage</html>", r"reading items failed \(the answer is not a list of items\)"),
+     (500, "An error occurred", r"reading items failed \(HTTP 500\); try again later"),
+     (404, "Not found", r"reading items failed \(HTTP 404")],
+)
+def test_a_bad_zotero_answer_is_one_clear_error(status, body, message):
+    calls = []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        calls.append(request)
+        return httpx2.Response(status, text=body, headers={"Content-Type": "text/html"})
+
+    zc = ZoteroClient("1", "user", "k", transport=httpx2.MockTransport(answer), attempts=3, wait=0.001)
+    with pytest.raises(ZoteroError, match=message):
+        zc.all_items()
+    assert len(calls) == (3 if status == 500 else 1)  # only a server error is worth trying again
+    assert zc.requests == len(calls)

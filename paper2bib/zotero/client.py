@@ -27,12 +27,12 @@ T = TypeVar("T")
 MAX_WRITE = 50
 
 
-class _Retry(Exception):
-    """A response worth retrying (429 or 5xx) that pyzotero did not raise for."""
+class _HTTPFailure(Exception):
+    """A failed answer, with its HTTP status as the response gave it (not parsed from a message)."""
 
-    def __init__(self, status: int):
-        super().__init__(f"HTTP {status}")
-        self.status = status
+    def __init__(self, status: int, detail: str = ""):
+        super().__init__(f"HTTP {status}" + (f": {detail}" if detail else ""))
+        self.status, self.detail = status, detail
 
 
 class WriteUncertain(Exception):
@@ -42,20 +42,20 @@ class WriteUncertain(Exception):
     """
 
 
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
 def _rate_limited(exc: BaseException) -> bool:
     """Refused before any work was done: safe to send again as is."""
     return isinstance(exc, (ze.TooManyRequestsError, ze.TooManyRetriesError)) or (
-        isinstance(exc, _Retry) and exc.status == 429
+        isinstance(exc, _HTTPFailure) and exc.status == 429
     )
 
 
 def _retryable(exc: BaseException) -> bool:
-    if _rate_limited(exc) or isinstance(exc, (_Retry, httpx2.TransportError)):
+    if _rate_limited(exc) or isinstance(exc, httpx2.TransportError):
         return True
-    if isinstance(exc, ze.HTTPError) and not isinstance(exc, (ze.UserNotAuthorisedError, ze.ResourceNotFoundError)):
-        text = str(exc)
-        return any(f"Code: {c}" in text for c in (500, 502, 503, 504))
-    return False
+    return isinstance(exc, _HTTPFailure) and exc.status in RETRY_STATUSES
 
 
 class BoundedTransport(httpx2.BaseTransport):
@@ -121,8 +121,9 @@ class ZoteroClient:
             transport=BoundedTransport(transport or httpx2.HTTPTransport(), deadline),
             timeout=min(deadline, 30.0),
             follow_redirects=True,
-            event_hooks={"request": [content_write_token]},
+            event_hooks={"request": [content_write_token], "response": [self._note_status]},
         )
+        self.last_status = 0
         self.zot = zotero.Zotero(library_id, library_type, api_key, client=client)
         self.zot.endpoint = url.rstrip("/")
         self.library = f"{library_type}s/{library_id}"
@@ -134,6 +135,9 @@ class ZoteroClient:
         self.writes = 0
 
     # ------------------------------------------------------------------ plumbing
+    def _note_status(self, response: httpx2.Response) -> None:
+        self.last_status = response.status_code
+
     def _track(self) -> None:
         resp = self.zot.request
         if resp is not None:
@@ -149,11 +153,17 @@ class ZoteroClient:
             self.requests += 1
             if write:
                 self.writes += 1
+            self.last_status = 0
             try:
                 out = fn()
             except json.JSONDecodeError:
-                # pyzotero hands back a 429/5xx body on writes instead of raising
-                raise _Retry(getattr(self.zot.request, "status_code", 0)) from None
+                # pyzotero hands back a 429/5xx body on writes instead of raising; a 200
+                # whose body is not JSON is a garbled answer
+                raise _HTTPFailure(self.last_status, "the answer is not JSON") from None
+            except (ze.PreConditionFailedError, ze.UserNotAuthorisedError, ze.TooManyRequestsError, ze.TooManyRetriesError):
+                raise
+            except ze.PyZoteroError as e:
+                raise _HTTPFailure(self.last_status, _first_line(e)) from None
             self._track()
             return out
 
@@ -181,9 +191,9 @@ class ZoteroClient:
         except Exception as e:
             if write and _retryable(e) and not _rate_limited(e):
                 raise WriteUncertain(_describe(e)) from None
-            if isinstance(e, ze.PyZoteroError) and not _retryable(e):
-                raise ZoteroError(f"Zotero: {what} failed: {_first_line(e)}") from None
-            if isinstance(e, (ze.PyZoteroError, httpx2.HTTPError, _Retry)):
+            if isinstance(e, _HTTPFailure) and not _retryable(e):
+                raise ZoteroError(f"Zotero: {what} failed ({e})") from None
+            if isinstance(e, (ze.PyZoteroError, httpx2.HTTPError, _HTTPFailure)):
                 raise ZoteroError(f"Zotero: {what} failed ({_describe(e)}); try again later") from None
             raise
 
@@ -193,14 +203,16 @@ class ZoteroClient:
         params: dict[str, Any] = {"limit": 100}
         if since is not None:
             params["since"] = since
-        return self._call("reading items", lambda: self.zot.everything(self.zot.items(**params)))
+        return _objects(self._call("reading items", lambda: self.zot.everything(self.zot.items(**params))), "items")
 
     def items_by_key(self, keys: list[str]) -> list[dict]:
         """The current state of up to 50 items, by key."""
-        return self._call("reading items", lambda: self.zot.everything(self.zot.items(itemKey=",".join(keys), limit=100)))
+        return _objects(
+            self._call("reading items", lambda: self.zot.everything(self.zot.items(itemKey=",".join(keys), limit=100))), "items"
+        )
 
     def collections(self) -> list[dict]:
-        return self._call("reading collections", lambda: self.zot.everything(self.zot.collections(limit=100)))
+        return _objects(self._call("reading collections", lambda: self.zot.everything(self.zot.collections(limit=100))), "collections")
 
     def item_type_fields(self, item_type: str) -> set[str]:
         rows = self._call("reading the item schema", lambda: self.zot.item_type_fields(item_type))
@@ -227,6 +239,13 @@ class ZoteroClient:
         )
 
 
+def _objects(answer: object, what: str) -> list[dict]:
+    """``answer`` if it is a list of Zotero objects (each with a ``key`` and a ``data`` dict)."""
+    if isinstance(answer, list) and all(isinstance(o, dict) and isinstance(o.get("data"), dict) and "key" in o for o in answer):
+        return answer
+    raise ZoteroError(f"Zotero: reading {what} failed (the answer is not a list of {what}); check the Zotero URL")
+
+
 def _response_text(exc: BaseException) -> str:
     text = str(exc)
     for line in text.splitlines():
@@ -245,7 +264,8 @@ def _describe(exc: BaseException | None) -> str:
         return "timed out"
     if isinstance(exc, httpx2.TransportError):
         return "connection lost"
+    if isinstance(exc, _HTTPFailure):
+        return f"HTTP {exc.status}"
     if isinstance(exc, ze.PyZoteroError):
-        code = next((ln for ln in str(exc).splitlines() if ln.startswith("Code:")), "")
-        return code.replace("Code: ", "HTTP ") or type(exc).__name__
+        return type(exc).__name__
     return str(exc) if exc else "unknown"
