@@ -21,15 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import standins  # noqa: E402
+import standins
 
-from paper2bib import workflow  # noqa: E402
-from paper2bib.config import load_settings  # noqa: E402
-from paper2bib.digest import parse_file  # noqa: E402
-from paper2bib.library import Library  # noqa: E402
-from paper2bib.resolver.client import ArxivClient  # noqa: E402
-from paper2bib.resolver.matching import decide  # noqa: E402
-from paper2bib.resolver.queries import abstract_phrase, abstract_query, title_phrase, title_query  # noqa: E402
+from paper2bib import workflow
+from paper2bib.config import load_settings
+from paper2bib.digest import parse_file
+from paper2bib.library import Library
+from paper2bib.resolver.client import ArxivClient
+from paper2bib.resolver.matching import decide
+from paper2bib.resolver.queries import abstract_phrase, abstract_query, title_phrase, title_query
 
 SEED = ROOT / "tests" / "data" / "hf-papers-listing.txt"
 
@@ -48,15 +48,21 @@ def naive(entries, url: str) -> tuple[int, float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=standins.DEFAULT_SHARED,
-                    help="folder holding tools/fake_*.py and their data (default: ../shared beside the repo)")
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=standins.DEFAULT_SHARED,
+        help="folder holding tools/fake_*.py and their data (default: ../shared beside the repo)",
+    )
     args = ap.parse_args()
     entries = parse_file(str(SEED))
     corpora = [args.shared / "arxiv" / "records.json", args.shared / "arxiv" / "crowd.json"]
     rows = []
     with standins.arxiv(args.shared, corpora) as srv, tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings({"library": f"{tmp}/lib.sqlite", "arxiv_url": srv.url, "arxiv_delay": 0},
-                                 env={"PAPER2BIB_CONFIG": f"{tmp}/none.toml"})
+        settings = load_settings(
+            {"library": f"{tmp}/lib.sqlite", "arxiv_url": srv.url, "arxiv_delay": 0},
+            env={"PAPER2BIB_CONFIG": f"{tmp}/none.toml"},
+        )
         with Library(settings.library) as lib:
             for label in ("paper2bib cold", "paper2bib warm"):
                 t = time.perf_counter()

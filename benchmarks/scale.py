@@ -21,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import standins  # noqa: E402
+import standins
 
 ROOT = HERE.parent
 
@@ -36,8 +36,9 @@ def measure(args: list[str], env: dict) -> tuple[float, int]:
         "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode);"
         "sys.stderr.write(r.stderr)"
     )
-    out = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "paper2bib", *args],
-                         env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, sys.executable, "-m", "paper2bib", *args], env=env, capture_output=True, text=True
+    )
     seconds, rss, rc = out.stdout.split()
     if int(rc) not in (0, 3):
         raise SystemExit(f"paper2bib {' '.join(args)} failed ({rc}): {out.stderr}")
@@ -46,8 +47,12 @@ def measure(args: list[str], env: dict) -> tuple[float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=standins.DEFAULT_SHARED,
-                    help="folder holding tools/fake_*.py and their data (default: ../shared beside the repo)")
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=standins.DEFAULT_SHARED,
+        help="folder holding tools/fake_*.py and their data (default: ../shared beside the repo)",
+    )
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 10000])
     args = ap.parse_args()
     biggest = max(args.sizes)
@@ -61,9 +66,14 @@ def main() -> None:
             for n in sorted(args.sizes):
                 listing = tmp / f"links-{n}.txt"
                 listing.write_text("".join(f"https://arxiv.org/abs/{r['id']}\n" for r in records[:n]))
-                env = {**os.environ, "PYTHONPATH": str(ROOT), "PAPER2BIB_LIBRARY": str(tmp / f"lib-{n}.sqlite"),
-                       "PAPER2BIB_ARXIV_URL": srv.url, "PAPER2BIB_ARXIV_DELAY": "0",
-                       "PAPER2BIB_CONFIG": str(tmp / "none.toml")}
+                env = {
+                    **os.environ,
+                    "PYTHONPATH": str(ROOT),
+                    "PAPER2BIB_LIBRARY": str(tmp / f"lib-{n}.sqlite"),
+                    "PAPER2BIB_ARXIV_URL": srv.url,
+                    "PAPER2BIB_ARXIV_DELAY": "0",
+                    "PAPER2BIB_CONFIG": str(tmp / "none.toml"),
+                }
                 before = srv.requests()
                 add_s, add_rss = measure(["add", str(listing)], env)
                 requests = srv.requests() - before
@@ -71,11 +81,15 @@ def main() -> None:
                 for fmt in ("bibtex", "biblatex", "csl-json"):
                     exports[fmt] = measure(["export", "--format", fmt, "-o", str(tmp / f"out-{n}.{fmt}")], env)
                 results[n] = (add_s, requests, add_rss, exports)
-    print(f"{'papers':>7} {'add s':>7} {'requests':>8} {'bibtex s':>9} {'biblatex s':>10} {'csl-json s':>10} {'peak RSS export':>16}")
+    print(
+        f"{'papers':>7} {'add s':>7} {'requests':>8} {'bibtex s':>9} {'biblatex s':>10} {'csl-json s':>10} {'peak RSS export':>16}"
+    )
     for n, (add_s, requests, _, exports) in results.items():
         rss = max(r for _, r in exports.values())
-        print(f"{n:7d} {add_s:7.2f} {requests:8d} {exports['bibtex'][0]:9.2f} {exports['biblatex'][0]:10.2f} "
-              f"{exports['csl-json'][0]:10.2f} {rss / 1024:13.0f} MiB")
+        print(
+            f"{n:7d} {add_s:7.2f} {requests:8d} {exports['bibtex'][0]:9.2f} {exports['biblatex'][0]:10.2f} "
+            f"{exports['csl-json'][0]:10.2f} {rss / 1024:13.0f} MiB"
+        )
     if 2000 in results and 10000 in results:
         a2, a10 = results[2000], results[10000]
         total = lambda r: r[0] + sum(s for s, _ in r[3].values())  # noqa: E731

@@ -13,10 +13,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
-
 
 #: where a checkout's sibling ``shared/`` folder (the stand-ins and their data) lives
 DEFAULT_SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -65,8 +64,15 @@ def arxiv(shared: Path, corpora: list[Path], extra: list[str] = ()) -> Iterator[
 @contextmanager
 def zotero(shared: Path, key: str, library: str, extra: list[str] = ()) -> Iterator[StandIn]:
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, str(shared / "tools" / "fake_zotero.py"), "--schema", str(shared / "zotero" / "schema.json"),
-               "--key", f"{key}:{library}", *extra]
+        cmd = [
+            sys.executable,
+            str(shared / "tools" / "fake_zotero.py"),
+            "--schema",
+            str(shared / "zotero" / "schema.json"),
+            "--key",
+            f"{key}:{library}",
+            *extra,
+        ]
         with _serve(cmd, Path(tmp), "") as s:
             yield s
 
@@ -76,22 +82,47 @@ def synthetic_records(n: int, seed: int = 1) -> list[dict]:
     import random
 
     rnd = random.Random(seed)
-    words = ("scalable adaptive sparse efficient robust neural graph language vision agents reasoning "
-             "diffusion transformer memory routing planning retrieval alignment federated quantized").split()
+    words = [
+        "scalable",
+        "adaptive",
+        "sparse",
+        "efficient",
+        "robust",
+        "neural",
+        "graph",
+        "language",
+        "vision",
+        "agents",
+        "reasoning",
+        "diffusion",
+        "transformer",
+        "memory",
+        "routing",
+        "planning",
+        "retrieval",
+        "alignment",
+        "federated",
+        "quantized",
+    ]
     first = ["Wei", "Anna", "José", "Søren", "Li", "Maria", "Omar", "Yuki", "Nikola", "Ana"]
     last = ["Zhang", "Müller", "García", "Ljubešić", "Smith", "Nakamura", "Kowalski", "Rossi", "Chen", "Okafor"]
     out = []
     for i in range(n):
         title = " ".join(rnd.choice(words).capitalize() for _ in range(rnd.randint(4, 10))) + f" {i}"
-        out.append({
-            "id": f"26{(i // 99999) % 12 + 1:02d}.{i % 99999 + 1:05d}",
-            "version": rnd.randint(1, 3),
-            "title": title,
-            "authors": [f"{rnd.choice(first)} {rnd.choice(last)}" for _ in range(rnd.randint(1, 8))],
-            "published": f"2026-{(i // 99999) % 12 + 1:02d}-{rnd.randint(1, 28):02d}",
-            "primary_category": "cs.LG",
-            "categories": ["cs.LG", "cs.AI"],
-            "summary": " ".join(rnd.choice(words) for _ in range(150)) + f". See https://github.com/lab{i}/code{i}.",
-            "comment": None, "journal_ref": None, "doi": None,
-        })
+        out.append(
+            {
+                "id": f"26{(i // 99999) % 12 + 1:02d}.{i % 99999 + 1:05d}",
+                "version": rnd.randint(1, 3),
+                "title": title,
+                "authors": [f"{rnd.choice(first)} {rnd.choice(last)}" for _ in range(rnd.randint(1, 8))],
+                "published": f"2026-{(i // 99999) % 12 + 1:02d}-{rnd.randint(1, 28):02d}",
+                "primary_category": "cs.LG",
+                "categories": ["cs.LG", "cs.AI"],
+                "summary": " ".join(rnd.choice(words) for _ in range(150))
+                + f". See https://github.com/lab{i}/code{i}.",
+                "comment": None,
+                "journal_ref": None,
+                "doi": None,
+            }
+        )
     return out

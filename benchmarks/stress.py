@@ -35,21 +35,30 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-import standins  # noqa: E402
+import standins
 
 KEY = "P2Bstresskey000000000000"
 SEED = ROOT / "tests" / "data" / "hf-papers-listing.txt"
 
 
 def _env(tmp: Path, library: Path, arxiv_url: str, zotero_url: str = "") -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "PAPER2BIB_LIBRARY": str(library), "PAPER2BIB_ARXIV_URL": arxiv_url,
-            "PAPER2BIB_ARXIV_DELAY": "0", "PAPER2BIB_CONFIG": str(tmp / "none.toml"), "ZOTERO_API_KEY": KEY,
-            "ZOTERO_LIBRARY_ID": "1", "PAPER2BIB_ZOTERO_URL": zotero_url}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PAPER2BIB_LIBRARY": str(library),
+        "PAPER2BIB_ARXIV_URL": arxiv_url,
+        "PAPER2BIB_ARXIV_DELAY": "0",
+        "PAPER2BIB_CONFIG": str(tmp / "none.toml"),
+        "ZOTERO_API_KEY": KEY,
+        "ZOTERO_LIBRARY_ID": "1",
+        "PAPER2BIB_ZOTERO_URL": zotero_url,
+    }
 
 
 def _start(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "paper2bib", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "paper2bib", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
@@ -72,7 +81,9 @@ def _library_ok(library: Path) -> bool:
 
 def _zotero_ok(dump: Path, papers: int = 89) -> bool:
     lib = json.loads(dump.read_text())["users/1"]
-    ids = collections.Counter(i["data"].get("archiveID") for i in lib["items"].values() if i["data"]["itemType"] == "preprint")
+    ids = collections.Counter(
+        i["data"].get("archiveID") for i in lib["items"].values() if i["data"]["itemType"] == "preprint"
+    )
     collections_made = [c for c in lib.get("collections", {}).values() if not c["data"].get("deleted")]
     return len(ids) == papers and max(ids.values()) == 1 and len(collections_made) == 1
 
@@ -110,10 +121,16 @@ def main() -> None:
                 outs = [p.communicate()[0] for p in procs]
                 keys = [sorted(line for line in o.decode().splitlines() if line.startswith("@misc{")) for o in outs]
                 results["4 exports at once"].append(
-                    all(p.returncode == 0 for p in procs) and all(k == keys[0] for k in keys) and len(set(keys[0])) == 89
+                    all(p.returncode == 0 for p in procs)
+                    and all(k == keys[0] for k in keys)
+                    and len(set(keys[0])) == 89
                 )
 
-                for scenario in ("kill -9 during sync", "2 syncs at once (one library)", "2 syncs at once (two libraries)"):
+                for scenario in (
+                    "kill -9 during sync",
+                    "2 syncs at once (one library)",
+                    "2 syncs at once (two libraries)",
+                ):
                     dump = tmp / f"zotero-{t}.json"
                     with standins.zotero(args.shared, KEY, "users/1", ["--dump", str(dump)]) as zot:
                         first = tmp / f"sync-{t}-a.sqlite"

@@ -21,10 +21,10 @@ _TEXT_RE = re.compile(
     rf"""(?xi)
     (?:
         arxiv\.org/(?:abs|pdf|html|format|ps)/ (?:{_NEW}|{_OLD}) {_VERSION} (?:\.pdf)?
-      | 10\.48550/arxiv\.(?:{_NEW.replace('new', 'dnew')}|{_OLD.replace('old', 'dold').replace('archive', 'darchive')}){_VERSION.replace('version', 'dversion')}
-      | arxiv\s*:\s*(?:{_NEW.replace('new', 'pnew')}|{_OLD.replace('old', 'pold').replace('archive', 'parchive')}){_VERSION.replace('version', 'pversion')}
-      | (?<![\w./-]){_NEW.replace('new', 'bnew')}{_VERSION.replace('version', 'bversion')}(?!\w|\.\d)
-      | (?<![\w./-]){_OLD.replace('old', 'bold').replace('archive', 'barchive')}{_VERSION.replace('version', 'bversion2')}(?!\w)
+      | 10\.48550/arxiv\.(?:{_NEW.replace("new", "dnew")}|{_OLD.replace("old", "dold").replace("archive", "darchive")}){_VERSION.replace("version", "dversion")}
+      | arxiv\s*:\s*(?:{_NEW.replace("new", "pnew")}|{_OLD.replace("old", "pold").replace("archive", "parchive")}){_VERSION.replace("version", "pversion")}
+      | (?<![\w./-]){_NEW.replace("new", "bnew")}{_VERSION.replace("version", "bversion")}(?!\w|\.\d)
+      | (?<![\w./-]){_OLD.replace("old", "bold").replace("archive", "barchive")}{_VERSION.replace("version", "bversion2")}(?!\w)
     )
     """
 )
@@ -44,7 +44,7 @@ class ArxivRef:
 
 
 def _old_style_ok(ident: str) -> bool:
-    archive = ident.split("/")[0].split(".")[0].lower()
+    archive = ident.split("/", maxsplit=1)[0].split(".", maxsplit=1)[0].lower()
     return archive in mappings.old_style_archives()
 
 

@@ -31,8 +31,48 @@ PLACEHOLDERS = ("auth", "Auth", "year", "title", "Title", "shorttitle", "id")
 DEFAULT_FORMAT = "{auth}{year}{title}"
 
 _STOP = frozenset(
-    """a an the of on in and or for to with from by at as is are be via its into over under
-    towards toward what when how why do does can your you we our not no all any""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "and",
+        "or",
+        "for",
+        "to",
+        "with",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "be",
+        "via",
+        "its",
+        "into",
+        "over",
+        "under",
+        "towards",
+        "toward",
+        "what",
+        "when",
+        "how",
+        "why",
+        "do",
+        "does",
+        "can",
+        "your",
+        "you",
+        "we",
+        "our",
+        "not",
+        "no",
+        "all",
+        "any",
+    ]
 )
 
 
@@ -44,7 +84,9 @@ def validate_format(fmt: str) -> str:
         raise ConfigError(f"key format {fmt!r}: {e}") from None
     unknown = [n for n in names if n not in PLACEHOLDERS]
     if unknown:
-        raise ConfigError(f"key format {fmt!r}: unknown placeholder {{{unknown[0]}}}; use {', '.join('{'+p+'}' for p in PLACEHOLDERS)}")
+        raise ConfigError(
+            f"key format {fmt!r}: unknown placeholder {{{unknown[0]}}}; use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
+        )
     if not names:
         raise ConfigError(f"key format {fmt!r} has no placeholder")
     return fmt
@@ -80,7 +122,7 @@ def base_key(record: Record, fmt: str = DEFAULT_FORMAT) -> str:
     return key or f"arxiv{values['id']}"
 
 
-def _suffixes() -> Iterable[str]:
+def _suffixes() -> Iterator[str]:
     letters = string.ascii_lowercase
     yield from letters
     for a in letters:

@@ -36,9 +36,13 @@ def _err(msg: str) -> None:
 def _settings_options(f: Callable) -> Callable:
     """Options every command takes: where the library is and how to reach arXiv."""
     opts = [
-        click.option("--library", "library", type=click.Path(dir_okay=False), help="Library file [env PAPER2BIB_LIBRARY]."),
+        click.option(
+            "--library", "library", type=click.Path(dir_okay=False), help="Library file [env PAPER2BIB_LIBRARY]."
+        ),
         click.option("--arxiv-url", help="arXiv API endpoint [env PAPER2BIB_ARXIV_URL]."),
-        click.option("--delay", "arxiv_delay", type=float, help="Seconds between arXiv requests [env PAPER2BIB_ARXIV_DELAY]."),
+        click.option(
+            "--delay", "arxiv_delay", type=float, help="Seconds between arXiv requests [env PAPER2BIB_ARXIV_DELAY]."
+        ),
         click.option("--contact", help="E-mail for the User-Agent arXiv sees [env PAPER2BIB_CONTACT]."),
         click.option("--key-format", help="Citation key format, e.g. '{auth}{year}{title}'."),
         click.option("-v", "--verbose", is_flag=True, help="Log each request."),
@@ -58,7 +62,9 @@ def _run(f: Callable) -> Callable:
             level=logging.INFO if verbose else logging.WARNING, format="paper2bib: %(message)s", stream=sys.stderr
         )
         logging.getLogger("arxiv").setLevel(logging.INFO if verbose else logging.ERROR)
-        overrides = {k: kwargs.pop(k) for k in ("library", "arxiv_url", "arxiv_delay", "contact", "key_format") if k in kwargs}
+        overrides: dict[str, Any] = {
+            k: kwargs.pop(k) for k in ("library", "arxiv_url", "arxiv_delay", "contact", "key_format") if k in kwargs
+        }
         try:
             settings = load_settings(overrides)
             code = f(settings, *args, **kwargs)
@@ -151,7 +157,9 @@ def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> work
             report = workflow.add(lib, settings, entries, refresh)
     except ArxivUnavailable as e:
         done = sum(1 for x in lib.entries() if x.status != "pending")
-        raise ArxivUnavailable(f"{e}. {done} entries are resolved and stored; run the same command again to continue") from None
+        raise ArxivUnavailable(
+            f"{e}. {done} entries are resolved and stored; run the same command again to continue"
+        ) from None
     _err(report.summary() + (f" ({report.requests} arXiv requests)" if report.requests else ""))
     return report
 
@@ -167,7 +175,9 @@ def list_(settings: Settings, as_json: bool, status: str | None) -> int:
         entries = lib.entries(status=status)
         records = lib.records({e.resolved_id for e in entries if e.resolved_id})
         if as_json:
-            click.echo(json.dumps([e.to_json(records.get(e.resolved_id or "")) for e in entries], ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps([e.to_json(records.get(e.resolved_id or "")) for e in entries], ensure_ascii=False, indent=2)
+            )
         else:
             for e in entries:
                 rid = f"{e.resolved_id}v{e.resolved_version}" if e.resolved_id else "-"
@@ -200,9 +210,7 @@ def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
 
 @main.command()
 @click.argument("files", nargs=-1)
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="bibtex", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="bibtex", show_default=True)
 @click.option("-o", "--output", help="Write here instead of stdout (atomically: all or nothing).")
 @click.option("--abstract", "with_abstract", is_flag=True, help="Include abstracts.")
 @click.option("--links-in-note", is_flag=True, help="Also list code/project links in the visible note.")
@@ -248,6 +256,7 @@ def zotero() -> None:
 def sync(settings: Settings, collection: str | None, dry_run: bool, zotero_url: str | None) -> int:
     """Put every resolved paper into a Zotero library (idempotent)."""
     from .config import with_overrides
+
     if zotero_url:
         settings = with_overrides(settings, zotero_url=zotero_url)
     with _open(settings, create=False) as lib:

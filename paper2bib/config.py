@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -82,9 +83,10 @@ def default_library() -> Path:
     return Path(platformdirs.user_data_dir(APP)) / "library.sqlite"
 
 
-def config_path(env: dict[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    return Path(env.get("PAPER2BIB_CONFIG") or Path(platformdirs.user_config_dir(APP)) / "config.toml")
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    """The config file: ``PAPER2BIB_CONFIG``, else ``config.toml`` in the platform's config dir."""
+    environ: Mapping[str, str] = os.environ if env is None else env
+    return Path(environ.get("PAPER2BIB_CONFIG") or Path(platformdirs.user_config_dir(APP)) / "config.toml")
 
 
 #: The command-line flag of a setting, where it is not ``--`` + its name.
@@ -101,7 +103,9 @@ def _convert(name: str, value: Any, kind: type, where: str) -> Any:
             raise TypeError
         out = kind(value)
     except (TypeError, ValueError, OverflowError):
-        raise ConfigError(f"{where}: {name} must be a {'number' if kind in (int, float) else kind.__name__}, not {value!r}") from None
+        raise ConfigError(
+            f"{where}: {name} must be a {'number' if kind in (int, float) else kind.__name__}, not {value!r}"
+        ) from None
     if kind in (int, float):
         if not math.isfinite(out) or out < 0:
             raise ConfigError(f"{where}: {name} must be a finite number, 0 or more, not {value!r}")

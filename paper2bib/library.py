@@ -151,10 +151,23 @@ class StoredEntry:
     def as_entry(self) -> Entry:
         """The entry as the resolver takes it; a pinned entry is looked up by its pinned id."""
         if self.pinned:
-            return Entry(title=self.digest_title, arxiv_id=self.resolved_id, version=self.resolved_version,
-                         links=self.links, source=self.source, position=self.position)
-        return Entry(title=self.digest_title, abstract=self.abstract, arxiv_id=self.hint_id, version=self.hint_version,
-                     links=self.links, source=self.source, position=self.position)
+            return Entry(
+                title=self.digest_title,
+                arxiv_id=self.resolved_id,
+                version=self.resolved_version,
+                links=self.links,
+                source=self.source,
+                position=self.position,
+            )
+        return Entry(
+            title=self.digest_title,
+            abstract=self.abstract,
+            arxiv_id=self.hint_id,
+            version=self.hint_version,
+            links=self.links,
+            source=self.source,
+            position=self.position,
+        )
 
     def to_json(self, record: Record | None = None) -> dict:
         """The ``list --json`` form."""
@@ -278,7 +291,7 @@ class Library:
                     " source, position, added_at) VALUES (?,?,?,?,?,?,?,?)",
                     (fp, e.title, e.abstract, e.arxiv_id, e.version, e.source, e.position, now),
                 )
-                entry_id = cur.lastrowid
+                entry_id = int(cur.lastrowid or 0)
                 db.executemany(
                     "INSERT OR IGNORE INTO links (entry_id, url, kind, position) VALUES (?,?,?,?)",
                     [(entry_id, link.url, link.kind, i) for i, link in enumerate(e.links)],

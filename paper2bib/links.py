@@ -6,13 +6,13 @@ The host → kind rules are data: ``mappings/url-kinds.toml``.
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatchcase
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import mappings
-from .models import Link
+from .models import Link, LinkKind
 
 _TRAILING = ".,;:!?'\"*>]}"
 _SCHEME_URL = r"https?://[^\s<>\"'{}\\`|^]+"
@@ -48,23 +48,24 @@ def clean_url(raw: str) -> str:
         url = "https://" + url
     parts = urlsplit(url)
     host = parts.netloc.lower()
-    url = f"{parts.scheme.lower()}://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "") + (
-        f"#{parts.fragment}" if parts.fragment else ""
+    url = (
+        f"{parts.scheme.lower()}://{host}{parts.path}"
+        + (f"?{parts.query}" if parts.query else "")
+        + (f"#{parts.fragment}" if parts.fragment else "")
     )
     if classify(url) == "code":
         url = url.rstrip("/")
     return url
 
 
-def classify(url: str) -> str:
+def classify(url: str) -> LinkKind:
     """The kind of a URL by the first matching rule of ``mappings/url-kinds.toml``."""
     parts = urlsplit(url if "://" in url else "https://" + url)
     host = (parts.hostname or "").lower()
     path = parts.path or "/"
     for rule in mappings.load("url-kinds.toml")["rule"]:
-        if any(fnmatchcase(host, pat) for pat in rule["host"]):
-            if path.startswith(rule.get("path", "")):
-                return rule["kind"]
+        if any(fnmatchcase(host, pat) for pat in rule["host"]) and path.startswith(rule.get("path", "")):
+            return rule["kind"]
     return "project"
 
 

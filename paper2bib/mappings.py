@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ def mappings_dir() -> Path:
     raise FileNotFoundError("paper2bib's mappings/ data files are missing from the installation")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> Any:
     """Load ``mappings/<name>`` (TOML or JSON), cached for the life of the process."""
     path = mappings_dir() / name
@@ -39,7 +39,7 @@ def load(name: str) -> Any:
         return json.load(f)
 
 
-@lru_cache(maxsize=None)
+@cache
 def old_style_archives() -> frozenset[str]:
     """Archive names usable in old-style ids (``hep-th`` in ``hep-th/9901001``)."""
     cats = load("arxiv-categories.json")["categories"]

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -61,10 +62,8 @@ def write_file(target: Path, data: str) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, target)
     except OSError as e:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise OutputError(f"cannot write {target}: {_reason(e)}; nothing was written") from None
 
 

@@ -26,9 +26,47 @@ _ABBREVIATIONS = {
 
 
 #: Font and size switches: formatting, no text.
-_SWITCHES = """em it bf rm sf tt sc sl up md itshape bfseries upshape mdseries normalfont ttfamily rmfamily sffamily
-    scshape slshape tiny scriptsize footnotesize small normalsize large Large LARGE huge Huge relax protect
-    noindent xspace displaystyle textstyle scriptstyle boldmath unboldmath""".split()
+_SWITCHES = [
+    "em",
+    "it",
+    "bf",
+    "rm",
+    "sf",
+    "tt",
+    "sc",
+    "sl",
+    "up",
+    "md",
+    "itshape",
+    "bfseries",
+    "upshape",
+    "mdseries",
+    "normalfont",
+    "ttfamily",
+    "rmfamily",
+    "sffamily",
+    "scshape",
+    "slshape",
+    "tiny",
+    "scriptsize",
+    "footnotesize",
+    "small",
+    "normalsize",
+    "large",
+    "Large",
+    "LARGE",
+    "huge",
+    "Huge",
+    "relax",
+    "protect",
+    "noindent",
+    "xspace",
+    "displaystyle",
+    "textstyle",
+    "scriptstyle",
+    "boldmath",
+    "unboldmath",
+]
 
 
 def _literal(node: LatexMacroNode) -> str:
@@ -56,7 +94,9 @@ def _l2t() -> LatexNodes2Text:
         macros=[MacroTextSpec(k, simplify_repl=_abbreviation) for k in _ABBREVIATIONS]
         + [MacroTextSpec(k, simplify_repl=_verbatim) for k in keep],
     )
-    db.add_context_category("paper2bib-switches", prepend=True, macros=[MacroTextSpec(k, simplify_repl="") for k in _SWITCHES])
+    db.add_context_category(
+        "paper2bib-switches", prepend=True, macros=[MacroTextSpec(k, simplify_repl="") for k in _SWITCHES]
+    )
     db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_literal))
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
@@ -140,7 +180,10 @@ def _math_markup(math: str) -> str:
 
     marked = _SCRIPT.sub(sub, math)
     parts = re.split(r"(</?su[bp]>)", marked)
-    return "".join(p if re.fullmatch(r"</?su[bp]>", p) else _plain(latex_to_unicode("$" + p + "$")) if p.strip() else p for p in parts)
+    return "".join(
+        p if re.fullmatch(r"</?su[bp]>", p) else _plain(latex_to_unicode("$" + p + "$")) if p.strip() else p
+        for p in parts
+    )
 
 
 def _plain(text: str) -> str:
@@ -156,7 +199,10 @@ def rich_text(text: str | None, protect: bool = False) -> str:
     """
     if not text:
         return ""
-    out = [_math_markup(body) if is_math else _plain(keep_edges(body, latex_to_unicode(body))) for is_math, body in split_math(text)]
+    out = [
+        _math_markup(body) if is_math else _plain(keep_edges(body, latex_to_unicode(body)))
+        for is_math, body in split_math(text)
+    ]
     rich = squash_space("".join(out))
     if not protect:
         return rich
@@ -164,7 +210,6 @@ def rich_text(text: str | None, protect: bool = False) -> str:
     return " ".join(
         f'<span class="nocase">{w}</span>' if case.protect(re.sub(r"</?su[bp]>", "", w)) else w for w in rich.split(" ")
     )
-
 
 
 def published_line(journal_ref: str | None, journal_doi: str | None) -> str:
@@ -207,8 +252,38 @@ def squash_space(text: str) -> str:
 
 #: Words a title-case title leaves lower-case: they say nothing about its case style.
 _MINOR_WORDS = frozenset(
-    """a an the and but or nor for so yet as at by in of off on per to up via with from into onto over than that
-    upon vs""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "for",
+        "so",
+        "yet",
+        "as",
+        "at",
+        "by",
+        "in",
+        "of",
+        "off",
+        "on",
+        "per",
+        "to",
+        "up",
+        "via",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "than",
+        "that",
+        "upon",
+        "vs",
+    ]
 )
 
 

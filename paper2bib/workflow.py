@@ -58,7 +58,9 @@ class AddReport:
 
     def summary(self) -> str:
         n = len(self.entry_ids)
-        parts = [f"{self.statuses[s]} {s}" for s in ("resolved", "ambiguous", "unresolved", "pending") if self.statuses[s]]
+        parts = [
+            f"{self.statuses[s]} {s}" for s in ("resolved", "ambiguous", "unresolved", "pending") if self.statuses[s]
+        ]
         text = f"{n} {'entry' if n == 1 else 'entries'}: " + (", ".join(parts) or "nothing")
         worst = next((s for s in ("ambiguous", "unresolved", "pending") if self.statuses[s]), None)
         if worst:
@@ -153,7 +155,10 @@ def export_records(
             links[e.resolved_id].extend(link for link in e.links if link not in links[e.resolved_id])
     records = lib.records(order)
     for a in order:  # code and project links arXiv's own abstract names (an id-only digest has none)
-        links[a].extend(link for link in extract_links(records[a].summary) if link.kind != "paper" and link not in links[a])
+        links[a].extend(
+            link for link in extract_links(records[a].summary) if link.kind != "paper" and link not in links[a]
+        )
+
     def assign(existing: dict[str, str]) -> dict[str, str]:
         return assign_keys((records[a] for a in order), existing, settings.key_format)
 
@@ -189,7 +194,9 @@ def run_sync(
         try:
             lock.acquire(timeout=SYNC_LOCK_WAIT)
         except Timeout:
-            raise ZoteroError(f"another sync of Zotero {zc.library} has held the lock for {SYNC_LOCK_WAIT} s; try again later") from None
+            raise ZoteroError(
+                f"another sync of Zotero {zc.library} has held the lock for {SYNC_LOCK_WAIT} s; try again later"
+            ) from None
     try:
         papers = export_records(lib, settings, store_keys=not dry_run)
         report = Syncer(lib, zc).run(papers, collection, dry_run, out)
@@ -202,7 +209,11 @@ def run_sync(
         f"({zc.requests} requests, {zc.writes} writes)"
     )
     if report.failed:
-        echo(f"not done ({len(report.failed)}): " + "; ".join(report.failed[:10]) + (" …" if len(report.failed) > 10 else ""))
+        echo(
+            f"not done ({len(report.failed)}): "
+            + "; ".join(report.failed[:10])
+            + (" …" if len(report.failed) > 10 else "")
+        )
         echo("run the same command again to finish; nothing is duplicated")
         return 1
     return 0

@@ -150,21 +150,54 @@ def seed_library(seed_library_file, tmp_path, monkeypatch) -> Path:
 
 def nasty_records() -> list[Record]:
     """Records built to break writers: TeX, every special character, injections, emoji."""
-    base = dict(version=1, summary="A plain abstract.", published="2024-03-05", primary_category="cs.LG", categories=("cs.LG",))
+    base = {
+        "version": 1,
+        "summary": "A plain abstract.",
+        "published": "2024-03-05",
+        "primary_category": "cs.LG",
+        "categories": ("cs.LG",),
+    }
     return [
-        Record("2401.00001", title=r"$\ell_1$-norm Regularisation of $γ$-Networks with MoE$^2$ on $\mathbb{R}^n$",
-               authors=("Nikola Ljubešić", "Đorđe Đorđević", "Søren Kierkegaard", "Łukasz Kaiser", "Ömer Faruk Şahin"), **base),
-        Record("2401.00002", title=r"Costs & Benefits: 100% of #1 in_place ~tilde ^caret \backslash {braces} $dollar",
-               authors=("王小明", "José María Aznar-López", "Ludwig van Beethoven", "Martin Luther King Jr."), **base),
-        Record("2401.00003", title="Unbalanced } brace { here {{ and \\", authors=("Foo and Bar Consortium", "Plato"),
-               **{**base, "summary": "}, note = {x} @misc{evil, title={pwned}} % comment \\end{document}"}),
-        Record("2401.00004", title="🤗 Transformers: State-of-the-Art NLP 🚀 — “quoted” ‘text’…",
-               authors=("Thomas Wolf",), journal_ref="Proc. ACM & IEEE 2024, pp. 1--10 % note",
-               doi="10.1145/1234567.8901234", comment="12 pages; code at https://github.com/x/y_z", **base),
+        Record(
+            "2401.00001",
+            title=r"$\ell_1$-norm Regularisation of $γ$-Networks with MoE$^2$ on $\mathbb{R}^n$",
+            authors=("Nikola Ljubešić", "Đorđe Đorđević", "Søren Kierkegaard", "Łukasz Kaiser", "Ömer Faruk Şahin"),
+            **base,
+        ),
+        Record(
+            "2401.00002",
+            title=r"Costs & Benefits: 100% of #1 in_place ~tilde ^caret \backslash {braces} $dollar",
+            authors=("王小明", "José María Aznar-López", "Ludwig van Beethoven", "Martin Luther King Jr."),
+            **base,
+        ),
+        Record(
+            "2401.00003",
+            title="Unbalanced } brace { here {{ and \\",
+            authors=("Foo and Bar Consortium", "Plato"),
+            **{**base, "summary": "}, note = {x} @misc{evil, title={pwned}} % comment \\end{document}"},
+        ),
+        Record(
+            "2401.00004",
+            title="🤗 Transformers: State-of-the-Art NLP 🚀 — “quoted” ‘text’…",
+            authors=("Thomas Wolf",),
+            journal_ref="Proc. ACM & IEEE 2024, pp. 1--10 % note",
+            doi="10.1145/1234567.8901234",
+            comment="12 pages; code at https://github.com/x/y_z",
+            **base,
+        ),
         Record("hep-th/9901001", title="An Old-Style Identifier: Schr\\\"odinger's {\\em Cat}", authors=(), **base),
-        Record("2401.00005", title="$$ unmatched $ dollars $x$ and $\\frac{a}{b}$ and $\\unknownmacro{x}$", authors=("A B",), **base),
-        Record("2401.00006", title=r"$\text{Memory}^3$: T3 & Tracking, plug & play (\eg adapters); heat-bath walks with Markov bases",
-               authors=("A B",), **{**base, "summary": r"50% of #1 & \eg $\alpha_{i}$ \$5 \{x\} a_b ~c ^d \unknown{arg}"}),
+        Record(
+            "2401.00005",
+            title="$$ unmatched $ dollars $x$ and $\\frac{a}{b}$ and $\\unknownmacro{x}$",
+            authors=("A B",),
+            **base,
+        ),
+        Record(
+            "2401.00006",
+            title=r"$\text{Memory}^3$: T3 & Tracking, plug & play (\eg adapters); heat-bath walks with Markov bases",
+            authors=("A B",),
+            **{**base, "summary": r"50% of #1 & \eg $\alpha_{i}$ \$5 \{x\} a_b ~c ^d \unknown{arg}"},
+        ),
         *hostile_records(),
     ]
 
@@ -186,7 +219,7 @@ HOSTILE_TEX = [
 
 def hostile_records() -> list[Record]:
     """Records whose every field tries to make the exported file run TeX (issue: hostile metadata)."""
-    base = dict(version=1, published="2024-03-05", categories=("cs.LG",))
+    base = {"version": 1, "published": "2024-03-05", "categories": ("cs.LG",)}
     out = []
     for n, tex in enumerate(HOSTILE_TEX):
         out.append(
@@ -202,6 +235,14 @@ def hostile_records() -> list[Record]:
                 **base,
             )
         )
-    out.append(Record("2402.99999}, note = {\\input{secret}}, x = {", title="Bad id", authors=("A B",),
-                      summary="x", primary_category="cs.LG", **base))
+    out.append(
+        Record(
+            "2402.99999}, note = {\\input{secret}}, x = {",
+            title="Bad id",
+            authors=("A B",),
+            summary="x",
+            primary_category="cs.LG",
+            **base,
+        )
+    )
     return out

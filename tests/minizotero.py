@@ -68,7 +68,11 @@ class MiniZotero(httpx2.BaseTransport):
             if token and token in self.tokens:
                 return self._answer(request, 412, "Write token already used")
             if base is not None and int(base) != self.version:
-                return self._answer(request, 412, f"Library has been modified since specified version (expected {base}, found {self.version})")
+                return self._answer(
+                    request,
+                    412,
+                    f"Library has been modified since specified version (expected {base}, found {self.version})",
+                )
             if token:
                 self.tokens.add(token)
             self.version += 1

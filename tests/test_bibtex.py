@@ -8,8 +8,8 @@ import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
 from click.testing import CliRunner
-
 from conftest import nasty_records, record_from_json
+
 from paper2bib.citekeys import assign_keys
 from paper2bib.cli import main
 from paper2bib.library import Library
@@ -100,8 +100,20 @@ def test_bibtexparser_reads_back_every_field(seed_records, style):
     text = render(papers, abstracts=True, links_in_note=True)
     parsed = bibtexparser.loads(text, parser=BibTexParser(common_strings=True, ignore_nonstandard_types=False))
     assert [e["ID"] for e in parsed.entries] == [p.key for p in papers]
-    months = {"jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
-              "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December"}
+    months = {
+        "jan": "January",
+        "feb": "February",
+        "mar": "March",
+        "apr": "April",
+        "may": "May",
+        "jun": "June",
+        "jul": "July",
+        "aug": "August",
+        "sep": "September",
+        "oct": "October",
+        "nov": "November",
+        "dec": "December",
+    }
     for paper, entry in zip(papers, parsed.entries):
         expected = fields_of(paper.record, paper.links, True, True)
         if "month" in expected:

@@ -11,7 +11,12 @@ from paper2bib.errors import ConfigError
 from paper2bib.models import Record
 
 
-def rec(arxiv_id="2409.19256", title="HybridFlow: A Flexible and Efficient RLHF Framework", authors=("Guangming Sheng",), published="2024-09-28"):
+def rec(
+    arxiv_id="2409.19256",
+    title="HybridFlow: A Flexible and Efficient RLHF Framework",
+    authors=("Guangming Sheng",),
+    published="2024-09-28",
+):
     return Record(arxiv_id, 1, title, authors, "", published)
 
 
@@ -19,7 +24,10 @@ def rec(arxiv_id="2409.19256", title="HybridFlow: A Flexible and Efficient RLHF 
     "record, key",
     [
         (rec(), "sheng2024hybridflow"),
-        (rec(title="FRENK: The Offensive Language Dataset", authors=("Nikola Ljubešić",), published="2019-06-05"), "ljubesic2019frenk"),
+        (
+            rec(title="FRENK: The Offensive Language Dataset", authors=("Nikola Ljubešić",), published="2019-06-05"),
+            "ljubesic2019frenk",
+        ),
         (rec(title="$γ-$MoD: Exploring Mixture-of-Depth", authors=("Yaxin Luo",)), "luo2024mod"),
         (rec(title="On the Limits of Attention", authors=("Ludwig van Beethoven",)), "beethoven2024limits"),
         (rec(title="A Study", authors=("王小明",)), "wangxiaoming2024study"),

@@ -12,7 +12,9 @@ from paper2bib.errors import ConfigError
 
 def test_precedence(tmp_path):
     cfg = tmp_path / "c.toml"
-    cfg.write_text('library = "~/lib.sqlite"\n[arxiv]\nurl = "http://mirror.example/api/query"\ndelay = 5\ncontact = "a@b.c"\n')
+    cfg.write_text(
+        'library = "~/lib.sqlite"\n[arxiv]\nurl = "http://mirror.example/api/query"\ndelay = 5\ncontact = "a@b.c"\n'
+    )
     env = {"PAPER2BIB_CONFIG": str(cfg)}
     s = load_settings(env=env)
     assert (s.arxiv_url, s.arxiv_delay, s.contact) == ("http://mirror.example/api/query", 5.0, "a@b.c")
@@ -61,5 +63,5 @@ def test_a_binary_config_file_is_a_clear_error(tmp_path):
 
 
 def test_a_bad_flag_is_named_as_typed(tmp_path):
-    with pytest.raises(ConfigError, match="^--delay: "):
+    with pytest.raises(ConfigError, match=r"^--delay: "):
         load_settings({"arxiv_delay": "-5"}, env={"PAPER2BIB_CONFIG": str(tmp_path / "none.toml")})

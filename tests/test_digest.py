@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA, SEED
+
 from paper2bib.cli import main
 from paper2bib.digest import detect_format, parse_file, parse_text
 from paper2bib.errors import InputError
@@ -153,7 +153,10 @@ def test_bib_file_entries_with_arxiv_ids():
         (b"   \n\n  \t\n", "empty input"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data"),
         (bytes(range(256)) * 4, "binary data"),
-        (b"Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud.", "no recognisable entry"),
+        (
+            b"Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud.",
+            "no recognisable entry",
+        ),
     ],
     ids=["empty", "blank", "png", "bytes", "prose"],
 )

@@ -14,9 +14,9 @@ import unicodedata
 import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
+from conftest import nasty_records, record_from_json, require_tool, run
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from conftest import nasty_records, record_from_json, require_tool, run
 from paper2bib.citekeys import assign_keys
 from paper2bib.models import Paper, Record
 from paper2bib.text import latex_to_unicode
@@ -29,8 +29,13 @@ def _reader() -> LatexNodes2Text:
     (it prints nothing for ``\\textbraceleft``, which LaTeX prints as ``{``)."""
     db = get_default_latex_context_db()
     db.add_context_category(
-        "text-symbols", prepend=True,
-        macros=[MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}"), MacroTextSpec("textasciicircum", "^")],
+        "text-symbols",
+        prepend=True,
+        macros=[
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+            MacroTextSpec("textasciicircum", "^"),
+        ],
     )
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
@@ -51,8 +56,17 @@ def _norm(text: str) -> str:
     """What a reader sees: unicode folded, LaTeX's look-alike glyphs mapped back."""
     text = re.sub(r"\[U\+([0-9A-F]{4,6})\]", lambda m: chr(int(m.group(1), 16)), text)
     text = text.replace("\u02c6", "^").replace("\u00a0", " ").replace("\u2039", "<")
-    for tex, glyph in (("``", '"'), ("''", '"'), ("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u2019", "'"),
-                       ("`", "'"), ("---", "\u2014"), ("--", "\u2013")):
+    for tex, glyph in (
+        ("``", '"'),
+        ("''", '"'),
+        ("\u201c", '"'),
+        ("\u201d", '"'),
+        ("\u2018", "'"),
+        ("\u2019", "'"),
+        ("`", "'"),
+        ("---", "\u2014"),
+        ("--", "\u2013"),
+    ):
         text = text.replace(tex, glyph)
     return unicodedata.normalize("NFKC", text)
 
@@ -71,7 +85,9 @@ def _assert_faithful(arxiv_text: str, exported_as_text: str, what: str) -> None:
     want = _symbols(latex_to_unicode(arxiv_text))
     got = _symbols(exported_as_text)
     missing = [w for w in want if w not in got]
-    assert not missing and _in_order(want, got), f"{what}: lost {missing[:10]} from {arxiv_text!r}: {exported_as_text!r}"
+    assert not missing and _in_order(want, got), (
+        f"{what}: lost {missing[:10]} from {arxiv_text!r}: {exported_as_text!r}"
+    )
 
 
 def _csl_plain(rich: str) -> str:
@@ -114,7 +130,10 @@ def test_zotero_items_keep_every_word_and_symbol(seed_records):
 @pytest.mark.parametrize(
     "title, fragment",
     [
-        ("T3: Transparent Tracking & Triggering for Fine-grained Overlap of Compute & Collectives", "Tracking \\& Triggering"),
+        (
+            "T3: Transparent Tracking & Triggering for Fine-grained Overlap of Compute & Collectives",
+            "Tracking \\& Triggering",
+        ),
         (r"A study (\eg adapters)", "(e.g. adapters)"),
         (r"Using \newmacro in text", "\\textbackslash{}newmacro"),
     ],
@@ -125,7 +144,9 @@ def test_known_losses_are_fixed(title, fragment):
 
 
 def test_published_metadata_is_not_mixed_into_the_preprint():
-    rec = Record("2401.00004", 1, "T", ("A B",), "x", "2024-01-30", journal_ref="Nature 1 (2024) 2-3", doi="10.1038/abc")
+    rec = Record(
+        "2401.00004", 1, "T", ("A B",), "x", "2024-01-30", journal_ref="Nature 1 (2024) 2-3", doi="10.1038/abc"
+    )
     bl = bibtexparser.loads(render("biblatex", [Paper(rec, "k")]), parser=BibTexParser(ignore_nonstandard_types=False))
     entry = bl.entries[0]
     assert "pubstate" not in entry  # a published paper is not "prepublished"
@@ -135,8 +156,10 @@ def test_published_metadata_is_not_mixed_into_the_preprint():
     assert "container-title" not in item and item["DOI"] == "10.48550/arXiv.2401.00004"
     assert item["note"] == "Published in Nature 1 (2024) 2-3, doi: 10.1038/abc"
     assert "version" not in item  # the date is the first version's: no other version is claimed
-    prepub = bibtexparser.loads(render("biblatex", [Paper(Record("2401.00005", 3, "T", (), "x", "2024-01-30"), "k")]),
-                                parser=BibTexParser(ignore_nonstandard_types=False)).entries[0]
+    prepub = bibtexparser.loads(
+        render("biblatex", [Paper(Record("2401.00005", 3, "T", (), "x", "2024-01-30"), "k")]),
+        parser=BibTexParser(ignore_nonstandard_types=False),
+    ).entries[0]
     assert prepub["pubstate"] == "prepublished"
 
 

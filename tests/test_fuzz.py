@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import bibtexparser
 import jsonschema
 from bibtexparser.bparser import BibTexParser
+from conftest import DATA, SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, SEED
 from paper2bib.digest import parse_text
 from paper2bib.digest.source import decode, read_source
 from paper2bib.errors import InputError
@@ -27,7 +28,26 @@ SCHEMA = json.loads((DATA / "csl-data.json").read_text(encoding="utf-8"))
 nasty_text = st.lists(
     st.one_of(
         st.sampled_from(list("{}$\\^_~%#&@,=\"'`()[]<>|\n\t -:;.!?")),
-        st.sampled_from(["\\emph{", "$x^2$", "\\'", '\\"', "}}", "@misc{", "αβγ", "ø", "ł", "王", "😀", "\u200b", "\u00a0", "\\end{document}", " and ", "RLHF"]),
+        st.sampled_from(
+            [
+                "\\emph{",
+                "$x^2$",
+                "\\'",
+                '\\"',
+                "}}",
+                "@misc{",
+                "αβγ",
+                "ø",
+                "ł",
+                "王",
+                "😀",
+                "\u200b",
+                "\u00a0",
+                "\\end{document}",
+                " and ",
+                "RLHF",
+            ]
+        ),
         st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8),
     ),
     max_size=40,
@@ -51,10 +71,8 @@ def test_any_bytes_decode_or_fail_cleanly(data):
         text = decode(data, "fuzz")
     except InputError:
         return
-    try:
+    with contextlib.suppress(InputError):
         parse_text(text)
-    except InputError:
-        pass
 
 
 @FUZZ
@@ -110,10 +128,8 @@ def test_csl_json_is_always_schema_valid(record):
 @settings(max_examples=20, deadline=None)
 @given(st.lists(nasty_text, min_size=1, max_size=30))
 def test_a_list_of_anything_as_a_reading_list(lines):
-    try:
+    with contextlib.suppress(InputError):
         parse_text("\n".join(lines))
-    except InputError:
-        pass
 
 
 def test_a_50_mb_listing_is_refused_without_loading_it(tmp_path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
 from conftest import record_from_json
+
 from paper2bib.models import Entry, Record
 from paper2bib.resolver.matching import decide, decide_by_id
 from paper2bib.resolver.queries import abstract_phrase, title_phrase, title_query
@@ -90,7 +90,10 @@ def test_title_only_needs_the_exact_title():
     gemma_report = _rec("2403.00001", "Gemma Technical Report")
     gemma2 = _rec("2408.00118", "Gemma 2: Improving Open Language Models at a Practical Size")
     gemma2_report = _rec("2408.00001", "Gemma 2 Technical Report")
-    assert decide(Entry(title="Gemma Technical Report"), [gemma2_report, gemma_report, gemma, gemma2]).arxiv_id == "2403.00001"
+    assert (
+        decide(Entry(title="Gemma Technical Report"), [gemma2_report, gemma_report, gemma, gemma2]).arxiv_id
+        == "2403.00001"
+    )
     alone = decide(Entry(title="Gemma Technical Report"), [gemma2_report, gemma, gemma2])
     assert alone.status == "unresolved" and alone.arxiv_id is None
     assert alone.candidates[0].arxiv_id == "2408.00001"  # shown as a suggestion for pin
@@ -105,7 +108,9 @@ def test_a_title_that_merely_resembles_stays_unresolved():
 
 def test_a_paper_not_on_arxiv_is_not_matched_to_its_nearest_neighbour(recs):
     real = recs["2409.19256"]
-    entry = Entry(title=real.title + " for Robotics", abstract="A completely different abstract about robots and grippers. " * 10)
+    entry = Entry(
+        title=real.title + " for Robotics", abstract="A completely different abstract about robots and grippers. " * 10
+    )
     res = decide(entry, [real, *near_misses(real)[:2]])
     assert res.status == "unresolved" and res.arxiv_id is None
 
@@ -120,7 +125,9 @@ def test_two_equally_good_candidates_are_ambiguous(recs):
 
 def test_same_title_with_a_revised_abstract_resolves(recs):
     real = recs["2409.19256"]
-    revised = replace(real, summary=real.summary[: len(real.summary) * 2 // 3] + " We add new experiments on bigger models.")
+    revised = replace(
+        real, summary=real.summary[: len(real.summary) * 2 // 3] + " We add new experiments on bigger models."
+    )
     res = decide(Entry(title=real.title, abstract=real.summary), [revised])
     assert res.status == "resolved"
 
@@ -131,7 +138,9 @@ def test_no_candidates_at_all():
 
 def test_by_id_keeps_the_cited_version_and_notes_a_title_mismatch(recs):
     rec = recs["2305.09955"]  # v3 on arXiv
-    res = decide_by_id(Entry(title="CooK: Empowering General-Purpose Language Models", arxiv_id="2305.09955", version=1), rec)
+    res = decide_by_id(
+        Entry(title="CooK: Empowering General-Purpose Language Models", arxiv_id="2305.09955", version=1), rec
+    )
     assert (res.status, res.arxiv_id, res.version) == ("resolved", "2305.09955", 1)
     assert decide_by_id(Entry(title=None, arxiv_id="2305.09955", version=9), rec).version == 3
     assert decide_by_id(Entry(title=None, arxiv_id="2501.99999"), None).status == "unresolved"

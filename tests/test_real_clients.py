@@ -10,10 +10,10 @@ import sqlite3
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA, nasty_records, require_tool, run
-from paper2bib.cli import main
+
 from paper2bib.citekeys import assign_keys
+from paper2bib.cli import main
 from paper2bib.models import Link, Paper
 from paper2bib.writers import render
 
@@ -72,7 +72,11 @@ def _compile(tmp_path, fmt: str, body: str, processor: str) -> tuple[str, str]:
     assert _latex_warnings(log) == []
     # nothing in the .bib ran: no file read or written on its behalf
     assert "secret.tex" not in log and not list(tmp_path.glob("pwned*")), log[-3000:]
-    assert "SECRET-MARKER" not in run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout if shutil.which("pdftotext") else True
+    assert (
+        "SECRET-MARKER" not in run(["pdftotext", "doc.pdf", "-"], tmp_path).stdout
+        if shutil.which("pdftotext")
+        else True
+    )
     return blg, (tmp_path / "doc.bbl").read_text()
 
 

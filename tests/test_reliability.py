@@ -23,9 +23,9 @@ import bibtexparser
 import httpx2
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from filelock import FileLock
 
-from conftest import ROOT
 from paper2bib import workflow
 from paper2bib.cli import main
 from paper2bib.config import load_settings
@@ -92,7 +92,9 @@ def test_a_second_sync_waits_for_the_first(tmp_path, monkeypatch):
 def test_write_tokens_derive_from_what_is_written():
     def token(body: bytes, version: str = "7") -> str:
         req = httpx2.Request(
-            "POST", "https://api.zotero.org/users/1/items", content=body,
+            "POST",
+            "https://api.zotero.org/users/1/items",
+            content=body,
             headers={"Zotero-Write-Token": os.urandom(16).hex(), "If-Unmodified-Since-Version": version},
         )
         content_write_token(req)
@@ -128,7 +130,9 @@ def test_a_trickling_zotero_is_abandoned_within_the_deadline():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        zc = ZoteroClient("1", "user", "k", url=f"http://127.0.0.1:{server.server_address[1]}", attempts=2, wait=0.01, deadline=1.0)
+        zc = ZoteroClient(
+            "1", "user", "k", url=f"http://127.0.0.1:{server.server_address[1]}", attempts=2, wait=0.01, deadline=1.0
+        )
         start = time.monotonic()
         with pytest.raises(ZoteroError, match="timed out"):
             zc.all_items()
@@ -154,7 +158,11 @@ class _RejectingClient:
 
 
 def test_an_entry_arxiv_cannot_search_for_is_marked_not_fatal():
-    entries = [Entry(title="Heat-bath random walks with Markov bases"), Entry(title="A bad title"), Entry(title="Another one")]
+    entries = [
+        Entry(title="Heat-bath random walks with Markov bases"),
+        Entry(title="A bad title"),
+        Entry(title="Another one"),
+    ]
     client = _RejectingClient()
     out = Resolver(client).resolve(entries)  # type: ignore[arg-type]
     assert [r.status for r in out] == ["resolved", "unresolved", "unresolved"]
@@ -183,7 +191,12 @@ def test_output_cut_short_by_a_file_size_limit_is_an_error(seed_library, tmp_pat
 
 def test_closed_stdout_is_an_error(seed_library):
     result = subprocess.run(
-        f"{sys.executable} -m paper2bib export >&-", shell=True, capture_output=True, cwd=ROOT, env=os.environ, timeout=60
+        f"{sys.executable} -m paper2bib export >&-",
+        shell=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=os.environ,
+        timeout=60,
     )
     assert result.returncode == 1 and b"stdout" in result.stderr and b"Traceback" not in result.stderr
 
@@ -279,7 +292,9 @@ def _sync_into(zotero, library: Path, collection: str = "Seed") -> tuple[int, li
     )
     said: list[str] = []
     with Library(library) as lib:
-        code = workflow.run_sync(lib, settings, collection=collection, echo=said.append, client=make_client(settings, zotero, wait=0.01))
+        code = workflow.run_sync(
+            lib, settings, collection=collection, echo=said.append, client=make_client(settings, zotero, wait=0.01)
+        )
     return code, said
 
 
@@ -307,8 +322,12 @@ def test_items_another_sync_made_meanwhile_are_linked_not_sent_again(seed_librar
         ids = sorted(lib.records())
 
     def another_sync_creates_everything(zotero: MiniZotero) -> None:
-        zotero.add([{"itemType": "preprint", "archiveID": f"arXiv:{a}", "title": a, "collections": list(zotero.collections)}
-                    for a in ids])
+        zotero.add(
+            [
+                {"itemType": "preprint", "archiveID": f"arXiv:{a}", "title": a, "collections": list(zotero.collections)}
+                for a in ids
+            ]
+        )
 
     zotero = MiniZotero(before_first_item_write=another_sync_creates_everything)
     code, said = _sync_into(zotero, seed_library)
@@ -320,9 +339,11 @@ def test_items_another_sync_made_meanwhile_are_linked_not_sent_again(seed_librar
 
 @pytest.mark.parametrize(
     "status, body, message",
-    [(200, "<html>garbage</html>", r"reading items failed \(the answer is not a list of items\)"),
-     (500, "An error occurred", r"reading items failed \(HTTP 500\); try again later"),
-     (404, "Not found", r"reading items failed \(HTTP 404")],
+    [
+        (200, "<html>garbage</html>", r"reading items failed \(the answer is not a list of items\)"),
+        (500, "An error occurred", r"reading items failed \(HTTP 500\); try again later"),
+        (404, "Not found", r"reading items failed \(HTTP 404"),
+    ],
 )
 def test_a_bad_zotero_answer_is_one_clear_error(status, body, message):
     calls = []

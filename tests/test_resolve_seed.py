@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SEED
+
 from paper2bib import workflow
 from paper2bib.cli import main
 from paper2bib.config import load_settings
@@ -40,10 +40,20 @@ def test_hard_cases_resolve_to_the_right_paper(seed_truth):
     # renamed on arXiv after the listing was made: found through the abstract
     c4 = by_title["Boosting Large-scale Parallel Training Efficiency with C4: A Communication-Driven Approach"]
     assert c4.resolved_id == "2406.04594" and "renamed" in c4.why
-    assert by_title["CooK: Empowering General-Purpose Language Models with Modular and Collaborative Knowledge"].resolved_id == "2305.09955"
+    assert (
+        by_title[
+            "CooK: Empowering General-Purpose Language Models with Modular and Collaborative Knowledge"
+        ].resolved_id
+        == "2305.09955"
+    )
     # TeX titles
-    assert by_title["γ-MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models"].resolved_id == "2410.13859"
-    assert by_title["MoE^2: Optimizing Collaborative Inference for Edge Large Language Models"].resolved_id == "2501.09410"
+    assert (
+        by_title["γ-MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models"].resolved_id
+        == "2410.13859"
+    )
+    assert (
+        by_title["MoE^2: Optimizing Collaborative Inference for Edge Large Language Models"].resolved_id == "2501.09410"
+    )
     # look-alikes: the extended version, not the ICLR one; FuseChat 2024-08, not 2024-02
     comm = by_title["Communication Learning in Multi-Agent Systems from Graph Modeling Perspective"]
     assert comm.resolved_id == "2411.00382"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import record_from_json
+
 from paper2bib import workflow
 from paper2bib.config import load_settings
 from paper2bib.library import Library
@@ -23,15 +24,23 @@ def test_two_entries_of_one_paper_export_once_with_all_links(tmp_path, seed_reco
     rec = record_from_json(next(d for d in seed_records if d["id"] == "2409.19256"))
     settings = load_settings()
     with Library(settings.library) as lib:
-        added = lib.add_entries([
-            Entry(title="HybridFlow: A Flexible and Efficient RLHF Framework", links=(Link("https://hybridflow.example.org", "project"),)),
-            Entry(title=None, arxiv_id="2409.19256"),
-        ])
+        added = lib.add_entries(
+            [
+                Entry(
+                    title="HybridFlow: A Flexible and Efficient RLHF Framework",
+                    links=(Link("https://hybridflow.example.org", "project"),),
+                ),
+                Entry(title=None, arxiv_id="2409.19256"),
+            ]
+        )
         lib.save_resolutions([(eid, Resolution("resolved", 1.0, rec.arxiv_id, 1, "x")) for eid, _ in added], [rec])
         papers = workflow.export_records(lib, settings)
         again = workflow.export_records(lib, settings)
     assert len(papers) == 1
-    assert papers[0].links == (Link("https://hybridflow.example.org", "project"), Link("https://github.com/volcengine/verl", "code"))
+    assert papers[0].links == (
+        Link("https://hybridflow.example.org", "project"),
+        Link("https://github.com/volcengine/verl", "code"),
+    )
     assert papers[0].key == again[0].key == "sheng2024hybridflow"
 
 

@@ -14,14 +14,14 @@ import json
 import httpx2
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from paper2bib.cli import main
 from paper2bib.config import load_settings
 from paper2bib.errors import ZoteroError
 from paper2bib.library import Library
-from paper2bib.zotero import items as zitems
 from paper2bib.workflow import run_sync
+from paper2bib.zotero import items as zitems
 from paper2bib.zotero.sync import make_client
 
 KEYS = {
@@ -47,8 +47,13 @@ def vcr_config(vcr_config):
 class Faults(httpx2.BaseTransport):
     """Wraps a transport: counts requests, and injects faults by request number."""
 
-    def __init__(self, drop_after_write: set[int] = frozenset(), fail_write: dict[int, int] | None = None,
-                 rate_limit: set[int] = frozenset(), before_first_write=None):
+    def __init__(
+        self,
+        drop_after_write: set[int] = frozenset(),
+        fail_write: dict[int, int] | None = None,
+        rate_limit: set[int] = frozenset(),
+        before_first_write=None,
+    ):
         self.inner = httpx2.HTTPTransport()
         self.drop_after_write, self.fail_write, self.rate_limit = drop_after_write, fail_write or {}, rate_limit
         self.before_first_write = before_first_write
@@ -82,7 +87,9 @@ def _settings(library: str, key: str | None = None):
     )
 
 
-def _sync(library: str, transport: Faults | None = None, key: str | None = None, **kw) -> tuple[int, list[str], list[str]]:
+def _sync(
+    library: str, transport: Faults | None = None, key: str | None = None, **kw
+) -> tuple[int, list[str], list[str]]:
     settings = _settings(library, key)
     errs, outs = [], []
     zc = make_client(settings, transport or Faults(), wait=0.01)
@@ -121,8 +128,20 @@ def test_first_sync_then_second_sync_writes_nothing(seed_library):
     assert sent_hf == {
         "itemType": "preprint",
         "title": "HybridFlow: A Flexible and Efficient RLHF Framework",
-        "creators": [zitems.creator(a) for a in ("Guangming Sheng", "Chi Zhang", "Zilingfeng Ye", "Xibin Wu", "Wang Zhang",
-                                                 "Ru Zhang", "Yanghua Peng", "Haibin Lin", "Chuan Wu")],
+        "creators": [
+            zitems.creator(a)
+            for a in (
+                "Guangming Sheng",
+                "Chi Zhang",
+                "Zilingfeng Ye",
+                "Xibin Wu",
+                "Wang Zhang",
+                "Ru Zhang",
+                "Yanghua Peng",
+                "Haibin Lin",
+                "Chuan Wu",
+            )
+        ],
         "abstractNote": sent_hf["abstractNote"],
         "date": "2024-09-28",
         "repository": "arXiv",
@@ -150,7 +169,11 @@ def test_first_sync_then_second_sync_writes_nothing(seed_library):
     assert {"tag": "Computer Science - Machine Learning"} in hf["tags"]
     assert hf["creators"][0] == {"creatorType": "author", "firstName": "Guangming", "lastName": "Sheng"}
     code_link = next(i for i in items if i["itemType"] == "attachment" and i["parentItem"] == hf["key"])
-    assert (code_link["linkMode"], code_link["title"], code_link["url"]) == ("linked_url", "Code", "https://github.com/volcengine/verl")
+    assert (code_link["linkMode"], code_link["title"], code_link["url"]) == (
+        "linked_url",
+        "Code",
+        "https://github.com/volcengine/verl",
+    )
     notes = [i for i in items if i["itemType"] == "note"]
     assert notes and all(zitems.COMMENT_MARKER in n["note"] for n in notes)
     # the item keys are in the local library
@@ -169,12 +192,28 @@ def test_items_already_in_zotero_are_linked_not_duplicated(seed_library):
     settings = _settings("users/1002")
     zc = make_client(settings, Faults(), wait=0.01)
     # what a user saved by hand / with the Connector: no archiveID, the id only in a URL or extra
-    made = zc.create_items([
-        {"itemType": "preprint", "title": "HybridFlow (saved by hand)", "url": "https://arxiv.org/abs/2409.19256v2",
-         "creators": [], "tags": [{"tag": "mine"}], "collections": [], "relations": {}},
-        {"itemType": "journalArticle", "title": "gamma-MoD", "extra": "arXiv: 2410.13859", "creators": [],
-         "tags": [], "collections": [], "relations": {}},
-    ])
+    made = zc.create_items(
+        [
+            {
+                "itemType": "preprint",
+                "title": "HybridFlow (saved by hand)",
+                "url": "https://arxiv.org/abs/2409.19256v2",
+                "creators": [],
+                "tags": [{"tag": "mine"}],
+                "collections": [],
+                "relations": {},
+            },
+            {
+                "itemType": "journalArticle",
+                "title": "gamma-MoD",
+                "extra": "arXiv: 2410.13859",
+                "creators": [],
+                "tags": [],
+                "collections": [],
+                "relations": {},
+            },
+        ]
+    )
     hand_keys = {v["key"] for v in made["successful"].values()}
     code, errs, _ = _sync("users/1002", collection="Reading")
     assert code == 0, errs
@@ -185,15 +224,28 @@ def test_items_already_in_zotero_are_linked_not_duplicated(seed_library):
     mine = next(i for i in tops if i["key"] in hand_keys and i["itemType"] == "preprint")
     assert mine["title"] == "HybridFlow (saved by hand)" and mine["tags"] == [{"tag": "mine"}]  # never clobbered
     assert mine["collections"]  # but now in the collection
-    assert any(i.get("parentItem") == mine["key"] and i.get("url") == "https://github.com/volcengine/verl" for i in items)
+    assert any(
+        i.get("parentItem") == mine["key"] and i.get("url") == "https://github.com/volcengine/verl" for i in items
+    )
 
 
 @pytest.mark.vcr
 def test_an_item_edited_during_the_sync_is_reread_not_clobbered(seed_library):
     settings = _settings("users/1008")
     zc = make_client(settings, Faults(), wait=0.01)
-    made = zc.create_items([{"itemType": "preprint", "title": "HybridFlow", "archiveID": "arXiv:2409.19256",
-                             "creators": [], "tags": [], "collections": [], "relations": {}}])
+    made = zc.create_items(
+        [
+            {
+                "itemType": "preprint",
+                "title": "HybridFlow",
+                "archiveID": "arXiv:2409.19256",
+                "creators": [],
+                "tags": [],
+                "collections": [],
+                "relations": {},
+            }
+        ]
+    )
     key = made["successful"]["0"]["key"]
 
     def user_edits_the_item(inner: httpx2.BaseTransport, request: httpx2.Request) -> None:
@@ -262,7 +314,7 @@ def test_rate_limits_and_server_errors_are_retried(seed_library):
 @pytest.mark.vcr
 def test_dry_run_writes_nothing(seed_library):
     transport = Faults()
-    code, errs, outs = _sync("users/1006", transport, collection="Later", dry_run=True)
+    code, _errs, outs = _sync("users/1006", transport, collection="Later", dry_run=True)
     assert code == 0 and transport.writes == 0
     assert outs[0] == "would create collection 'Later'"
     assert sum(1 for o in outs if o.startswith("would create 2")) == 89

@@ -29,7 +29,7 @@ FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
     ("references", references.looks_like, references.parse),
 ]
 
-__all__ = ["FORMATS", "detect_format", "parse_text", "parse_file", "read_source"]
+__all__ = ["FORMATS", "detect_format", "parse_file", "parse_text", "read_source"]
 
 
 def detect_format(text: str) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from ..arxiv_ids import find_ids
 from ..links import extract_links
@@ -30,7 +30,8 @@ def _abstract(soup: BeautifulSoup) -> str | None:
         if para:
             return squash_space(para.get_text(" "))
     meta = soup.find("meta", attrs={"name": "description"}) or soup.find("meta", attrs={"property": "og:description"})
-    return squash_space(meta["content"]) if meta and meta.get("content") else None
+    content = meta.get("content") if isinstance(meta, Tag) else None
+    return squash_space(str(content)) if content else None
 
 
 def parse(text: str, source: str) -> list[Entry]:
@@ -38,7 +39,7 @@ def parse(text: str, source: str) -> list[Entry]:
     titles: dict[str, str] = {}
     versions: dict[str, int | None] = {}
     for a in soup.find_all("a", href=True):
-        href = a["href"].strip()
+        href = str(a["href"]).strip()
         m = _PAPER_HREF.match(href)
         if m:
             ident, version = m.group(1), None
@@ -57,8 +58,17 @@ def parse(text: str, source: str) -> list[Entry]:
         h1 = soup.find("h1")
         abstract = _abstract(soup)
         title = squash_space(h1.get_text(" ")) if h1 else titles[ident]
-        return [Entry(title=title or None, abstract=abstract, arxiv_id=ident, version=versions[ident],
-                      links=extract_links(abstract), source=source, position=0)]
+        return [
+            Entry(
+                title=title or None,
+                abstract=abstract,
+                arxiv_id=ident,
+                version=versions[ident],
+                links=extract_links(abstract),
+                source=source,
+                position=0,
+            )
+        ]
     return [
         Entry(title=title or None, arxiv_id=ident, version=versions[ident], source=source, position=i)
         for i, (ident, title) in enumerate(titles.items())

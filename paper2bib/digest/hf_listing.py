@@ -8,6 +8,7 @@ end in spaces or CRLF, and an abstract may be wrapped over several lines.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..links import extract_links
@@ -85,7 +86,7 @@ def _strip_header(paras: list[list[str]]) -> list[list[str]]:
     if k == 0:
         return paras
     i0, j0 = flat[k] if k < len(flat) else (len(paras), 0)
-    return [paras[i0][j0:]] + paras[i0 + 1 :] if i0 < len(paras) else []
+    return [paras[i0][j0:], *paras[i0 + 1 :]] if i0 < len(paras) else []
 
 
 def looks_like(text: str) -> bool:
@@ -94,7 +95,7 @@ def looks_like(text: str) -> bool:
     if any(m in low for m in _MARKERS):
         return True
     blocks = _blocks(_strip_header(_paragraphs(text)))
-    pairs = sum(1 for a, b in zip(blocks, blocks[1:]) if a[0] == "title" and b[0] == "abstract")
+    pairs = sum(1 for a, b in itertools.pairwise(blocks) if a[0] == "title" and b[0] == "abstract")
     return pairs >= 1 and pairs * 2 >= len(blocks) * 0.8
 
 

@@ -69,7 +69,11 @@ def parse(text: str, source: str) -> list[Entry]:
                 if ref.arxiv_id not in seen:
                     seen.add(ref.arxiv_id)
                     rest = clean_title_line(line[: ref.start] + " " + line[ref.end :]) if len(refs) == 1 else None
-                    entries.append(Entry(title=rest, arxiv_id=ref.arxiv_id, version=ref.version, source=source, position=len(entries)))
+                    entries.append(
+                        Entry(
+                            title=rest, arxiv_id=ref.arxiv_id, version=ref.version, source=source, position=len(entries)
+                        )
+                    )
             continue
         title = clean_title_line(line)
         if title and is_title_like(title) and title.casefold() not in seen:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import html
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import arxiv
 import requests
@@ -116,13 +117,15 @@ class _Client(arxiv.Client):
 
     retrying: Callable[[], tenacity.Retrying]
 
-    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):  # type: ignore[override]
+    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):
         return self.retrying()(self._parse_page, url, first_page)
 
     def _parse_page(self, url: str, first_page: bool):
         feed = super()._parse_feed(url, first_page=first_page, _try_index=self.num_retries)
         resp = getattr(self._session, "last_response", None)
-        if feed.malformed or (resp is not None and (b"totalResults>" not in resp.content or not _well_formed(resp.content))):
+        if feed.malformed or (
+            resp is not None and (b"totalResults>" not in resp.content or not _well_formed(resp.content))
+        ):
             # a truncated answer can still parse (lxml recovers): every real feed has totalResults
             raise MalformedFeed(str(feed.error or "no totalResults in the answer"))
         if not feed.results and feed.header.total_results > feed.header.start_index:
@@ -188,6 +191,8 @@ class ArxivClient:
     attempts: int = 6
     page_size: int = 200
     backoff_floor: float = 1.0
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     def __post_init__(self) -> None:
         ua = f"paper2bib/{__version__} (+https://pypi.org/project/paper2bib/"
@@ -224,12 +229,22 @@ class ArxivClient:
 
     def _retrying(self) -> tenacity.Retrying:
         """The retry policy of one page fetch."""
+        started = self.clock()
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            """After ``attempts`` tries, or when the next wait would pass ``give_up_after``."""
+            spent = self.clock() - started
+            return state.attempt_number >= self.attempts or spent + self._wait(state) >= self.give_up_after
+
         return tenacity.Retrying(
             retry=tenacity.retry_if_exception(self._retryable),
             wait=self._wait,
-            stop=tenacity.stop_after_attempt(self.attempts) | tenacity.stop_before_delay(self.give_up_after),
+            stop=stop,
+            sleep=self.sleep,
             before_sleep=lambda s: log.warning(
-                "arXiv: %s; retrying in %.0f s", _describe(s.outcome.exception()), s.next_action.sleep
+                "arXiv: %s; retrying in %.0f s",
+                _describe(s.outcome.exception() if s.outcome else None),
+                s.next_action.sleep if s.next_action else 0,
             ),
             reraise=True,
         )
@@ -242,7 +257,9 @@ class ArxivClient:
         except arxiv.HTTPError as e:
             if e.status in RETRY_STATUSES:
                 raise ArxivUnavailable(f"arXiv keeps failing ({_describe(e)}); try again later") from None
-            raise ArxivQueryError(f"arXiv rejected the query (HTTP {e.status}): {search.query or search.id_list}") from None
+            raise ArxivQueryError(
+                f"arXiv rejected the query (HTTP {e.status}): {search.query or search.id_list}"
+            ) from None
         except (EmptyPage, MalformedFeed, arxiv.UnexpectedEmptyPageError, requests.RequestException) as e:
             raise ArxivUnavailable(f"cannot reach arXiv at {self.url} ({_describe(e)}); try again later") from None
 

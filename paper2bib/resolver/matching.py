@@ -99,10 +99,12 @@ def decide(entry: Entry, records: Iterable[Record]) -> Resolution:
             "ambiguous",
             top.score,
             why=f"{len(rivals) + 1} candidates match equally well: " + ", ".join(_fmt(c) for c in [top, *rivals]),
-            candidates=tuple([top, *rivals])[:SHOWN],
+            candidates=(top, *rivals)[:SHOWN],
         )
     if best.score >= AMBIGUOUS_FLOOR and has_abstract:
-        return Resolution("ambiguous", best.score, why=f"nearest is {_fmt(best)}, not close enough to be sure", candidates=shown)
+        return Resolution(
+            "ambiguous", best.score, why=f"nearest is {_fmt(best)}, not close enough to be sure", candidates=shown
+        )
     if not has_abstract and best.title_score >= 0.9:
         why = f"no arXiv title is exactly this one; nearest {_fmt(best)}"
     else:

@@ -106,7 +106,9 @@ class Resolver:
             emit(final, _chosen(final, records))
         return leftovers, pools
 
-    def _by_abstract(self, entries: Sequence[Entry], idx: list[int], pools: dict[int, list[Record]], emit: Callable) -> None:
+    def _by_abstract(
+        self, entries: Sequence[Entry], idx: list[int], pools: dict[int, list[Record]], emit: Callable
+    ) -> None:
         for chunk, found in self._batches(idx, lambda i: abstract_phrase(entries[i].abstract), abstract_query, emit):
             results, records = [], []
             for i in chunk:

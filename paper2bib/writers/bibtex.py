@@ -50,9 +50,7 @@ def _authors(record: Record, ascii_only: bool) -> str:
 
 def safe_url(url: str) -> str:
     """A URL that cannot unbalance a field or break ``\\url``: braces, backslashes and spaces encoded."""
-    return (
-        url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20").replace('"', "%22")
-    )
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20").replace('"', "%22")
 
 
 def _link_fields(links: Sequence[Link], fmap: dict[str, str] | None = None) -> dict[str, str]:

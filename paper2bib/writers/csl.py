@@ -9,7 +9,6 @@ in ``note``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 
 from .. import mappings
@@ -17,6 +16,7 @@ from ..links import attached, label
 from ..models import Link, Paper, Record
 from ..names import split_name
 from ..text import published_line, rich_text
+
 
 def csl_name(raw: str) -> dict:
     n = split_name(raw)

@@ -41,27 +41,208 @@ _DASHES = {"\u2014": "---", "\u2013": "--", "\u00a0": "~"}
 #: Macros allowed inside math: what LaTeX itself defines (no amsmath, no amssymb), and
 #: nothing that reads or writes files, defines macros or changes catcodes.
 MATH_MACROS = frozenset(
-    """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi
-    rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma
-    Upsilon Phi Psi Omega ell hbar imath jmath wp Re Im partial infty nabla forall exists neg emptyset
-    times cdot cdots ldots dots div pm mp ast star circ bullet cap cup wedge vee oplus otimes leq le geq ge
-    neq ne approx sim simeq equiv propto ll gg subset subseteq supset supseteq in notin ni to rightarrow
-    leftarrow Rightarrow Leftarrow leftrightarrow mapsto uparrow downarrow sum prod int oint sqrt frac
-    mathrm mathbf mathit mathsf mathtt mathcal log ln exp sin cos tan max min arg sup inf lim det dim mid
-    prime top bot angle triangle langle rangle lfloor rfloor lceil rceil vert Vert backslash left right
-    big Big bigg Bigg quad qquad hat tilde bar vec dot ddot overline underline widehat widetilde
-    textrm textbf textit mbox colon S P""".split()
+    [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "varepsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "vartheta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "pi",
+        "varpi",
+        "rho",
+        "varrho",
+        "sigma",
+        "varsigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "varphi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Pi",
+        "Sigma",
+        "Upsilon",
+        "Phi",
+        "Psi",
+        "Omega",
+        "ell",
+        "hbar",
+        "imath",
+        "jmath",
+        "wp",
+        "Re",
+        "Im",
+        "partial",
+        "infty",
+        "nabla",
+        "forall",
+        "exists",
+        "neg",
+        "emptyset",
+        "times",
+        "cdot",
+        "cdots",
+        "ldots",
+        "dots",
+        "div",
+        "pm",
+        "mp",
+        "ast",
+        "star",
+        "circ",
+        "bullet",
+        "cap",
+        "cup",
+        "wedge",
+        "vee",
+        "oplus",
+        "otimes",
+        "leq",
+        "le",
+        "geq",
+        "ge",
+        "neq",
+        "ne",
+        "approx",
+        "sim",
+        "simeq",
+        "equiv",
+        "propto",
+        "ll",
+        "gg",
+        "subset",
+        "subseteq",
+        "supset",
+        "supseteq",
+        "in",
+        "notin",
+        "ni",
+        "to",
+        "rightarrow",
+        "leftarrow",
+        "Rightarrow",
+        "Leftarrow",
+        "leftrightarrow",
+        "mapsto",
+        "uparrow",
+        "downarrow",
+        "sum",
+        "prod",
+        "int",
+        "oint",
+        "sqrt",
+        "frac",
+        "mathrm",
+        "mathbf",
+        "mathit",
+        "mathsf",
+        "mathtt",
+        "mathcal",
+        "log",
+        "ln",
+        "exp",
+        "sin",
+        "cos",
+        "tan",
+        "max",
+        "min",
+        "arg",
+        "sup",
+        "inf",
+        "lim",
+        "det",
+        "dim",
+        "mid",
+        "prime",
+        "top",
+        "bot",
+        "angle",
+        "triangle",
+        "langle",
+        "rangle",
+        "lfloor",
+        "rfloor",
+        "lceil",
+        "rceil",
+        "vert",
+        "Vert",
+        "backslash",
+        "left",
+        "right",
+        "big",
+        "Big",
+        "bigg",
+        "Bigg",
+        "quad",
+        "qquad",
+        "hat",
+        "tilde",
+        "bar",
+        "vec",
+        "dot",
+        "ddot",
+        "overline",
+        "underline",
+        "widehat",
+        "widetilde",
+        "textrm",
+        "textbf",
+        "textit",
+        "mbox",
+        "colon",
+        "S",
+        "P",
+    ]
 )
 #: Macros that need amsmath, rewritten to what plain LaTeX has.
 _MATH_REWRITE = {"text": "textrm", "operatorname": "mathrm", "dfrac": "frac", "tfrac": "frac"}
 #: Macros that take arguments in math: how many, and whether those are text (not math).
 _MATH_ARGS: dict[str, tuple[int, bool]] = {
-    **{m: (1, False) for m in "sqrt mathrm mathbf mathit mathsf mathtt mathcal hat tilde bar vec dot ddot overline "
-       "underline widehat widetilde".split()},
+    **dict.fromkeys(
+        [
+            "sqrt",
+            "mathrm",
+            "mathbf",
+            "mathit",
+            "mathsf",
+            "mathtt",
+            "mathcal",
+            "hat",
+            "tilde",
+            "bar",
+            "vec",
+            "dot",
+            "ddot",
+            "overline",
+            "underline",
+            "widehat",
+            "widetilde",
+        ],
+        (1, False),
+    ),
     "frac": (2, False),
-    **{m: (1, True) for m in ("textrm", "textbf", "textit", "mbox")},
+    **dict.fromkeys(("textrm", "textbf", "textit", "mbox"), (1, True)),
 }
-_DELIMITER_MACROS = frozenset("langle rangle lfloor rfloor lceil rceil vert Vert backslash { } |".split())
+_DELIMITER_MACROS = frozenset(
+    ["langle", "rangle", "lfloor", "rfloor", "lceil", "rceil", "vert", "Vert", "backslash", "{", "}", "|"]
+)
 _SIZED = frozenset(("left", "right", "big", "Big", "bigg", "Bigg"))
 _MATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-*/=<>()[]|.,;:!?' ~")
 _TEXT_ARG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.,:;!?'()/")
@@ -99,7 +280,7 @@ def _unihex(c: str) -> str:
     Braced twice so a style that lower-cases titles leaves it alone; ``\\ttfamily``
     rather than ``\\texttt`` so TeX-to-text converters (pylatexenc) read it back.
     """
-    return r"{{\ttfamily [U+%04X]}}" % ord(c)
+    return rf"{{{{\ttfamily [U+{ord(c):04X}]}}}}"
 
 
 def _brace_balanced(text: str) -> bool:
@@ -208,9 +389,7 @@ class _MathChecker:
             self.out.append("}")
         elif tok.startswith("\\") and tok[1:].isalpha():
             self._macro(tok[1:])
-        elif tok.startswith("\\"):
-            self.out.append(tok)
-        elif tok in _MATH_CHARS:
+        elif tok.startswith("\\") or tok in _MATH_CHARS:
             self.out.append(tok)
         elif ord(tok) > 127:
             self.out.append(_math_char(tok))

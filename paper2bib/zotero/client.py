@@ -92,8 +92,12 @@ def content_write_token(request: httpx2.Request) -> None:
     """
     if "Zotero-Write-Token" in request.headers:
         basis = b"\n".join(
-            [request.method.encode(), str(request.url).encode(),
-             request.headers.get("If-Unmodified-Since-Version", "").encode(), request.content]
+            [
+                request.method.encode(),
+                str(request.url).encode(),
+                request.headers.get("If-Unmodified-Since-Version", "").encode(),
+                request.content,
+            ]
         )
         request.headers["Zotero-Write-Token"] = hashlib.sha256(basis).hexdigest()[:32]
 
@@ -149,6 +153,7 @@ class ZoteroClient:
     def _call(self, what: str, fn: Callable[[], T], write: bool = False) -> T:
         """Run one API call with retries. A write is retried as is only when rate-limited;
         any other transient failure of a write raises :class:`WriteUncertain`."""
+
         def once() -> T:
             self.requests += 1
             if write:
@@ -160,7 +165,12 @@ class ZoteroClient:
                 # pyzotero hands back a 429/5xx body on writes instead of raising; a 200
                 # whose body is not JSON is a garbled answer
                 raise _HTTPFailure(self.last_status, "the answer is not JSON") from None
-            except (ze.PreConditionFailedError, ze.UserNotAuthorisedError, ze.TooManyRequestsError, ze.TooManyRetriesError):
+            except (
+                ze.PreConditionFailedError,
+                ze.UserNotAuthorisedError,
+                ze.TooManyRequestsError,
+                ze.TooManyRetriesError,
+            ):
                 raise
             except ze.PyZoteroError as e:
                 raise _HTTPFailure(self.last_status, _first_line(e)) from None
@@ -168,7 +178,9 @@ class ZoteroClient:
             return out
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
-            log.warning("Zotero: %s: %s; retrying", what, _describe(state.outcome.exception()))
+            log.warning(
+                "Zotero: %s: %s; retrying", what, _describe(state.outcome.exception() if state.outcome else None)
+            )
 
         try:
             return tenacity.Retrying(
@@ -208,15 +220,21 @@ class ZoteroClient:
     def items_by_key(self, keys: list[str]) -> list[dict]:
         """The current state of up to 50 items, by key."""
         return _objects(
-            self._call("reading items", lambda: self.zot.everything(self.zot.items(itemKey=",".join(keys), limit=100))), "items"
+            self._call("reading items", lambda: self.zot.everything(self.zot.items(itemKey=",".join(keys), limit=100))),
+            "items",
         )
 
     def collections(self) -> list[dict]:
-        return _objects(self._call("reading collections", lambda: self.zot.everything(self.zot.collections(limit=100))), "collections")
+        return _objects(
+            self._call("reading collections", lambda: self.zot.everything(self.zot.collections(limit=100))),
+            "collections",
+        )
 
     def item_type_fields(self, item_type: str) -> set[str]:
         rows = self._call("reading the item schema", lambda: self.zot.item_type_fields(item_type))
-        return {r["field"] for r in rows}
+        if not isinstance(rows, list):
+            raise ZoteroError("Zotero: reading the item schema failed (the answer is not a list of fields)")
+        return {r["field"] for r in rows if isinstance(r, dict) and "field" in r}
 
     # ------------------------------------------------------------------ writes
     def create_items(self, items: list[dict]) -> dict:
@@ -235,13 +253,17 @@ class ZoteroClient:
         """POST one collection; raises :class:`WriteUncertain` when the outcome is unknown."""
         base = self.version if self.has_read else None
         return self._call(
-            "creating a collection", lambda: self.zot.create_collections([{"name": name}], last_modified=base), write=True
+            "creating a collection",
+            lambda: self.zot.create_collections([{"name": name}], last_modified=base),
+            write=True,
         )
 
 
 def _objects(answer: object, what: str) -> list[dict]:
     """``answer`` if it is a list of Zotero objects (each with a ``key`` and a ``data`` dict)."""
-    if isinstance(answer, list) and all(isinstance(o, dict) and isinstance(o.get("data"), dict) and "key" in o for o in answer):
+    if isinstance(answer, list) and all(
+        isinstance(o, dict) and isinstance(o.get("data"), dict) and "key" in o for o in answer
+    ):
         return answer
     raise ZoteroError(f"Zotero: reading {what} failed (the answer is not a list of {what}); check the Zotero URL")
 

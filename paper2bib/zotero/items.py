@@ -41,7 +41,10 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
     """The ``preprint`` item for a paper."""
     conf = mappings.load("fields.toml")["zotero"]
     r = paper.record
-    extra = [f"arXiv:{r.arxiv_id}" + (f" [{r.primary_category}]" if r.primary_category else ""), f"Citation Key: {paper.key}"]
+    extra = [
+        f"arXiv:{r.arxiv_id}" + (f" [{r.primary_category}]" if r.primary_category else ""),
+        f"Citation Key: {paper.key}",
+    ]
     if r.is_published:
         extra.append(published_line(r.journal_ref, r.journal_doi))
     item = {
@@ -56,7 +59,10 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
         "url": r.abs_url,
         "extra": "\n".join(extra),
         "libraryCatalog": "arXiv.org",
-        "tags": [{"tag": category_tag(c)} for c in dict.fromkeys(r.categories or ([r.primary_category] if r.primary_category else []))],
+        "tags": [
+            {"tag": category_tag(c)}
+            for c in dict.fromkeys(r.categories or ([r.primary_category] if r.primary_category else []))
+        ],
         "collections": list(collections),
     }
     if with_citation_key_field:
@@ -83,7 +89,13 @@ def link_attachment(link: Link, parent: str) -> dict:
 def comment_note(comment: str, parent: str) -> dict:
     """A child note holding the arXiv comment."""
     safe = comment.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return {"itemType": "note", "parentItem": parent, "note": f"<p>{COMMENT_MARKER} {safe}</p>", "tags": [], "relations": {}}
+    return {
+        "itemType": "note",
+        "parentItem": parent,
+        "note": f"<p>{COMMENT_MARKER} {safe}</p>",
+        "tags": [],
+        "relations": {},
+    }
 
 
 def arxiv_ids_of(data: dict) -> set[str]:
@@ -95,7 +107,9 @@ def arxiv_ids_of(data: dict) -> set[str]:
     for field in ("archiveID", "extra", "url", "DOI"):
         value = data.get(field) or ""
         if field == "extra":
-            value = "\n".join(line for line in value.splitlines() if re.match(r"(?i)\s*arxiv", line) or "arxiv.org" in line)
+            value = "\n".join(
+                line for line in value.splitlines() if re.match(r"(?i)\s*arxiv", line) or "arxiv.org" in line
+            )
         if field == "url" and "arxiv.org" not in value:
             continue
         if field == "DOI" and "10.48550" not in value:

@@ -60,7 +60,10 @@ def make_client(settings: Settings, transport: httpx2.BaseTransport | None = Non
     """
     missing = [
         name
-        for name, value in (("ZOTERO_API_KEY", settings.zotero_api_key), ("ZOTERO_LIBRARY_ID", settings.zotero_library_id))
+        for name, value in (
+            ("ZOTERO_API_KEY", settings.zotero_api_key),
+            ("ZOTERO_LIBRARY_ID", settings.zotero_library_id),
+        )
         if not value
     ]
     if missing:
@@ -153,7 +156,11 @@ class Syncer:
 
     def _children_for(self, paper: Paper, parent: str) -> list[tuple[str, str, dict]]:
         have = self.child_refs.get(parent, set())
-        out = [(paper.record.arxiv_id, link.url, link_attachment(link, parent)) for link in paper.links if link.url not in have]
+        out = [
+            (paper.record.arxiv_id, link.url, link_attachment(link, parent))
+            for link in paper.links
+            if link.url not in have
+        ]
         if paper.record.comment and "note:comment" not in have:
             out.append((paper.record.arxiv_id, "note:comment", comment_note(paper.record.comment, parent)))
         return out
@@ -186,7 +193,9 @@ class Syncer:
                 try:
                     answer = self.zc.create_items([objects[i] for i in pending])
                 except WriteUncertain as e:
-                    log.warning("Zotero: a write's outcome is unknown (%s); checking what arrived before writing again", e)
+                    log.warning(
+                        "Zotero: a write's outcome is unknown (%s); checking what arrived before writing again", e
+                    )
                     time.sleep(min(2**round_, 30) * self.zc.wait)
                     self._absorb(self.zc.all_items(since=seen))
                     still = []
@@ -210,7 +219,7 @@ class Syncer:
                         conflicts.append(i)
                     else:
                         self.failed.append(f"{ids[i]}: {err.get('message', err)} (HTTP {err.get('code', '?')})")
-                if conflicts:  # changed in Zotero since we read it: read it again, rebuild, resend
+                if conflicts and rebuild:  # changed in Zotero since we read it: read it again, rebuild, resend
                     self._absorb(self.zc.items_by_key([objects[i]["key"] for i in conflicts]))
                     for i in conflicts:
                         objects[i] = rebuild(ids[i])
@@ -241,7 +250,11 @@ class Syncer:
                 len(p.links) + bool(p.record.comment) for p in plan.create
             )
             out(f"would create {n_children} child links and notes")
-            report.created, report.linked, report.updated = len(plan.create), len(plan.link), len(plan.add_to_collection)
+            report.created, report.linked, report.updated = (
+                len(plan.create),
+                len(plan.link),
+                len(plan.add_to_collection),
+            )
             return report
 
         # link what exists
