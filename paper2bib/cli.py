@@ -21,9 +21,10 @@ import click
 from . import __version__, workflow
 from .arxiv_ids import parse_id
 from .config import Settings, load_settings
-from .errors import ArxivUnavailable, InputError, Paper2BibError
+from .errors import InputError, Paper2BibError
 from .library import Library, describe_db_error
 from .output import check_target, write_file, write_stdout
+from .text import plural, published_line
 from .writers import FORMATS, render
 
 EXIT_REVIEW = 3
@@ -118,7 +119,12 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, hidden=True)
 @_run
 def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
-    """Show the entries FILES hold, as parsed (no network). FILE '-' reads stdin."""
+    """Show the entries FILES hold, as parsed (no network). FILE '-' reads stdin.
+
+    \b
+    Example:
+      paper2bib parse hf-papers-listing.txt --json
+    """
     entries = workflow.parse_files(files)
     if as_json:
         click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
@@ -130,7 +136,7 @@ def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
             click.echo(f"{n:4}. {head}")
             for link in e.links:
                 click.echo(f"      {link.kind:8} {link.url}")
-    _err(f"{len(entries)} entries")
+    _err(plural(len(entries), "entry", "entries"))
     return 0
 
 
@@ -140,7 +146,14 @@ def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
 @_settings_options
 @_run
 def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
-    """Parse FILES, resolve every entry on arXiv and store it in the library."""
+    """Parse FILES, resolve every entry on arXiv and store it in the library.
+
+    Exits 3 when some entries need review (ambiguous or unresolved).
+
+    \b
+    Example:
+      paper2bib add hf-papers-listing.txt
+    """
     entries = workflow.parse_files(files)  # bad input fails before the library is touched
     with _open(settings) as lib:
         report = _add(lib, settings, entries, refresh)
@@ -149,18 +162,12 @@ def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
 
 def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> workflow.AddReport:
     bar = _progress(len(entries), "Resolving")
-    try:
-        if bar:
-            with bar:
-                report = workflow.add(lib, settings, entries, refresh, progress=bar.update)
-        else:
-            report = workflow.add(lib, settings, entries, refresh)
-    except ArxivUnavailable as e:
-        done = sum(1 for x in lib.entries() if x.status != "pending")
-        raise ArxivUnavailable(
-            f"{e}. {done} entries are resolved and stored; run the same command again to continue"
-        ) from None
-    _err(report.summary() + (f" ({report.requests} arXiv requests)" if report.requests else ""))
+    if bar:
+        with bar:
+            report = workflow.add(lib, settings, entries, refresh, progress=bar.update)
+    else:
+        report = workflow.add(lib, settings, entries, refresh)
+    _err(report.summary())
     return report
 
 
@@ -170,7 +177,12 @@ def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> work
 @_settings_options
 @_run
 def list_(settings: Settings, as_json: bool, status: str | None) -> int:
-    """Show the library's entries and what each resolved to."""
+    """Show the library's entries and what each resolved to (arXiv's title; "pinned" when settled by hand).
+
+    \b
+    Example:
+      paper2bib list --status unresolved
+    """
     with _open(settings, create=False) as lib:
         entries = lib.entries(status=status)
         records = lib.records({e.resolved_id for e in entries if e.resolved_id})
@@ -182,13 +194,18 @@ def list_(settings: Settings, as_json: bool, status: str | None) -> int:
             for e in entries:
                 rid = f"{e.resolved_id}v{e.resolved_version}" if e.resolved_id else "-"
                 score = f"{e.score:.2f}" if e.score is not None else "  - "
-                click.echo(f"{e.id:5}  {e.status:10} {score}  {rid:18} {e.digest_title or ''}")
+                record = records.get(e.resolved_id or "") if e.status == "resolved" else None
+                title = record.title if record else (e.digest_title or "")
+                status = "pinned" if e.pinned else e.status
+                click.echo(f"{e.id:5}  {status:10} {score}  {rid:18} {title}")
+                if record and record.is_published:
+                    click.echo(f"       {published_line(record.journal_ref, record.journal_doi)}")
                 if e.status in ("ambiguous", "unresolved"):
                     if e.why:
                         click.echo(f"       {e.why}")
                     for c in e.candidates:
                         click.echo(f"       candidate {c.arxiv_id}v{c.version} ({c.score:.2f}) {c.title}")
-        _err(f"{len(entries)} entries")
+        _err(plural(len(entries), "entry", "entries"))
     return 0
 
 
@@ -198,7 +215,12 @@ def list_(settings: Settings, as_json: bool, status: str | None) -> int:
 @_settings_options
 @_run
 def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
-    """Settle ENTRY (its number in 'list', or its title) as the paper ARXIV_ID."""
+    """Settle ENTRY (its number in 'list', or its title) as the paper ARXIV_ID.
+
+    \b
+    Example:
+      paper2bib pin 92 2402.16107
+    """
     ref = parse_id(arxiv_id)
     if not ref:
         raise InputError(f"{arxiv_id!r} is not an arXiv id (e.g. 2409.19256 or hep-th/9901001)")
@@ -214,12 +236,26 @@ def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
 @click.option("-o", "--output", help="Write here instead of stdout (atomically: all or nothing).")
 @click.option("--abstract", "with_abstract", is_flag=True, help="Include abstracts.")
 @click.option("--links-in-note", is_flag=True, help="Also list code/project links in the visible note.")
+@click.option("--rekey", is_flag=True, help="Make every key anew with the current key format (breaks old \\cite's).")
 @_settings_options
 @_run
 def export(
-    settings: Settings, files: tuple[str, ...], fmt: str, output: str | None, with_abstract: bool, links_in_note: bool
+    settings: Settings,
+    files: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    with_abstract: bool,
+    links_in_note: bool,
+    rekey: bool,
 ) -> int:
-    """Write the library (or just the papers of FILES) as BibTeX, biblatex or CSL-JSON."""
+    """Write the library (or just the papers of FILES) as BibTeX, biblatex or CSL-JSON.
+
+    Exits 3 when entries were left out because they need review.
+
+    \b
+    Example:
+      paper2bib export --format biblatex -o refs.bib
+    """
     code = 0
     entries = workflow.parse_files(files) if files else []
     target = None
@@ -229,17 +265,18 @@ def export(
     with _open(settings, create=bool(files)) as lib:
         ids = None
         if files:
-            report = _add(lib, settings, entries, refresh=False)
-            ids = report.entry_ids
-            code = EXIT_REVIEW if report.needs_review else 0
-        papers = workflow.export_records(lib, settings, ids)
-        text = render(fmt, papers, abstracts=with_abstract, links_in_note=links_in_note)
+            added = _add(lib, settings, entries, refresh=False)
+            ids = added.entry_ids
+            code = EXIT_REVIEW if added.needs_review else 0
+        report = workflow.export(lib, settings, ids, rekey=rekey)
+        text = render(fmt, report.papers, abstracts=with_abstract, links_in_note=links_in_note)
     if target is not None:
         write_file(target, text)
     else:
         write_stdout(text)
-    _err(f"{len(papers)} papers exported as {fmt}" + (f" to {output}" if output else ""))
-    return code
+    for line in report.summary(fmt, output):
+        _err(line)
+    return code or (EXIT_REVIEW if report.left_out else 0)
 
 
 @main.group()
@@ -254,7 +291,12 @@ def zotero() -> None:
 @_settings_options
 @_run
 def sync(settings: Settings, collection: str | None, dry_run: bool, zotero_url: str | None) -> int:
-    """Put every resolved paper into a Zotero library (idempotent)."""
+    """Put every resolved paper into a Zotero library (idempotent).
+
+    \b
+    Example:
+      paper2bib zotero sync --collection "Reading group" --dry-run
+    """
     from .config import with_overrides
 
     if zotero_url:

@@ -184,6 +184,8 @@ class StoredEntry:
             "citekey": self.citekey,
             "links": [link.to_json() for link in self.links],
             "zotero_key": self.zotero_key,
+            "pinned": self.pinned,
+            "published": (record.journal_ref or record.journal_doi) if record and record.is_published else None,
         }
 
 
@@ -473,14 +475,20 @@ class Library:
         """Every stored citation key, by arXiv id."""
         return dict(self.db.execute("SELECT arxiv_id, key FROM citekeys"))
 
-    def claim_citekeys(self, assign: Callable[[dict[str, str]], dict[str, str]]) -> dict[str, str]:
+    def claim_citekeys(
+        self, assign: Callable[[dict[str, str]], dict[str, str]], drop: Iterable[str] = ()
+    ) -> dict[str, str]:
         """Assign and store new keys in one transaction; return every key by arXiv id.
 
         ``assign(existing)`` gets the stored keys and returns the new ones. Holding the
         write lock from reading to storing means two processes can never give one key
-        to two papers, nor two keys to one paper. A key once stored never changes.
+        to two papers, nor two keys to one paper. A key once stored never changes,
+        except that the keys of ``drop`` (``export --rekey``) are made anew.
         """
         with self.transaction() as db:
+            db.execute(
+                "DELETE FROM citekeys WHERE arxiv_id IN (SELECT value FROM json_each(?))", (json.dumps(list(drop)),)
+            )
             existing: dict[str, str] = dict(db.execute("SELECT arxiv_id, key FROM citekeys"))
             new = assign(existing)
             db.executemany(

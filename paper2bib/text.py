@@ -222,6 +222,11 @@ def published_line(journal_ref: str | None, journal_doi: str | None) -> str:
     return ", ".join(parts)
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 entry``, ``2 entries``: a count with its noun in the right number."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form for comparison: accents stripped, unicode folded."""
     text = unicodedata.normalize("NFKD", text)

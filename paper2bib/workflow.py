@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from filelock import FileLock, Timeout
 
 from .arxiv_ids import ArxivRef
-from .citekeys import assign_keys
+from .citekeys import assign_keys, base_key
 from .config import Settings
 from .digest import parse_file
-from .errors import InputError, ZoteroError
+from .errors import ArxivUnavailable, InputError, ZoteroError
 from .library import Library, StoredEntry
 from .links import extract_links
 from .models import Entry, Link, Paper, Record, Resolution
 from .resolver.client import ArxivClient
 from .resolver.resolve import Resolver
+from .text import plural
 from .zotero.client import ZoteroClient
 from .zotero.sync import Syncer
 from .zotero.sync import make_client as make_zotero_client
@@ -57,14 +58,16 @@ class AddReport:
         return self.statuses["ambiguous"] + self.statuses["unresolved"] + self.statuses["pending"]
 
     def summary(self) -> str:
-        n = len(self.entry_ids)
+        """``89 entries: 89 resolved (10 arXiv requests)``, with where to look when some need review."""
         parts = [
             f"{self.statuses[s]} {s}" for s in ("resolved", "ambiguous", "unresolved", "pending") if self.statuses[s]
         ]
-        text = f"{n} {'entry' if n == 1 else 'entries'}: " + (", ".join(parts) or "nothing")
+        text = plural(len(self.entry_ids), "entry", "entries") + ": " + (", ".join(parts) or "nothing")
         worst = next((s for s in ("ambiguous", "unresolved", "pending") if self.statuses[s]), None)
         if worst:
             text += f" — see paper2bib list --status {worst}"
+        if self.requests:
+            text += f" ({plural(self.requests, 'arXiv request')})"
         return text
 
 
@@ -94,7 +97,16 @@ def add(
     added = lib.add_entries(entries)
     entry_ids = list(dict.fromkeys(i for i, _ in added))
     report = AddReport(entry_ids, new=sum(1 for _, was_new in added if was_new))
-    report.requests = resolve_stored(lib, settings, entry_ids, refresh, client, progress)
+    try:
+        report.requests = resolve_stored(lib, settings, entry_ids, refresh, client, progress)
+    except ArxivUnavailable as e:
+        # what this run settled is stored; say so about this run's entries, not the library's
+        statuses = Counter(x.status for x in lib.entries(entry_ids))
+        settled = len(entry_ids) - statuses["pending"]
+        raise ArxivUnavailable(
+            f"{e}. Stored so far: {settled} of {plural(len(entry_ids), 'entry', 'entries')} settled "
+            f"({statuses['resolved']} resolved); run the same command again to continue"
+        ) from None
     report.statuses = Counter(e.status for e in lib.entries(entry_ids))
     return report
 
@@ -137,14 +149,68 @@ def pin(lib: Library, settings: Settings, entry: str, ref: ArxivRef) -> tuple[in
     return target.id, record
 
 
+@dataclass
+class ExportReport:
+    """What an export holds and what it left out."""
+
+    papers: list[Paper]
+    left_out: Counter = field(default_factory=Counter)  # entries not exported, by status
+    kept_keys: int = 0  # keys from earlier exports that the current key format would make differently
+    rekeyed: int = 0  # keys --rekey changed
+
+    def summary(self, fmt: str, output: str | None) -> list[str]:
+        """The lines ``export`` prints on stderr."""
+        lines = [f"{plural(len(self.papers), 'paper')} exported as {fmt}" + (f" to {output}" if output else "")]
+        if self.left_out:
+            parts = ", ".join(f"{n} {s}" for s, n in sorted(self.left_out.items()))
+            worst = next(s for s in ("ambiguous", "unresolved", "pending") if self.left_out[s])
+            lines[0] += (
+                f"; {plural(sum(self.left_out.values()), 'entry', 'entries')} left out ({parts}) — see paper2bib list --status {worst}"
+            )
+        if self.kept_keys:
+            lines.append(
+                f"{plural(self.kept_keys, 'key')} kept from earlier exports, made with another key format; "
+                "--rekey recomputes them (\\cite commands using the old keys then break)"
+            )
+        if self.rekeyed:
+            lines.append(
+                f"warning: --rekey changed {plural(self.rekeyed, 'key')}: \\cite commands using the old keys will break"
+            )
+        return lines
+
+
+def export(
+    lib: Library, settings: Settings, entry_ids: Sequence[int] | None = None, rekey: bool = False
+) -> ExportReport:
+    """``paper2bib export``: the papers, with what was left out and what happened to keys."""
+    wanted = lib.entries(entry_ids) if entry_ids is not None else lib.entries()
+    before = lib.citekeys()
+    papers = export_records(lib, settings, entry_ids, rekey=rekey)
+    report = ExportReport(papers, Counter(e.status for e in wanted if e.status != "resolved"))
+    if rekey:
+        report.rekeyed = sum(1 for p in papers if p.record.arxiv_id in before and before[p.record.arxiv_id] != p.key)
+    else:
+        report.kept_keys = sum(
+            1
+            for p in papers
+            if p.record.arxiv_id in before and not p.key.startswith(base_key(p.record, settings.key_format))
+        )
+    return report
+
+
 def export_records(
-    lib: Library, settings: Settings, entry_ids: Sequence[int] | None = None, store_keys: bool = True
+    lib: Library,
+    settings: Settings,
+    entry_ids: Sequence[int] | None = None,
+    store_keys: bool = True,
+    rekey: bool = False,
 ) -> list[Paper]:
     """The resolved papers to export, one per paper, in the order they were added.
 
     Several entries resolved to one paper merge, with all their links and those of
     the paper's arXiv abstract. Citation keys are assigned for papers that have none
-    yet, and stored unless ``store_keys`` is false (a dry run).
+    yet (with ``rekey``, for all of them anew), and stored unless ``store_keys`` is
+    false (a dry run).
     """
     everything = lib.entries()
     wanted = everything if entry_ids is None else lib.entries(entry_ids)
@@ -163,7 +229,7 @@ def export_records(
         return assign_keys((records[a] for a in order), existing, settings.key_format)
 
     if store_keys:
-        keys = lib.claim_citekeys(assign)
+        keys = lib.claim_citekeys(assign, drop=order if rekey else ())
     else:
         existing = lib.citekeys()
         keys = {**existing, **assign(existing)}

@@ -94,3 +94,64 @@ def test_bad_config_file_is_a_clear_error(tmp_path, monkeypatch, runner):
     monkeypatch.setenv("PAPER2BIB_CONFIG", str(cfg))
     result = runner.invoke(main, ["list"])
     assert result.exit_code == 2 and "delay must be a number" in result.stderr
+
+
+# ---------------------------------------------------------------- what the commands say (issue: the CLI tells the truth)
+def _add_unresolved(library) -> int:
+    from paper2bib.library import Library
+    from paper2bib.models import Entry, Resolution
+
+    with Library(library) as lib:
+        ((eid, _),) = lib.add_entries([Entry(title="A Paper arXiv Does Not Have")])
+        lib.save_resolutions([(eid, Resolution("unresolved", 0.3, why="no candidate is close"))])
+    return eid
+
+
+def test_export_says_what_it_left_out_and_exits_3(seed_library, runner):
+    _add_unresolved(seed_library)
+    result = runner.invoke(main, ["export"])
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        "89 papers exported as bibtex; 1 entry left out (1 unresolved) — see paper2bib list --status unresolved"
+    ]
+    assert result.stdout.count("@misc{") == 89
+
+
+def test_list_shows_arxivs_title_and_pins(seed_library, runner):
+    from paper2bib.library import Library
+
+    with Library(seed_library) as lib:
+        renamed = next(e for e in lib.entries() if e.digest_title and e.digest_title.startswith("Redco:"))
+    row = next(r for r in json.loads(runner.invoke(main, ["list", "--json"]).stdout) if r["entry"] == renamed.id)
+    assert row["digest_title"].startswith("Redco:") and row["title"].startswith("RedCoast:")
+    listed = runner.invoke(main, ["list", "--status", "resolved"]).stdout.splitlines()
+    line = next(ln for ln in listed if ln.startswith(f"{renamed.id:5}"))
+    assert "RedCoast: A Lightweight Tool" in line and "Redco:" not in line
+    assert runner.invoke(main, ["pin", str(renamed.id), "2310.16355"]).exit_code == 0
+    line = next(ln for ln in runner.invoke(main, ["list"]).stdout.splitlines() if ln.startswith(f"{renamed.id:5}"))
+    assert line.split()[1] == "pinned"
+
+
+def test_key_format_changes_are_reported_and_rekey_warns(seed_library, runner):
+    first = runner.invoke(main, ["export"])
+    assert first.exit_code == 0 and "sheng2024hybridflow" in first.stdout
+    kept = runner.invoke(main, ["export", "--key-format", "{Auth}{year}"])
+    assert kept.exit_code == 0 and "sheng2024hybridflow" in kept.stdout  # keys are stable …
+    assert kept.stderr.splitlines()[1] == (  # … and the user is told why the format did not apply
+        "89 keys kept from earlier exports, made with another key format; "
+        "--rekey recomputes them (\\cite commands using the old keys then break)"
+    )
+    rekeyed = runner.invoke(main, ["export", "--key-format", "{Auth}{year}", "--rekey"])
+    assert rekeyed.exit_code == 0 and "@misc{Sheng2024," in rekeyed.stdout
+    assert "warning: --rekey changed 89 keys" in rekeyed.stderr
+    again = runner.invoke(main, ["export", "--key-format", "{Auth}{year}"])
+    assert again.stdout == rekeyed.stdout and len(again.stderr.splitlines()) == 1  # nothing more to say
+
+
+def test_singular_counts(seed_library, runner, tmp_path):
+    one = tmp_path / "one.txt"
+    one.write_text("- HybridFlow: A Flexible and Efficient RLHF Framework\n")  # in the library: no request
+    parsed = runner.invoke(main, ["parse", str(one)])
+    assert parsed.stderr == "1 entry\n"
+    exported = runner.invoke(main, ["export", str(one)])
+    assert exported.stderr.splitlines()[-1] == "1 paper exported as bibtex"

@@ -306,6 +306,8 @@ def test_rate_limits_and_server_errors_are_retried(seed_library):
     transport = Faults(rate_limit={2, 5}, fail_write={1: 500, 3: 503})
     code, errs, _ = _sync("users/1005", transport, collection="Faults")
     assert code == 0, errs
+    # the summary counts what was sent, retries and pages included
+    assert f"({transport.n} requests, {transport.writes} writes)" in errs[-1]
     items = _zotero_items("users/1005")
     _assert_each_paper_once(items)
     assert len({c for i in items if i["itemType"] == "preprint" for c in i["collections"]}) == 1

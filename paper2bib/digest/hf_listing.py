@@ -59,10 +59,16 @@ def _paragraphs(text: str) -> list[list[str]]:
     return [p for p in paras if p]
 
 
+_LIST_ITEM = re.compile(r"(?:[-*+•]|\d+[.)])\s+\S")
+
+
 def _blocks(paras: list[list[str]]) -> list[tuple[str, str]]:
     """(kind, text) blocks, kind ``title`` or ``abstract``, in order."""
     out: list[tuple[str, str]] = []
     for lines in paras:
+        if len(lines) > 1 and sum(bool(_LIST_ITEM.match(line)) for line in lines) * 2 >= len(lines):
+            out += [("title", line) for line in lines]  # a Markdown list is items, never a wrapped abstract
+            continue
         if len(lines) == 1 or any(is_abstract_like(line) for line in lines):
             # one line each, or several unwrapped lines run together (blank lines missing)
             out += [("abstract" if is_abstract_like(line) else "title", line) for line in lines]

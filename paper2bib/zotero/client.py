@@ -125,7 +125,7 @@ class ZoteroClient:
             transport=BoundedTransport(transport or httpx2.HTTPTransport(), deadline),
             timeout=min(deadline, 30.0),
             follow_redirects=True,
-            event_hooks={"request": [content_write_token], "response": [self._note_status]},
+            event_hooks={"request": [content_write_token, self._count], "response": [self._note_status]},
         )
         self.last_status = 0
         self.zot = zotero.Zotero(library_id, library_type, api_key, client=client)
@@ -139,6 +139,12 @@ class ZoteroClient:
         self.writes = 0
 
     # ------------------------------------------------------------------ plumbing
+    def _count(self, request: httpx2.Request) -> None:
+        """Every request sent, pages and retries included, is counted here, where it is sent."""
+        self.requests += 1
+        if request.method != "GET":
+            self.writes += 1
+
     def _note_status(self, response: httpx2.Response) -> None:
         self.last_status = response.status_code
 
@@ -155,9 +161,6 @@ class ZoteroClient:
         any other transient failure of a write raises :class:`WriteUncertain`."""
 
         def once() -> T:
-            self.requests += 1
-            if write:
-                self.writes += 1
             self.last_status = 0
             try:
                 out = fn()
