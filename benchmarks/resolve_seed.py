@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import standins
-
 from paper2bib import workflow
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file

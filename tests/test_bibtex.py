@@ -8,8 +8,8 @@ import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
 from click.testing import CliRunner
-from conftest import nasty_records, record_from_json
 
+from conftest import nasty_records, record_from_json
 from paper2bib.citekeys import assign_keys
 from paper2bib.cli import main
 from paper2bib.library import Library

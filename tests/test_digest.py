@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, SEED
 
+from conftest import DATA, SEED
 from paper2bib.cli import main
 from paper2bib.digest import detect_format, parse_file, parse_text
 from paper2bib.errors import InputError

@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA
 
+from conftest import DATA
 from paper2bib.cli import main
 from paper2bib.errors import ArxivQueryError, ArxivUnavailable
 from paper2bib.resolver.client import ArxivClient, repair_feed

@@ -14,9 +14,9 @@ import unicodedata
 import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
-from conftest import nasty_records, record_from_json, require_tool, run
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from conftest import nasty_records, record_from_json, require_tool, run
 from paper2bib.citekeys import assign_keys
 from paper2bib.models import Paper, Record
 from paper2bib.text import latex_to_unicode

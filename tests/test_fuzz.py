@@ -8,10 +8,10 @@ import json
 import bibtexparser
 import jsonschema
 from bibtexparser.bparser import BibTexParser
-from conftest import DATA, SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import DATA, SEED
 from paper2bib.digest import parse_text
 from paper2bib.digest.source import decode, read_source
 from paper2bib.errors import InputError

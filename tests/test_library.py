@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import record_from_json
 
+from conftest import record_from_json
 from paper2bib.errors import LibraryError
 from paper2bib.library import MIGRATIONS, Library
 from paper2bib.models import Entry, Link, Resolution

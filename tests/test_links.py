@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED
 
+from conftest import SEED
 from paper2bib.digest import parse_file
 from paper2bib.links import classify, clean_url, extract_links
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import record_from_json
 
+from conftest import record_from_json
 from paper2bib.models import Entry, Record
 from paper2bib.resolver.matching import decide, decide_by_id
 from paper2bib.resolver.queries import abstract_phrase, title_phrase, title_query

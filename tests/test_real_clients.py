@@ -10,8 +10,8 @@ import sqlite3
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, nasty_records, require_tool, run
 
+from conftest import DATA, nasty_records, require_tool, run
 from paper2bib.citekeys import assign_keys
 from paper2bib.cli import main
 from paper2bib.models import Link, Paper

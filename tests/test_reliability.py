@@ -23,9 +23,9 @@ import bibtexparser
 import httpx2
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 from filelock import FileLock
 
+from conftest import ROOT
 from paper2bib import workflow
 from paper2bib.cli import main
 from paper2bib.config import load_settings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEED
 
+from conftest import SEED
 from paper2bib import workflow
 from paper2bib.cli import main
 from paper2bib.config import load_settings

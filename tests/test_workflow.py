@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import record_from_json
-
 from paper2bib import workflow
 from paper2bib.config import load_settings
 from paper2bib.library import Library

@@ -14,8 +14,8 @@ import json
 import httpx2
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 
+from conftest import ROOT
 from paper2bib.cli import main
 from paper2bib.config import load_settings
 from paper2bib.errors import ZoteroError
