@@ -30,7 +30,7 @@ export PAPER2BIB_RECORD_ARXIV_URL="http://127.0.0.1:$(cat "$tmp/arxiv.port")/api
 export PAPER2BIB_RECORD_ZOTERO_URL="http://127.0.0.1:$(cat "$tmp/zotero.port")"
 # MODULES picks what to re-record; the seed resolution goes first, since other tests
 # build their library from its cassette.
-for module in ${MODULES:-test_resolve_seed test_zotero}; do
+for module in ${MODULES:-test_resolve_seed test_zotero test_cli_walkthrough}; do
     rm -rf "cassettes/$module"
     python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite "tests/$module.py"
 done

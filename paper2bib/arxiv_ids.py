@@ -9,7 +9,7 @@ from . import mappings
 
 _NEW = r"(?P<new>(?:0[7-9]|[1-9]\d)(?:0[1-9]|1[0-2])\.\d{4,5})"
 _OLD = r"(?P<old>(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Z]{2})?/\d{7})"
-_VERSION = r"(?:v(?P<version>\d+))?"
+_VERSION = r"(?:v(?P<version>\d{1,5}))?"  # arXiv's most revised papers have a few dozen versions
 
 #: An id standing alone (what ``paper2bib pin`` and id lists accept).
 ID_RE = re.compile(rf"^(?:arxiv:)?\s*(?:{_NEW}|{_OLD}){_VERSION}$", re.IGNORECASE)

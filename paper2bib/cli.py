@@ -281,7 +281,12 @@ def export(
 
 @main.group()
 def zotero() -> None:
-    """Zotero Web API commands."""
+    """Zotero Web API commands.
+
+    \b
+    Example:
+      paper2bib zotero sync --collection "Reading group"
+    """
 
 
 @zotero.command()

@@ -270,9 +270,9 @@ def run_sync(
         lock.release()
     verb = "would be" if dry_run else "were"
     echo(
-        f"Zotero {zc.library}: {len(papers)} papers; {report.created} {verb} created, {report.linked} linked to existing items, "
-        f"{report.updated} added to the collection, {report.children} child links/notes "
-        f"({zc.requests} requests, {zc.writes} writes)"
+        f"Zotero {zc.library}: {plural(len(papers), 'paper')}; {report.created} {verb} created, "
+        f"{report.linked} linked to existing items, {report.updated} added to the collection, "
+        f"{report.children} child links/notes ({plural(zc.requests, 'request')}, {plural(zc.writes, 'write')})"
     )
     if report.failed:
         echo(

@@ -195,3 +195,21 @@ def test_biber_validates_the_datamodel_with_no_warning(seed_library, tmp_path):
     assert not re.search(r"\b(WARN|ERROR)\b", log), log[-3000:]
     # the links survive biber: the tool's output still has them
     assert "github.com/volcengine/verl" in (tmp_path / "out.bib").read_text(encoding="utf-8")
+
+
+def test_pandoc_keeps_every_protected_word_of_the_seed_in_its_case(seed_library, tmp_path):
+    from click.testing import CliRunner
+
+    from paper2bib.cli import main
+
+    require_tool("pandoc")
+    items = json.loads(CliRunner().invoke(main, ["export", "--format", "csl-json"]).stdout)
+    protected = {w for i in items for w in re.findall(r'<span class="nocase">([^<]*)</span>', i["title"])}
+    assert len(protected) > 50
+    (tmp_path / "refs.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "doc.md").write_text("---\nbibliography: refs.json\nnocite: '@*'\n---\n")
+    out = run(["pandoc", "--citeproc", "--to", "plain", "--columns", "10000", "doc.md"], tmp_path)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout.replace("\u2019", "'")  # pandoc's typographic apostrophe
+    lost = sorted(w for w in protected if w.rstrip(":,.") not in text)
+    assert not lost, lost

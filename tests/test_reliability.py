@@ -357,3 +357,11 @@ def test_a_bad_zotero_answer_is_one_clear_error(status, body, message):
         zc.all_items()
     assert len(calls) == (3 if status == 500 else 1)  # only a server error is worth trying again
     assert zc.requests == len(calls)
+
+
+@pytest.mark.parametrize("args", [["add", "v.txt"], ["pin", "1", "2409.19256v99999999999999999999999"]])
+def test_absurd_version_numbers_are_a_clear_error(tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "v.txt").write_text("2409.19256v99999999999999999999999\n")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "internal error" not in result.stderr and result.stderr.count("\n") == 1
