@@ -31,48 +31,8 @@ PLACEHOLDERS = ("auth", "Auth", "year", "title", "Title", "shorttitle", "id")
 DEFAULT_FORMAT = "{auth}{year}{title}"
 
 _STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "on",
-        "in",
-        "and",
-        "or",
-        "for",
-        "to",
-        "with",
-        "from",
-        "by",
-        "at",
-        "as",
-        "is",
-        "are",
-        "be",
-        "via",
-        "its",
-        "into",
-        "over",
-        "under",
-        "towards",
-        "toward",
-        "what",
-        "when",
-        "how",
-        "why",
-        "do",
-        "does",
-        "can",
-        "your",
-        "you",
-        "we",
-        "our",
-        "not",
-        "no",
-        "all",
-        "any",
-    ]
+    """a an the of on in and or for to with from by at as is are be via its into over under towards toward
+        what when how why do does can your you we our not no all any""".split()
 )
 
 

@@ -149,21 +149,12 @@ class StoredEntry:
     zotero_key: str | None
 
     def as_entry(self) -> Entry:
-        """The entry as the resolver takes it; a pinned entry is looked up by its pinned id."""
-        if self.pinned:
-            return Entry(
-                title=self.digest_title,
-                arxiv_id=self.resolved_id,
-                version=self.resolved_version,
-                links=self.links,
-                source=self.source,
-                position=self.position,
-            )
+        """The entry as the resolver takes it; a pinned entry is looked up by its pinned id alone."""
         return Entry(
             title=self.digest_title,
-            abstract=self.abstract,
-            arxiv_id=self.hint_id,
-            version=self.hint_version,
+            abstract=None if self.pinned else self.abstract,
+            arxiv_id=self.resolved_id if self.pinned else self.hint_id,
+            version=self.resolved_version if self.pinned else self.hint_version,
             links=self.links,
             source=self.source,
             position=self.position,

@@ -26,47 +26,9 @@ _ABBREVIATIONS = {
 
 
 #: Font and size switches: formatting, no text.
-_SWITCHES = [
-    "em",
-    "it",
-    "bf",
-    "rm",
-    "sf",
-    "tt",
-    "sc",
-    "sl",
-    "up",
-    "md",
-    "itshape",
-    "bfseries",
-    "upshape",
-    "mdseries",
-    "normalfont",
-    "ttfamily",
-    "rmfamily",
-    "sffamily",
-    "scshape",
-    "slshape",
-    "tiny",
-    "scriptsize",
-    "footnotesize",
-    "small",
-    "normalsize",
-    "large",
-    "Large",
-    "LARGE",
-    "huge",
-    "Huge",
-    "relax",
-    "protect",
-    "noindent",
-    "xspace",
-    "displaystyle",
-    "textstyle",
-    "scriptstyle",
-    "boldmath",
-    "unboldmath",
-]
+_SWITCHES = """em it bf rm sf tt sc sl up md itshape bfseries upshape mdseries normalfont ttfamily rmfamily
+    sffamily scshape slshape tiny scriptsize footnotesize small normalsize large Large LARGE huge
+    Huge relax protect noindent xspace displaystyle textstyle scriptstyle boldmath unboldmath""".split()
 
 
 def _literal(node: LatexMacroNode) -> str:
@@ -257,38 +219,8 @@ def squash_space(text: str) -> str:
 
 #: Words a title-case title leaves lower-case: they say nothing about its case style.
 _MINOR_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "but",
-        "or",
-        "nor",
-        "for",
-        "so",
-        "yet",
-        "as",
-        "at",
-        "by",
-        "in",
-        "of",
-        "off",
-        "on",
-        "per",
-        "to",
-        "up",
-        "via",
-        "with",
-        "from",
-        "into",
-        "onto",
-        "over",
-        "than",
-        "that",
-        "upon",
-        "vs",
-    ]
+    """a an the and but or nor for so yet as at by in of off on per to up via with from into onto over than
+        that upon vs""".split()
 )
 
 

@@ -15,58 +15,9 @@ from ..text import tokens
 
 #: Words that make a phrase common rather than distinctive.
 _COMMON = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "and",
-        "or",
-        "for",
-        "in",
-        "on",
-        "to",
-        "with",
-        "by",
-        "from",
-        "as",
-        "at",
-        "is",
-        "are",
-        "we",
-        "our",
-        "this",
-        "that",
-        "these",
-        "which",
-        "be",
-        "can",
-        "via",
-        "based",
-        "using",
-        "use",
-        "large",
-        "language",
-        "model",
-        "models",
-        "llm",
-        "llms",
-        "learning",
-        "deep",
-        "neural",
-        "network",
-        "networks",
-        "data",
-        "approach",
-        "method",
-        "methods",
-        "results",
-        "paper",
-        "propose",
-        "proposed",
-        "show",
-        "new",
-    ]
+    """a an the of and or for in on to with by from as at is are we our this that these which be can via
+        based using use large language model models llm llms learning deep neural network networks
+        data approach method methods results paper propose proposed show new""".split()
 )
 
 
