@@ -4,9 +4,9 @@
 #   bash cassettes/record.sh /path/to/shared
 #   MODULES=test_zotero bash cassettes/record.sh /path/to/shared   # just one module
 #
-# SHARED holds tools/fake_arxiv.py, tools/fake_zotero.py, arxiv/records.json,
+# SHARED holds tools/fake_arxiv.py, tools/fake_zotero.py, tools/fake_hf.py, hf/papers.json, arxiv/records.json,
 # arxiv/crowd.json and zotero/schema.json. Recorded requests are rewritten to name the
-# real endpoints (export.arxiv.org, api.zotero.org), so the cassettes replay under the
+# real endpoints (export.arxiv.org, api.zotero.org, huggingface.co), so the cassettes replay under the
 # default configuration. To record against the real services instead, run
 # `pytest --record-mode=rewrite` online with no PAPER2BIB_RECORD_* variable set.
 set -euo pipefail
@@ -23,15 +23,18 @@ python3 "$SHARED/tools/fake_zotero.py" --schema "$SHARED/zotero/schema.json" \
     --key "P2Btestkeyuser1005xxxxxx:users/1005" --key "P2Btestkeyuser1006xxxxxx:users/1006" \
     --key "P2Btestkeyuser1008xxxxxx:users/1008" --key "P2Btestkeygroup4711xxxxx:groups/4711" --key "P2Btestkeyreadonly1007xx:users/1007:ro" \
     --portfile "$tmp/zotero.port" --log "$tmp/zotero.log" &
-for f in arxiv zotero; do
+python3 "$SHARED/tools/fake_hf.py" --data "$SHARED/hf/papers.json" --today 2026-01-01 \
+    --portfile "$tmp/hf.port" --log "$tmp/hf.log" &
+for f in arxiv zotero hf; do
     for _ in $(seq 50); do [ -s "$tmp/$f.port" ] && break; sleep 0.1; done
 done
 export PAPER2BIB_RECORD_ARXIV_URL="http://127.0.0.1:$(cat "$tmp/arxiv.port")/api/query"
 export PAPER2BIB_RECORD_ZOTERO_URL="http://127.0.0.1:$(cat "$tmp/zotero.port")"
+export PAPER2BIB_RECORD_HF_URL="http://127.0.0.1:$(cat "$tmp/hf.port")"
 # MODULES picks what to re-record; the seed resolution goes first, since other tests
 # build their library from its cassette.
-for module in ${MODULES:-test_resolve_seed test_zotero test_cli_walkthrough}; do
+for module in ${MODULES:-test_resolve_seed test_zotero test_cli_walkthrough test_hub}; do
     rm -rf "cassettes/$module"
     python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite "tests/$module.py"
 done
-echo "arXiv requests recorded: $(wc -l < "$tmp/arxiv.log"); Zotero requests: $(wc -l < "$tmp/zotero.log")"
+echo "arXiv requests recorded: $(wc -l < "$tmp/arxiv.log"); Zotero requests: $(wc -l < "$tmp/zotero.log"); Hub requests: $(wc -l < "$tmp/hf.log")"

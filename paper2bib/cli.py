@@ -45,6 +45,7 @@ def _settings_options(f: Callable) -> Callable:
             "--delay", "arxiv_delay", type=float, help="Seconds between arXiv requests [env PAPER2BIB_ARXIV_DELAY]."
         ),
         click.option("--contact", help="E-mail for the User-Agent arXiv sees [env PAPER2BIB_CONTACT]."),
+        click.option("--hf-url", help="Hugging Face Hub URL, for hf: sources [env PAPER2BIB_HF_URL]."),
         click.option("--key-format", help="Citation key format, e.g. '{auth}{year}{title}'."),
         click.option("-v", "--verbose", is_flag=True, help="Log each request."),
     ]
@@ -64,7 +65,9 @@ def _run(f: Callable) -> Callable:
         )
         logging.getLogger("arxiv").setLevel(logging.INFO if verbose else logging.ERROR)
         overrides: dict[str, Any] = {
-            k: kwargs.pop(k) for k in ("library", "arxiv_url", "arxiv_delay", "contact", "key_format") if k in kwargs
+            k: kwargs.pop(k)
+            for k in ("library", "arxiv_url", "arxiv_delay", "contact", "key_format", "hf_url")
+            if k in kwargs
         }
         try:
             settings = load_settings(overrides)
@@ -116,16 +119,18 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as a JSON array.")
+@click.option("--hf-url", help="Hugging Face Hub URL, for hf: sources [env PAPER2BIB_HF_URL].")
 @click.option("-v", "--verbose", is_flag=True, hidden=True)
 @_run
 def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
-    """Show the entries FILES hold, as parsed (no network). FILE '-' reads stdin.
+    """Show the entries FILES hold, as parsed. FILE '-' reads stdin; hf:2025-W12 and other
+    Hugging Face sources are read from the Hub (files need no network).
 
     \b
     Example:
       paper2bib parse hf-papers-listing.txt --json
     """
-    entries = workflow.parse_files(files)
+    entries = workflow.parse_files(files, settings)
     if as_json:
         click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
     else:
@@ -135,7 +140,7 @@ def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
                 head += f"  [arXiv:{e.arxiv_id}{'v' + str(e.version) if e.version else ''}]"
             click.echo(f"{n:4}. {head}")
             for link in e.links:
-                click.echo(f"      {link.kind:8} {link.url}")
+                click.echo(f"      {link.kind:8} {link.url}" + ("  (as Hugging Face lists it)" if link.hub else ""))
     _err(plural(len(entries), "entry", "entries"))
     return 0
 
@@ -154,7 +159,7 @@ def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
     Example:
       paper2bib add hf-papers-listing.txt
     """
-    entries = workflow.parse_files(files)  # bad input fails before the library is touched
+    entries = workflow.parse_files(files, settings)  # bad input fails before the library is touched
     with _open(settings) as lib:
         report = _add(lib, settings, entries, refresh)
     return EXIT_REVIEW if report.needs_review else 0
@@ -257,7 +262,7 @@ def export(
       paper2bib export --format biblatex -o refs.bib
     """
     code = 0
-    entries = workflow.parse_files(files) if files else []
+    entries = workflow.parse_files(files, settings) if files else []
     target = None
     if output:
         protected = [("the library", Path(settings.library))] + [(f"the input {f}", Path(f)) for f in files if f != "-"]

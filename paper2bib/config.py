@@ -24,7 +24,7 @@ import math
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ else:  # pragma: no cover
 APP = "paper2bib"
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 DEFAULT_ZOTERO_URL = "https://api.zotero.org"
+DEFAULT_HF_URL = "https://huggingface.co"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class Settings:
     arxiv_page_size: int = 200
     contact: str | None = None
     key_format: str = "{auth}{year}{title}"
+    hf_url: str = DEFAULT_HF_URL
+    hf_delay: float = 0.5
+    hf_token: str | None = field(default=None, repr=False)
     zotero_url: str = DEFAULT_ZOTERO_URL
     zotero_api_key: str | None = None
     zotero_library_id: str | None = None
@@ -72,6 +76,9 @@ _SOURCES: list[tuple[str, tuple[str, ...], str | None, type]] = [
     ("arxiv_page_size", ("arxiv", "page_size"), "PAPER2BIB_ARXIV_PAGE_SIZE", int),
     ("contact", ("arxiv", "contact"), "PAPER2BIB_CONTACT", str),
     ("key_format", ("key_format",), "PAPER2BIB_KEY_FORMAT", str),
+    ("hf_url", ("hf", "url"), "PAPER2BIB_HF_URL", str),
+    ("hf_delay", ("hf", "delay"), "PAPER2BIB_HF_DELAY", float),
+    ("hf_token", ("hf", "token"), "HF_TOKEN", str),
     ("zotero_url", ("zotero", "url"), "PAPER2BIB_ZOTERO_URL", str),
     ("zotero_api_key", ("zotero", "api_key"), "ZOTERO_API_KEY", str),
     ("zotero_library_id", ("zotero", "library_id"), "ZOTERO_LIBRARY_ID", str),
@@ -92,7 +99,13 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 #: The command-line flag of a setting, where it is not ``--`` + its name.
 _FLAGS = {"arxiv_delay": "--delay"}
 #: The largest sensible value of numeric settings (seconds, counts).
-_MAXIMUM = {"arxiv_delay": 600, "arxiv_timeout": 3600, "arxiv_give_up_after": 86400, "arxiv_batch": 100}
+_MAXIMUM = {
+    "hf_delay": 600,
+    "arxiv_delay": 600,
+    "arxiv_timeout": 3600,
+    "arxiv_give_up_after": 86400,
+    "arxiv_batch": 100,
+}
 
 
 def _convert(name: str, value: Any, kind: type, where: str) -> Any:
@@ -115,7 +128,7 @@ def _convert(name: str, value: Any, kind: type, where: str) -> Any:
 
 
 def _validate(s: Settings) -> Settings:
-    for name in ("arxiv_url", "zotero_url"):
+    for name in ("arxiv_url", "zotero_url", "hf_url"):
         url = getattr(s, name)
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"{name} must be an http(s) URL, not {url!r}")

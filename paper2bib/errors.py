@@ -51,3 +51,11 @@ class ArxivQueryError(Paper2BibError):
 
 class ZoteroError(Paper2BibError):
     """The Zotero API refused or kept failing a request."""
+
+
+class HubError(InputError):
+    """The Hugging Face Hub has no such date, paper or collection, or refused the request (exit 2)."""
+
+
+class HubUnavailable(Paper2BibError):
+    """The Hugging Face Hub could not be reached or kept failing after all retries."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import requests
 
 T = TypeVar("T")
 
@@ -64,3 +66,51 @@ def read_capped(chunks: Iterable[bytes], limit: int | None = None) -> bytes:
         if len(body) > limit:
             raise ResponseTooLarge(limit)
     return bytes(body)
+
+
+class BoundedSession(requests.Session):
+    """A ``requests`` session whose every exchange is bounded, counted and kept.
+
+    It sets the User-Agent, streams each answer under the size cap, abandons an exchange
+    that has not finished — headers and body — within ``deadline`` seconds (raising
+    ``requests.Timeout``), counts requests (retries included) and keeps the last response.
+    Subclasses may rewrite a body in :meth:`finish`.
+    """
+
+    def __init__(self, user_agent: str, timeout: float, deadline: float):
+        super().__init__()
+        self.user_agent, self.timeout, self.deadline = user_agent, timeout, deadline
+        self.last_response: requests.Response | None = None
+        self.requests_made = 0
+
+    def finish(self, resp: requests.Response, body: bytes) -> bytes:
+        """The body to keep for ``resp`` (as received, unless a subclass repairs it)."""
+        return body
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        headers: dict[str, Any] = {
+            k: v for k, v in dict(kwargs.pop("headers", None) or {}).items() if k.lower() != "user-agent"
+        }
+        headers["User-Agent"] = self.user_agent
+        kwargs.setdefault("timeout", self.timeout)
+        kwargs["stream"] = True
+        self.requests_made += 1
+        self.last_response = None
+
+        def exchange() -> requests.Response:
+            kwargs["headers"] = headers
+            as_text = [v.decode() if isinstance(v, bytes) else v for v in (method, url)]
+            resp = super(BoundedSession, self).request(as_text[0], as_text[1], *args, **kwargs)
+            try:
+                body = read_capped(resp.iter_content(64 * 1024))
+            finally:
+                resp.close()
+            resp._content = self.finish(resp, body)
+            return resp
+
+        try:
+            resp = run_with_deadline(exchange, self.deadline)
+        except DeadlineExceeded as e:
+            raise requests.Timeout(str(e)) from None
+        self.last_response = resp
+        return resp

@@ -19,9 +19,10 @@ class Link:
 
     url: str
     kind: LinkKind
+    hub: bool = field(default=False, compare=False)  # listed by the Hugging Face Hub itself
 
     def to_json(self) -> dict:
-        return {"url": self.url, "kind": self.kind}
+        return {"url": self.url, "kind": self.kind, **({"hub": True} if self.hub else {})}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -17,6 +17,15 @@ from .citekeys import assign_keys, base_key
 from .config import Settings
 from .digest import parse_file
 from .errors import ArxivUnavailable, InputError, ZoteroError
+from .hub.client import HubClient
+from .hub.sources import (
+    HubSource,
+    collection_paper_ids,
+    entries_from_daily,
+    entry_from_paper,
+    looks_like_hub,
+    parse_source,
+)
 from .library import Library, StoredEntry
 from .links import extract_links
 from .models import Entry, Link, Paper, Record, Resolution
@@ -71,14 +80,51 @@ class AddReport:
         return text
 
 
-def parse_files(paths: Sequence[str]) -> list[Entry]:
-    """Parse every file first, so a bad file stops the run before anything is written."""
+def parse_files(paths: Sequence[str], settings: Settings | None = None, hub: HubClient | None = None) -> list[Entry]:
+    """Parse every file and Hub source first, so a bad one stops the run before anything is written.
+
+    ``hf:2025-W12``, ``https://huggingface.co/papers/…`` and the other Hub forms are read
+    from the Hub (see :mod:`paper2bib.hub.sources`); anything else is a file.
+    """
     if not paths:
         raise InputError("no input file given")
     entries: list[Entry] = []
     for p in paths:
-        entries.extend(parse_file(p))
+        base = settings.hf_url if settings else ""
+        source = parse_source(p, base)
+        if source is None and looks_like_hub(p):
+            raise InputError(
+                f"{p}: not a Hugging Face source paper2bib knows (hf:2025-03-20, hf:2025-W12, hf:2025-03, "
+                "hf:<arXiv id>, hf:collections/<namespace>/<slug>, or their huggingface.co URLs)"
+            )
+        if source is None:
+            entries.extend(parse_file(p))
+            continue
+        hub = hub or make_hub_client(settings)
+        entries.extend(read_hub(hub, source))
     return entries
+
+
+def make_hub_client(settings: Settings | None) -> HubClient:
+    """A Hugging Face Hub client configured from ``settings``."""
+    if settings is None:
+        return HubClient()
+    return HubClient(url=settings.hf_url, delay=settings.hf_delay, token=settings.hf_token)
+
+
+def read_hub(hub: HubClient, source: HubSource) -> list[Entry]:
+    """The entries of one Hub source: a day, week or month of daily papers, a paper, a collection."""
+    name = str(source)
+    if source.kind in ("date", "week", "month"):
+        entries = entries_from_daily(hub.daily_papers(source.kind, source.value), name)
+        if not entries:
+            raise InputError(f"{name}: Hugging Face lists no papers for {source.value}")
+        return entries
+    ids = [source.value] if source.kind == "paper" else collection_paper_ids(hub.collection(source.value))
+    out = [e for i, a in enumerate(ids) if (e := entry_from_paper(hub.paper(a), name, i))]
+    if not out:
+        raise InputError(f"{name}: the collection holds no arXiv paper")
+    return out
 
 
 def add(

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from paper2bib.config import DEFAULT_ARXIV_URL, DEFAULT_ZOTERO_URL
+from paper2bib.config import DEFAULT_ARXIV_URL, DEFAULT_HF_URL, DEFAULT_ZOTERO_URL
 from paper2bib.models import Record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,7 @@ SEED = DATA / "hf-papers-listing.txt"
 
 RECORD_ARXIV_URL = os.environ.get("PAPER2BIB_RECORD_ARXIV_URL")
 RECORD_ZOTERO_URL = os.environ.get("PAPER2BIB_RECORD_ZOTERO_URL")
+RECORD_HF_URL = os.environ.get("PAPER2BIB_RECORD_HF_URL")
 
 
 def _rewrite(uri: str, stand_in: str | None, real: str) -> str:
@@ -40,6 +41,7 @@ def _rewrite(uri: str, stand_in: str | None, real: str) -> str:
 def _before_record_request(request):
     request.uri = _rewrite(request.uri, RECORD_ARXIV_URL, DEFAULT_ARXIV_URL)
     request.uri = _rewrite(request.uri, RECORD_ZOTERO_URL, DEFAULT_ZOTERO_URL)
+    request.uri = _rewrite(request.uri, RECORD_HF_URL, DEFAULT_HF_URL)
     return request
 
 
@@ -66,10 +68,14 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPER2BIB_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("PAPER2BIB_LIBRARY", str(tmp_path / "library.sqlite"))
     monkeypatch.setenv("PAPER2BIB_ARXIV_DELAY", "0")
+    monkeypatch.setenv("PAPER2BIB_HF_DELAY", "0")
+    monkeypatch.delenv("HF_TOKEN", raising=False)
     if RECORD_ARXIV_URL:
         monkeypatch.setenv("PAPER2BIB_ARXIV_URL", RECORD_ARXIV_URL)
     if RECORD_ZOTERO_URL:
         monkeypatch.setenv("PAPER2BIB_ZOTERO_URL", RECORD_ZOTERO_URL)
+    if RECORD_HF_URL:
+        monkeypatch.setenv("PAPER2BIB_HF_URL", RECORD_HF_URL)
     yield
 
 

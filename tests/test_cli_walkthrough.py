@@ -76,7 +76,17 @@ def test_the_readme_command_list_matches_help():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"## Command line\n\n```\n(.*?)```", text, re.S)
     assert block
-    common = {"--library", "--arxiv-url", "--delay", "--contact", "--key-format", "--verbose", "--help", "--zotero-url"}
+    common = {
+        "--library",
+        "--arxiv-url",
+        "--delay",
+        "--contact",
+        "--key-format",
+        "--hf-url",
+        "--verbose",
+        "--help",
+        "--zotero-url",
+    }
     listed = {}
     for line in block.group(1).splitlines():
         words = line.split("#")[0].split()

@@ -1,16 +1,21 @@
 """A saved Hugging Face papers page (HTML): papers from their ``/papers/<id>`` links.
 
-Any HTML page linking ``arxiv.org/abs/<id>`` works too. The entry's title is the
-longest text of its links; on a single paper page, the ``<h1>`` and the abstract.
+Today's pages carry the Hub's own data in a ``data-props`` blob (``data-target="PaperContent"``
+on a paper page, ``"DailyPapers"`` on a daily listing): when it is there, entries come from it,
+with full abstracts and the Hub's code and project links, as from the Hub's API. Otherwise, and
+for any HTML page linking ``arxiv.org/abs/<id>``, the entry's title is the longest text of its
+links; on a single paper page, the ``<h1>`` and the abstract.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 from bs4 import BeautifulSoup, Tag
 
 from ..arxiv_ids import find_ids
+from ..hub.sources import entries_from_daily, entry_from_paper
 from ..links import extract_links
 from ..models import Entry
 from ..text import squash_space
@@ -34,8 +39,29 @@ def _abstract(soup: BeautifulSoup) -> str | None:
     return squash_space(str(content)) if content else None
 
 
+def _from_props(soup: BeautifulSoup, source: str) -> list[Entry]:
+    """Entries from the Hub's ``data-props`` blob, or none if the page has none usable."""
+    targets: list[str | bytes | re.Pattern[str] | bool] = ["PaperContent", "DailyPapers"]
+    for node in soup.find_all(True, attrs={"data-target": targets}):
+        try:
+            props = json.loads(str(node.get("data-props") or ""))
+        except ValueError:
+            continue
+        if not isinstance(props, dict):
+            continue
+        if node.get("data-target") == "PaperContent" and isinstance(props.get("paper"), dict):
+            entry = entry_from_paper(props["paper"], source, 0)
+            return [entry] if entry else []
+        if isinstance(props.get("dailyPapers"), list):
+            return entries_from_daily(props["dailyPapers"], source)
+    return []
+
+
 def parse(text: str, source: str) -> list[Entry]:
     soup = BeautifulSoup(text, "html.parser")
+    from_props = _from_props(soup, source)
+    if from_props:
+        return from_props
     titles: dict[str, str] = {}
     versions: dict[str, int | None] = {}
     for a in soup.find_all("a", href=True):

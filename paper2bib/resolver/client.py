@@ -26,7 +26,7 @@ from lxml import etree
 from .. import __version__
 from ..arxiv_ids import clean_doi, is_arxiv_id, is_category
 from ..errors import ArxivQueryError, ArxivUnavailable
-from ..http import DeadlineExceeded, ResponseTooLarge, read_capped, run_with_deadline
+from ..http import BoundedSession, ResponseTooLarge
 from ..models import Record
 
 log = logging.getLogger(__name__)
@@ -43,46 +43,12 @@ class MalformedFeed(Exception):
     """The response was not an Atom feed."""
 
 
-class _Session(requests.Session):
-    """A session that sets our User-Agent, bounds every exchange and keeps the last response.
+class _Session(BoundedSession):
+    """The arXiv session: a feed lxml could only read by dropping text is repaired or
+    refused here, before the ``arxiv`` package parses it."""
 
-    Each request must finish — headers and body — within ``deadline`` seconds and send at
-    most :data:`~paper2bib.http.MAX_RESPONSE_BYTES`; a feed lxml could only read by
-    dropping text is repaired or refused here, before the ``arxiv`` package parses it.
-    """
-
-    def __init__(self, user_agent: str, timeout: float, deadline: float):
-        super().__init__()
-        self.user_agent = user_agent
-        self.timeout = timeout
-        self.deadline = deadline
-        self.last_response: requests.Response | None = None
-        self.requests_made = 0
-
-    def request(self, method, url, **kwargs):  # type: ignore[override]
-        headers = dict(kwargs.pop("headers", None) or {})
-        headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
-        headers["User-Agent"] = self.user_agent
-        kwargs.setdefault("timeout", self.timeout)
-        kwargs["stream"] = True
-        self.requests_made += 1
-        self.last_response = None
-
-        def exchange() -> requests.Response:
-            resp = super(_Session, self).request(method, url, headers=headers, **kwargs)
-            try:
-                body = read_capped(resp.iter_content(64 * 1024))
-            finally:
-                resp.close()
-            resp._content = repair_feed(body) if resp.status_code == 200 else body
-            return resp
-
-        try:
-            resp = run_with_deadline(exchange, self.deadline)
-        except DeadlineExceeded as e:
-            raise requests.Timeout(str(e)) from None
-        self.last_response = resp
-        return resp
+    def finish(self, resp: requests.Response, body: bytes) -> bytes:
+        return repair_feed(body) if resp.status_code == 200 else body
 
 
 _HEADER_LINK = re.compile(rb"<link\b[^>]*?/>")
