@@ -297,10 +297,13 @@ def zotero() -> None:
 @zotero.command()
 @click.option("--collection", help="Put the items in this collection (created if missing).")
 @click.option("--dry-run", is_flag=True, help="Say what would be created or linked; write nothing.")
+@click.option("--recreate-deleted", is_flag=True, help="Make again the items deleted in Zotero since a sync made them.")
 @click.option("--zotero-url", help="Zotero API URL [env PAPER2BIB_ZOTERO_URL].")
 @_settings_options
 @_run
-def sync(settings: Settings, collection: str | None, dry_run: bool, zotero_url: str | None) -> int:
+def sync(
+    settings: Settings, collection: str | None, dry_run: bool, recreate_deleted: bool, zotero_url: str | None
+) -> int:
     """Put every resolved paper into a Zotero library (idempotent).
 
     \b
@@ -312,7 +315,15 @@ def sync(settings: Settings, collection: str | None, dry_run: bool, zotero_url: 
     if zotero_url:
         settings = with_overrides(settings, zotero_url=zotero_url)
     with _open(settings, create=False) as lib:
-        return workflow.run_sync(lib, settings, collection=collection, dry_run=dry_run, echo=_err, out=click.echo)
+        return workflow.run_sync(
+            lib,
+            settings,
+            collection=collection,
+            dry_run=dry_run,
+            echo=_err,
+            out=click.echo,
+            recreate_deleted=recreate_deleted,
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -100,6 +100,25 @@ MIGRATIONS: list[str] = [
     ALTER TABLE entries DROP COLUMN hint_doi;
     ALTER TABLE zotero_items DROP COLUMN item_version;
     """,
+    # 4: two-way-safe Zotero sync: what paper2bib last wrote, deletions, incremental state
+    """
+    ALTER TABLE zotero_items ADD COLUMN written TEXT;                    -- JSON of owned fields, NULL if only linked
+    ALTER TABLE zotero_items ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE zotero_libraries (
+        zlibrary TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,                                         -- the library version after the last sync
+        collection TEXT,                                                  -- the collection it synced into
+        collection_key TEXT,
+        citation_key_field INTEGER NOT NULL,
+        synced_at TEXT NOT NULL
+    );
+    CREATE TABLE zotero_links_made (
+        zlibrary TEXT NOT NULL,
+        arxiv_id TEXT NOT NULL,
+        ref TEXT NOT NULL,                                                -- a link URL, or 'note:comment'
+        PRIMARY KEY (zlibrary, arxiv_id, ref)
+    );
+    """,
 ]
 
 
@@ -124,6 +143,25 @@ def fingerprint(entry: Entry) -> str:
     if entry.arxiv_id:
         return f"arxiv:{entry.arxiv_id}"
     return f"title:{normalise(entry.title)}"
+
+
+@dataclass(frozen=True)
+class ZoteroLink:
+    """A paper's item in a Zotero library, as the local library remembers it."""
+
+    key: str
+    written: dict | None  # the owned fields as paper2bib last wrote them; None for an item it only linked
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class ZoteroState:
+    """Where the last sync of a Zotero library left off."""
+
+    version: int
+    collection: str | None
+    collection_key: str | None
+    citation_key_field: bool
 
 
 @dataclass(frozen=True)
@@ -490,16 +528,76 @@ class Library:
 
     # ------------------------------------------------------------------ Zotero state
     def zotero_items(self, zlibrary: str) -> dict[str, str]:
-        """arXiv id → the key of its item in ``zlibrary`` (``users/123``, ``groups/9``)."""
-        rows = self.db.execute("SELECT arxiv_id, item_key FROM zotero_items WHERE zlibrary=?", (zlibrary,))
-        return {r["arxiv_id"]: r["item_key"] for r in rows}
+        """arXiv id → the key of its item in ``zlibrary`` (``users/123``, ``groups/9``), deleted ones left out."""
+        return {a: link.key for a, link in self.zotero_links(zlibrary).items() if not link.deleted}
 
-    def store_zotero_items(self, zlibrary: str, items: dict[str, str]) -> None:
-        """Record the Zotero item key of each arXiv id in ``zlibrary``."""
+    def zotero_links(self, zlibrary: str) -> dict[str, ZoteroLink]:
+        """arXiv id → its item in ``zlibrary``: key, what paper2bib last wrote, whether the user deleted it."""
+        rows = self.db.execute(
+            "SELECT arxiv_id, item_key, written, deleted FROM zotero_items WHERE zlibrary=?", (zlibrary,)
+        )
+        return {
+            r["arxiv_id"]: ZoteroLink(
+                r["item_key"], json.loads(r["written"]) if r["written"] else None, bool(r["deleted"])
+            )
+            for r in rows
+        }
+
+    def store_zotero_items(self, zlibrary: str, items: dict[str, str], written: dict[str, dict] | None = None) -> None:
+        """Record the Zotero item key of each arXiv id in ``zlibrary`` and, for items paper2bib
+        wrote, the owned fields as written (``written``: arXiv id → fields)."""
         now = _now()
+        written = written or {}
         with self.transaction() as db:
             db.executemany(
-                "INSERT INTO zotero_items (zlibrary, arxiv_id, item_key, synced_at) VALUES (?,?,?,?)"
-                " ON CONFLICT(zlibrary, arxiv_id) DO UPDATE SET item_key=excluded.item_key, synced_at=excluded.synced_at",
-                [(zlibrary, a, k, now) for a, k in items.items()],
+                "INSERT INTO zotero_items (zlibrary, arxiv_id, item_key, synced_at, written, deleted) VALUES (?,?,?,?,?,0)"
+                " ON CONFLICT(zlibrary, arxiv_id) DO UPDATE SET item_key=excluded.item_key, synced_at=excluded.synced_at,"
+                " written=COALESCE(excluded.written, zotero_items.written), deleted=0",
+                [
+                    (zlibrary, a, k, now, json.dumps(written[a], ensure_ascii=False) if a in written else None)
+                    for a, k in items.items()
+                ],
+            )
+
+    def mark_zotero_deleted(self, zlibrary: str, arxiv_ids: Iterable[str]) -> None:
+        """The user deleted these items in Zotero: remember it, so no sync makes them again."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE zotero_items SET deleted=1 WHERE zlibrary=? AND arxiv_id=?", [(zlibrary, a) for a in arxiv_ids]
+            )
+
+    def zotero_state(self, zlibrary: str) -> ZoteroState | None:
+        """Where the last sync of ``zlibrary`` left off, if there was one."""
+        r = self.db.execute("SELECT * FROM zotero_libraries WHERE zlibrary=?", (zlibrary,)).fetchone()
+        if r is None:
+            return None
+        return ZoteroState(r["version"], r["collection"], r["collection_key"], bool(r["citation_key_field"]))
+
+    def store_zotero_state(self, zlibrary: str, state: ZoteroState) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO zotero_libraries (zlibrary, version, collection, collection_key, citation_key_field, synced_at)"
+                " VALUES (?,?,?,?,?,?) ON CONFLICT(zlibrary) DO UPDATE SET version=excluded.version,"
+                " collection=excluded.collection, collection_key=excluded.collection_key,"
+                " citation_key_field=excluded.citation_key_field, synced_at=excluded.synced_at",
+                (
+                    zlibrary,
+                    state.version,
+                    state.collection,
+                    state.collection_key,
+                    int(state.citation_key_field),
+                    _now(),
+                ),
+            )
+
+    def zotero_links_made(self, zlibrary: str) -> set[tuple[str, str]]:
+        """(arXiv id, link URL or 'note:comment') of every child paper2bib has made in ``zlibrary``."""
+        rows = self.db.execute("SELECT arxiv_id, ref FROM zotero_links_made WHERE zlibrary=?", (zlibrary,))
+        return {(r["arxiv_id"], r["ref"]) for r in rows}
+
+    def store_zotero_links_made(self, zlibrary: str, made: Iterable[tuple[str, str]]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO zotero_links_made (zlibrary, arxiv_id, ref) VALUES (?,?,?)",
+                [(zlibrary, a, r) for a, r in made],
             )

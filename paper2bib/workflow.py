@@ -290,6 +290,7 @@ def run_sync(
     echo: Echo = print,
     out: Echo = print,
     client: ZoteroClient | None = None,
+    recreate_deleted: bool = False,
 ) -> int:
     """``paper2bib zotero sync``: returns the exit code (0 done, 1 not all done).
 
@@ -311,15 +312,23 @@ def run_sync(
             ) from None
     try:
         papers = export_records(lib, settings, store_keys=not dry_run)
-        report = Syncer(lib, zc).run(papers, collection, dry_run, out)
+        report = Syncer(lib, zc, recreate_deleted=recreate_deleted).run(papers, collection, dry_run, out)
     finally:
         lock.release()
     verb = "would be" if dry_run else "were"
     echo(
         f"Zotero {zc.library}: {plural(len(papers), 'paper')}; {report.created} {verb} created, "
         f"{report.linked} linked to existing items, {report.updated} added to the collection, "
-        f"{report.children} child links/notes ({plural(zc.requests, 'request')}, {plural(zc.writes, 'write')})"
+        f"{report.children} child links/notes, {report.refreshed} {verb} brought up to date "
+        f"({plural(zc.requests, 'request')}, {plural(zc.writes, 'write')})"
     )
+    for line in report.kept:
+        echo(line)
+    if report.not_recreated:
+        echo(
+            f"{plural(report.not_recreated, 'paper')} deleted in Zotero {'was' if report.not_recreated == 1 else 'were'} "
+            "not made again (--recreate-deleted makes them)"
+        )
     if report.failed:
         echo(
             f"not done ({len(report.failed)}): "

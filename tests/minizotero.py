@@ -26,6 +26,7 @@ class MiniZotero(httpx2.BaseTransport):
         self.items: dict[str, dict] = {}
         self.collections: dict[str, dict] = {}
         self.tokens: set[str] = set()
+        self.deleted: dict[str, int] = {}  # key → library version of its deletion
         self.write_delay = write_delay  # widens the window in which syncs can race
         self.before_first_item_write = before_first_item_write  # another client's writes, at that moment
         self.posts = 0
@@ -39,6 +40,11 @@ class MiniZotero(httpx2.BaseTransport):
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         path = request.url.path
         query = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
+        if path.endswith("/deleted"):
+            since = int(query.get("since", 0))
+            with self.lock:
+                gone = [k for k, v in self.deleted.items() if v > since]
+            return self._answer(request, 200, {"items": gone, "collections": [], "searches": [], "tags": []})
         if path.endswith("/itemTypeFields"):
             return self._answer(request, 200, [{"field": f} for f in ("title", "citationKey", "DOI", "url", "extra")])
         kind = "collections" if "/collections" in path else "items"

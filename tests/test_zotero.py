@@ -32,6 +32,7 @@ KEYS = {
     "users/1005": "P2Btestkeyuser1005xxxxxx",
     "users/1006": "P2Btestkeyuser1006xxxxxx",
     "users/1008": "P2Btestkeyuser1008xxxxxx",
+    "users/1010": "P2Btestkeyuser1010xxxxxx",
     "groups/4711": "P2Btestkeygroup4711xxxxx",
 }
 READ_ONLY_KEY = "P2Btestkeyreadonly1007xx"  # read access to users/1007 only
@@ -58,11 +59,12 @@ class Faults(httpx2.BaseTransport):
         self.drop_after_write, self.fail_write, self.rate_limit = drop_after_write, fail_write or {}, rate_limit
         self.before_first_write = before_first_write
         self.methods: collections.Counter = collections.Counter()
-        self.n = self.writes = 0
+        self.n = self.writes = self.writes_sent = 0
         self.sent: list[tuple[str, str, object]] = []  # (method, path, JSON body) of every write
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         self.n += 1
+        self.writes_sent += request.method != "GET"  # every write sent, answered or not
         if self.n in self.rate_limit:
             return httpx2.Response(429, headers={"Retry-After": "1"}, text="Too Many Requests", request=request)
         if request.method != "GET":
@@ -307,7 +309,7 @@ def test_rate_limits_and_server_errors_are_retried(seed_library):
     code, errs, _ = _sync("users/1005", transport, collection="Faults")
     assert code == 0, errs
     # the summary counts what was sent, retries and pages included
-    assert f"({transport.n} requests, {transport.writes} writes)" in errs[-1]
+    assert f"({transport.n} requests, {transport.writes_sent} writes)" in errs[-1]
     items = _zotero_items("users/1005")
     _assert_each_paper_once(items)
     assert len({c for i in items if i["itemType"] == "preprint" for c in i["collections"]}) == 1
@@ -316,13 +318,20 @@ def test_rate_limits_and_server_errors_are_retried(seed_library):
 @pytest.mark.vcr
 def test_dry_run_writes_nothing(seed_library):
     transport = Faults()
-    code, _errs, outs = _sync("users/1006", transport, collection="Later", dry_run=True)
+    code, errs, outs = _sync("users/1006", transport, collection="Later", dry_run=True)
     assert code == 0 and transport.writes == 0
     assert outs[0] == "would create collection 'Later'"
     assert sum(1 for o in outs if o.startswith("would create 2")) == 89
     assert outs[-1] == "would create 30 child links and notes"
     with Library(seed_library) as lib:
         assert lib.zotero_items("users/1006") == {}
+    # the dry run's summary is the real run's
+    real = Faults()
+    code, real_errs, _ = _sync("users/1006", real, collection="Later")
+    assert code == 0
+    strip = lambda line: line.split(" (")[0].replace("would be", "were")  # noqa: E731
+    assert strip(errs[-1]) == strip(real_errs[-1])
+    assert "30 child links/notes" in real_errs[-1]
 
 
 @pytest.mark.vcr
@@ -346,3 +355,56 @@ def test_no_key_in_any_cassette():
     for key in [*KEYS.values(), READ_ONLY_KEY]:
         assert not any(key in t for t in texts)
     assert not any("Bearer" in t for t in texts)
+
+
+@pytest.mark.vcr
+def test_updates_reach_zotero_without_clobbering_edits_or_deletions(seed_library):
+    from dataclasses import replace
+
+    code, errs, _ = _sync("users/1010", collection="Kept up to date")
+    assert code == 0 and "89 were created" in errs[-1], errs
+    settings = _settings("users/1010")
+    zc = make_client(settings, Faults(), wait=0.01)
+    with Library(seed_library) as lib:
+        keys = lib.zotero_items("users/1010")
+        recs = lib.records(["2307.06175", "2409.19256"])
+        # arXiv posts new versions: a new title and a journal DOI; another paper is renamed too
+        lib.save_resolutions(
+            [],
+            [
+                replace(
+                    recs["2307.06175"],
+                    version=3,
+                    title="Learning Decentralized Mean Field Control (v3)",
+                    doi="10.1000/jmlr.7",
+                ),
+                replace(
+                    recs["2409.19256"], version=2, title="HybridFlow: A Flexible and Efficient RLHF Framework (v2)"
+                ),
+            ],
+        )
+    hf, gone = zc.items_by_key([keys["2409.19256"], keys["2410.13859"]])
+    if hf["key"] != keys["2409.19256"]:
+        hf, gone = gone, hf
+    zc.create_items([{**hf["data"], "title": "HybridFlow (my notes)"}])  # the user renames one item …
+    zc.zot.delete_item([gone])  # … and deletes another
+    transport = Faults()
+    code, errs, _ = _sync("users/1010", transport, collection="Kept up to date")
+    assert code == 0, errs
+    assert "1 were brought up to date" in errs[0] and "0 were created" in errs[0]
+    assert "2409.19256: title edited in Zotero, kept" in errs
+    assert "1 paper deleted in Zotero was not made again (--recreate-deleted makes them)" in errs
+    ((method, path, body),) = transport.sent  # exactly one write: the update of the changed paper
+    assert (method, path) == ("POST", "/users/1010/items")
+    (update,) = body
+    assert update["key"] == keys["2307.06175"] and update["version"] > 0
+    assert update["title"] == "Learning Decentralized Mean Field Control (v3)"
+    assert update["extra"].startswith("arXiv:2307.06175 ")
+    assert update["extra"].splitlines()[1:] == ["Citation Key: cui2023learning", "doi: 10.1000/jmlr.7"]
+    assert update["DOI"] == "10.48550/arXiv.2307.06175" and update["collections"]
+    items = {i["key"]: i for i in _zotero_items("users/1010")}
+    assert items[keys["2409.19256"]]["title"] == "HybridFlow (my notes)"  # the user's edit survives
+    assert keys["2410.13859"] not in items and sum(i["itemType"] == "preprint" for i in items.values()) == 88
+    again = Faults()
+    code, errs, _ = _sync("users/1010", again, collection="Kept up to date")
+    assert code == 0 and again.writes_sent == 0 and again.n <= 3  # a sync with nothing new: incremental

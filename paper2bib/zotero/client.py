@@ -227,6 +227,13 @@ class ZoteroClient:
             "items",
         )
 
+    def deleted_since(self, version: int) -> tuple[set[str], set[str]]:
+        """Keys of the items and of the collections deleted after library version ``version``."""
+        data = self._call("reading deletions", lambda: self.zot.deleted(since=version))
+        if not isinstance(data, dict):
+            raise ZoteroError("Zotero: reading deletions failed (the answer is not a list of deletions)")
+        return set(data.get("items") or []), set(data.get("collections") or [])
+
     def collections(self) -> list[dict]:
         return _objects(
             self._call("reading collections", lambda: self.zot.everything(self.zot.collections(limit=100))),

@@ -116,3 +116,51 @@ def arxiv_ids_of(data: dict) -> set[str]:
             continue
         found.update(ref.arxiv_id for ref in find_ids(value))
     return found
+
+
+#: The fields of an item paper2bib owns: it keeps them up to date unless the user edited them.
+OWNED_FIELDS = ("title", "creators", "date", "DOI", "url", "abstractNote", "citationKey", "extra")
+#: The lines of ``extra`` paper2bib writes; the user's other lines are theirs.
+_OWNED_EXTRA = re.compile(r"^(?:arXiv:|Citation Key:|Published in |doi: )")
+
+
+def _extra_lines(extra: str, owned: bool) -> list[str]:
+    return [line for line in (extra or "").splitlines() if bool(_OWNED_EXTRA.match(line)) == owned]
+
+
+def owned_fields(item: dict) -> dict:
+    """The owned fields of an item (``extra``: only paper2bib's lines), as comparable values."""
+    out = {f: item[f] for f in OWNED_FIELDS if f in item and f != "extra"}
+    out["extra"] = "\n".join(_extra_lines(item.get("extra") or "", owned=True))
+    return out
+
+
+def merge_owned(current: dict, written: dict, desired: dict) -> tuple[dict, list[str], dict]:
+    """A three-way merge of an item's owned fields.
+
+    ``current`` is the item as Zotero holds it, ``written`` what paper2bib last wrote,
+    ``desired`` what it would write now. A field Zotero still holds as written takes the
+    desired value; one the user changed keeps the user's value. Returns the changes to send
+    (full field values), the names of the fields kept for the user, and the owned fields
+    as paper2bib has now written (or, for a kept field, offered) them.
+    """
+    now = owned_fields(current)
+    changes: dict = {}
+    kept: list[str] = []
+    new_written = dict(written)
+    for field in OWNED_FIELDS:
+        if field not in desired or desired.get(field) == written.get(field):
+            continue
+        if now.get(field) == desired.get(field):
+            new_written[field] = desired[field]
+        elif now.get(field) == written.get(field):
+            new_written[field] = desired[field]
+            if field == "extra":  # our lines replaced, the user's lines kept after them
+                user = _extra_lines(current.get("extra") or "", owned=False)
+                changes["extra"] = "\n".join([*desired["extra"].splitlines(), *user])
+            else:
+                changes[field] = desired[field]
+        else:  # the user's value stands; what paper2bib offered is remembered, so it is said once
+            kept.append(field)
+            new_written[field] = desired[field]
+    return changes, kept, new_written

@@ -25,10 +25,19 @@ import httpx2
 
 from ..config import Settings
 from ..errors import ConfigError, ZoteroError
-from ..library import Library
+from ..library import Library, ZoteroState
 from ..models import Paper
 from .client import MAX_WRITE, WriteUncertain, ZoteroClient
-from .items import COMMENT_MARKER, arxiv_ids_of, comment_note, link_attachment, preprint
+from .items import (
+    COMMENT_MARKER,
+    OWNED_FIELDS,
+    arxiv_ids_of,
+    comment_note,
+    link_attachment,
+    merge_owned,
+    owned_fields,
+    preprint,
+)
 
 log = logging.getLogger(__name__)
 Echo = Callable[[str], None]
@@ -37,11 +46,14 @@ ROUNDS = 6  # tries for one batch whose outcome keeps being uncertain
 
 @dataclass
 class Plan:
-    """What a sync will do: papers to create, to link to existing items, to add to the collection."""
+    """What a sync will do: papers to create, papers whose item exists (linked), updates to send."""
 
     create: list[Paper] = field(default_factory=list)
     link: list[tuple[Paper, str]] = field(default_factory=list)
-    add_to_collection: list[tuple[Paper, dict]] = field(default_factory=list)
+    add_to_collection: list[str] = field(default_factory=list)  # arXiv ids
+    refresh: list[str] = field(default_factory=list)  # arXiv ids whose owned fields change
+    kept: list[str] = field(default_factory=list)  # "2307.06175: title edited in Zotero, kept"
+    deleted: list[Paper] = field(default_factory=list)  # deleted in Zotero: not made again
 
 
 @dataclass
@@ -49,7 +61,10 @@ class Report:
     created: int = 0
     linked: int = 0
     updated: int = 0
+    refreshed: int = 0
     children: int = 0
+    kept: list[str] = field(default_factory=list)
+    not_recreated: int = 0
     failed: list[str] = field(default_factory=list)
 
 
@@ -82,15 +97,27 @@ def make_client(settings: Settings, transport: httpx2.BaseTransport | None = Non
 
 
 class Syncer:
-    """Syncs one local library into one Zotero library."""
+    """Syncs one local library into one Zotero library.
 
-    def __init__(self, lib: Library, zc: ZoteroClient):
+    :param recreate_deleted: make again the items the user deleted in Zotero (by default
+        a deleted item stays deleted).
+    """
+
+    def __init__(self, lib: Library, zc: ZoteroClient, recreate_deleted: bool = False):
         self.lib, self.zc = lib, zc
         self.index: dict[str, dict] = {}  # arXiv id → Zotero item data (top-level)
+        self.by_key: dict[str, dict] = {}  # item key → item data (top-level)
         self.child_refs: dict[str, set[str]] = {}  # parent key → refs (URLs, "note:comment")
-        # arXiv id → the item key an earlier sync made: preferred over look-alike items
-        self.known = lib.zotero_items(zc.library)
+        self.trashed: set[str] = set()  # keys of items seen in the trash
+        self.links = lib.zotero_links(zc.library)
+        self.recreate_deleted = recreate_deleted
+        # arXiv id → the item key an earlier sync made or linked: preferred over look-alike items
+        self.known = {a: link.key for a, link in self.links.items() if not link.deleted or recreate_deleted}
+        self.deleted = {a for a, link in self.links.items() if link.deleted and not recreate_deleted}
+        self.made = lib.zotero_links_made(zc.library)  # children made (or found) before: never re-added
         self.failed: list[str] = []
+        self.collection_key: str | None = None
+        self.with_ck = True
 
     # ------------------------------------------------------------------ reading Zotero
     def _absorb(self, items: list[dict]) -> None:
@@ -98,6 +125,7 @@ class Syncer:
         for it in sorted(items, key=lambda x: (x["data"].get("dateAdded") or "", x["key"])):
             data = it["data"]
             if data.get("deleted"):
+                self.trashed.add(it["key"])
                 continue
             parent = data.get("parentItem")
             if parent:
@@ -109,6 +137,8 @@ class Syncer:
                 continue
             if data.get("itemType") in ("attachment", "note", "annotation"):
                 continue
+            self.by_key[data["key"]] = data
+            self.trashed.discard(data["key"])
             for aid in arxiv_ids_of(data):
                 current = self.index.get(aid)
                 # the item we made before wins; otherwise the oldest (sorted above)
@@ -141,28 +171,111 @@ class Syncer:
             raise ZoteroError(f"Zotero refused to create the collection {name!r}: {answer.get('failed')}")
         raise ZoteroError(f"could not create the collection {name!r}; run the sync again")
 
-    # ------------------------------------------------------------------ planning
-    def plan(self, papers: list[Paper], collection_key: str | None) -> Plan:
+    # ------------------------------------------------------------------ reading and planning
+    def _read(self, papers: list[Paper], collection: str | None, dry_run: bool) -> bool:
+        """Read what is needed of Zotero; True when only what changed since the last sync was read.
+
+        Incremental when the last sync of this library knew every paper and used the same
+        collection: ``?since=`` and ``/deleted?since=`` (2 requests when nothing changed).
+        Otherwise everything is read. Items the user deleted (or put in the trash) since are
+        remembered as deleted, and not made again.
+        """
+        state = self.lib.zotero_state(self.zc.library)
+        unknown = any(p.record.arxiv_id not in self.known and p.record.arxiv_id not in self.deleted for p in papers)
+        if state is not None and not unknown and state.collection == collection:
+            self._absorb(self.zc.all_items(since=state.version))
+            gone_items, gone_collections = self.zc.deleted_since(state.version)
+            gone = gone_items | self.trashed
+            self.with_ck = state.citation_key_field
+            self.collection_key = state.collection_key if state.collection_key not in gone_collections else None
+            incremental = True
+        else:
+            self._absorb(self.zc.all_items())
+            gone = {k for k in self.known.values() if k not in self.by_key}
+            self.with_ck = "citationKey" in self.zc.item_type_fields("preprint")
+            incremental = False
+        if collection and not self.collection_key:
+            self.collection_key = self._collection_key(collection, dry_run)
+        newly = [a for a, k in self.known.items() if k in gone and not self.recreate_deleted]
+        for a in newly:
+            del self.known[a]
+            self.deleted.add(a)
+        if newly and not dry_run:
+            self.lib.mark_zotero_deleted(self.zc.library, newly)
+        if not incremental:  # children there now count as made: a later removal is the user's
+            present = {(a, ref) for a, k in self.known.items() for ref in self.child_refs.get(k, set())}
+            self.made |= present
+            if present and not dry_run:
+                self.lib.store_zotero_links_made(self.zc.library, present)
+        return incremental
+
+    def _current(self, aid: str) -> dict | None:
+        """Zotero's data of the item of ``aid``, as last read."""
+        key = self.known.get(aid)
+        return self.by_key.get(key) if key else self.index.get(aid)
+
+    def _update_for(self, paper: Paper) -> tuple[dict | None, list[str], dict | None]:
+        """The update a paper's existing item needs: (object to send or None, fields kept for the
+        user, the owned fields as written after it). Only items paper2bib made are refreshed."""
+        aid = paper.record.arxiv_id
+        current = self._current(aid)
+        if current is None:
+            return None, [], None
+        changes: dict = {}
+        kept: list[str] = []
+        written = self.links[aid].written if aid in self.links else None
+        new_written = None
+        if written is not None and self.known.get(aid) == current.get("key"):
+            desired = owned_fields(preprint(paper, [], self.with_ck))
+            changes, kept, new_written = merge_owned(current, written, desired)
+        if self.collection_key and self.collection_key not in (current.get("collections") or []):
+            changes["collections"] = [*(current.get("collections") or []), self.collection_key]
+        return ({**current, **changes} if changes else None), kept, new_written
+
+    def plan(self, papers: list[Paper], incremental: bool) -> Plan:
+        """What to create, what exists (and what of it to update), what stays deleted."""
         plan = Plan()
         for paper in papers:
-            existing = self.index.get(paper.record.arxiv_id)
-            if existing is None:
+            aid = paper.record.arxiv_id
+            if aid in self.deleted:
+                plan.deleted.append(paper)
+                continue
+            current = self._current(aid)
+            if current is None and not (incremental and aid in self.known):
                 plan.create.append(paper)
                 continue
-            plan.link.append((paper, existing["key"]))
-            if collection_key and collection_key not in (existing.get("collections") or []):
-                plan.add_to_collection.append((paper, existing))
+            plan.link.append((paper, current["key"] if current else self.known[aid]))
+            if current is None:  # unchanged in Zotero since the last sync: read only if it needs a refresh
+                if self._needs_refresh(paper):
+                    plan.refresh.append(aid)
+                continue
+            update, kept, _ = self._update_for(paper)
+            plan.kept.extend(f"{aid}: {f} edited in Zotero, kept" for f in kept)
+            if update is not None:
+                if update.get("collections") != (current.get("collections") or []):
+                    plan.add_to_collection.append(aid)
+                if any(update.get(f) != current.get(f) for f in OWNED_FIELDS):
+                    plan.refresh.append(aid)
         return plan
 
+    def _needs_refresh(self, paper: Paper) -> bool:
+        """Whether what paper2bib would write now differs from what it last wrote."""
+        link = self.links.get(paper.record.arxiv_id)
+        return bool(
+            link and link.written is not None and owned_fields(preprint(paper, [], self.with_ck)) != link.written
+        )
+
     def _children_for(self, paper: Paper, parent: str) -> list[tuple[str, str, dict]]:
-        have = self.child_refs.get(parent, set())
-        out = [
-            (paper.record.arxiv_id, link.url, link_attachment(link, parent))
-            for link in paper.links
-            if link.url not in have
-        ]
-        if paper.record.comment and "note:comment" not in have:
-            out.append((paper.record.arxiv_id, "note:comment", comment_note(paper.record.comment, parent)))
+        """Child links and the comment note a paper's item lacks; never one made before (and
+        perhaps removed by the user since)."""
+        aid, have = paper.record.arxiv_id, self.child_refs.get(parent, set())
+
+        def wanted(ref: str) -> bool:
+            return ref not in have and (aid, ref) not in self.made
+
+        out = [(aid, link.url, link_attachment(link, parent)) for link in paper.links if wanted(link.url)]
+        if paper.record.comment and wanted("note:comment"):
+            out.append((aid, "note:comment", comment_note(paper.record.comment, parent)))
         return out
 
     # ------------------------------------------------------------------ writing
@@ -231,60 +344,89 @@ class Syncer:
     def run(self, papers: list[Paper], collection: str | None, dry_run: bool, out: Echo) -> Report:
         """Sync ``papers`` (into ``collection``); ``out`` gets a dry run's plan, line by line."""
         report = Report()
-        self._absorb(self.zc.all_items())
-        collection_key = self._collection_key(collection, dry_run) if collection else None
-        with_ck = "citationKey" in self.zc.item_type_fields("preprint")
-        plan = self.plan(papers, collection_key)
+        incremental = self._read(papers, collection, dry_run)
+        plan = self.plan(papers, incremental)
+        unread = [self.known[a] for a in plan.refresh if self._current(a) is None]
+        if unread:  # unchanged in Zotero, but paper2bib has something new for them: read them first
+            for i in range(0, len(unread), MAX_WRITE):
+                self._absorb(self.zc.items_by_key(unread[i : i + MAX_WRITE]))
+            plan = self.plan(papers, incremental)
         zlib = self.zc.library
+        by_id = {p.record.arxiv_id: p for p in papers}
+        report.kept, report.not_recreated, report.linked = plan.kept, len(plan.deleted), len(plan.link)
 
         if dry_run:
-            if collection and not collection_key:
+            if collection and not self.collection_key:
                 out(f"would create collection {collection!r}")
             for p in plan.create:
                 out(f"would create {p.record.arxiv_id} {p.key}: {p.record.title}")
             for p, key in plan.link:
                 out(f"would link   {p.record.arxiv_id} {p.key} to existing item {key}")
-            for p, _ in plan.add_to_collection:
-                out(f"would add    {p.record.arxiv_id} to collection {collection!r}")
-            n_children = sum(len(self._children_for(p, k)) for p, k in plan.link) + sum(
-                len(p.links) + bool(p.record.comment) for p in plan.create
+            for aid in plan.add_to_collection:
+                out(f"would add    {aid} to collection {collection!r}")
+            for aid in plan.refresh:
+                out(f"would update {aid} from arXiv")
+            report.children = sum(len(self._children_for(p, k)) for p, k in plan.link) + sum(
+                len(self._children_for(p, "new")) for p in plan.create
             )
-            out(f"would create {n_children} child links and notes")
-            report.created, report.linked, report.updated = (
+            out(f"would create {report.children} child links and notes")
+            report.created, report.updated, report.refreshed = (
                 len(plan.create),
-                len(plan.link),
                 len(plan.add_to_collection),
+                len(plan.refresh),
             )
             return report
 
-        # link what exists
         self.lib.store_zotero_items(zlib, {p.record.arxiv_id: k for p, k in plan.link})
-        report.linked = len(plan.link)
 
-        # add existing items to the collection: full data back, so no field is lost
-        def with_collection(aid: str) -> dict:
-            data = self.index[aid]
-            return {**data, "collections": [*(data.get("collections") or []), collection_key]}
+        # update existing items: collection membership, and paper2bib's own fields where the user left them
+        upd_ids = list(dict.fromkeys([*plan.add_to_collection, *plan.refresh]))
+        written: dict[str, dict] = {}
 
-        upd_ids = [p.record.arxiv_id for p, _ in plan.add_to_collection]
-        updates = [with_collection(aid) for aid in upd_ids]
+        def update_of(aid: str) -> dict | None:
+            update, _, new_written = self._update_for(by_id[aid])
+            if new_written is not None:
+                written[aid] = new_written
+            return update
 
-        def in_collection(aid: str) -> str | None:
-            item = self.index.get(aid)
-            return item["key"] if item and collection_key in (item.get("collections") or []) else None
+        updates = [update_of(aid) or {} for aid in upd_ids]
+        for p, _key in plan.link:  # kept fields: remember what was offered, so it is reported once
+            if p.record.arxiv_id not in upd_ids and self._current(p.record.arxiv_id) is not None:
+                update_of(p.record.arxiv_id)
+        offered = {a: w for a, w in written.items() if a not in upd_ids}
+        if offered:
+            self.lib.store_zotero_items(zlib, {a: self.known[a] for a in offered}, written=offered)
 
-        report.updated = len(self._write(updates, upd_ids, in_collection, rebuild=with_collection))
+        def updated(aid: str) -> str | None:
+            return (self._current(aid) or {}).get("key") if update_of(aid) is None else None
+
+        done = self._write(updates, upd_ids, updated, rebuild=lambda aid: update_of(aid) or {})
+        done_ids = {upd_ids[i] for i in done}
+        self.lib.store_zotero_items(
+            zlib,
+            {a: done[upd_ids.index(a)] for a in done_ids},
+            written={a: written[a] for a in done_ids if a in written},
+        )
+        report.updated = len(done_ids & set(plan.add_to_collection))
+        report.refreshed = len(done_ids & set(plan.refresh))
 
         # create what is missing
-        new_objects = [preprint(p, [collection_key] if collection_key else [], with_ck) for p in plan.create]
+        new_objects = [
+            preprint(p, [self.collection_key] if self.collection_key else [], self.with_ck) for p in plan.create
+        ]
         new_ids = [p.record.arxiv_id for p in plan.create]
         created = self._write(new_objects, new_ids, lambda aid: (self.index.get(aid) or {}).get("key"))
-        self.lib.store_zotero_items(zlib, {new_ids[i]: k for i, k in created.items()})
+        self.lib.store_zotero_items(
+            zlib,
+            {new_ids[i]: k for i, k in created.items()},
+            written={new_ids[i]: owned_fields(new_objects[i]) for i in created},
+        )
+        for i, k in created.items():
+            self.known[new_ids[i]] = k
         report.created = len(created)
 
         # children: links and the arXiv comment, under every paper now in Zotero
         parents = {p.record.arxiv_id: k for p, k in plan.link} | {new_ids[i]: k for i, k in created.items()}
-        by_id = {p.record.arxiv_id: p for p in papers}
         children = [c for aid, key in parents.items() for c in self._children_for(by_id[aid], key)]
         child_ids = [f"{aid} {ref}" for aid, ref, _ in children]
 
@@ -292,6 +434,12 @@ class Syncer:
             aid, ref = cid.split(" ", 1)
             return parents[aid] if ref in self.child_refs.get(parents[aid], set()) else None
 
-        report.children = len(self._write([c for _, _, c in children], child_ids, child_there))
+        made = self._write([c for _, _, c in children], child_ids, child_there)
+        self.lib.store_zotero_links_made(zlib, [(children[i][0], children[i][1]) for i in made])
+        report.children = len(made)
         report.failed = self.failed
+        if not self.failed:
+            self.lib.store_zotero_state(
+                zlib, ZoteroState(self.zc.version, collection, self.collection_key, self.with_ck)
+            )
         return report
