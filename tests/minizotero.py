@@ -103,5 +103,12 @@ class MiniZotero(httpx2.BaseTransport):
                 key = secrets.token_hex(4).upper()
                 self.items[key] = {**obj, "key": key, "version": self.version}
 
+    def delete(self, key: str) -> None:
+        """The user deletes an item (a new library version; ``/deleted`` reports it)."""
+        with self.lock:
+            self.version += 1
+            del self.items[key]
+            self.deleted[key] = self.version
+
     def preprints(self) -> list[dict]:
         return [d for d in self.items.values() if d.get("itemType") == "preprint"]

@@ -365,3 +365,18 @@ def test_absurd_version_numbers_are_a_clear_error(tmp_path, monkeypatch, args):
     (tmp_path / "v.txt").write_text("2409.19256v99999999999999999999999\n")
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and "internal error" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_child_link_the_user_deleted_is_not_added_again(seed_library):
+    from minizotero import MiniZotero
+
+    zotero = MiniZotero()
+    assert _sync_into(zotero, seed_library)[0] == 0
+    verl = next(k for k, d in zotero.items.items() if d.get("url") == "https://github.com/volcengine/verl")
+    zotero.delete(verl)
+    posts = zotero.posts
+    for _ in range(2):  # incremental and, with another collection, a full read: neither brings it back
+        code, said = _sync_into(zotero, seed_library, collection="Other" if _ else "Seed")
+        assert code == 0, said
+    assert not any(d.get("url") == "https://github.com/volcengine/verl" for d in zotero.items.values())
+    assert zotero.posts == posts + 3  # only the new collection and its 89 members (2 batches) were written

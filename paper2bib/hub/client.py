@@ -154,21 +154,19 @@ class HubClient:
             url = self._next(resp) if page else None
         return items
 
+    def _object(self, path: str, what: str) -> dict[str, Any]:
+        data = self._json(self._get(self._url(path), what), what)
+        if not isinstance(data, dict):
+            raise HubUnavailable(f"Hugging Face at {self.url}: {what}: the answer is not one")
+        return data
+
     def paper(self, arxiv_id: str) -> dict[str, Any]:
         """The Hub's paper object for ``arxiv_id``."""
-        what = f"paper {arxiv_id}"
-        data = self._json(self._get(self._url(f"/api/papers/{arxiv_id}"), what), what)
-        if not isinstance(data, dict):
-            raise HubUnavailable(f"Hugging Face at {self.url}: {what}: the answer is not a paper")
-        return data
+        return self._object(f"/api/papers/{arxiv_id}", f"paper {arxiv_id}")
 
     def collection(self, slug: str) -> dict[str, Any]:
         """The collection ``<namespace>/<slug>``."""
-        what = f"collection {slug}"
-        data = self._json(self._get(self._url(f"/api/collections/{slug}"), what), what)
-        if not isinstance(data, dict):
-            raise HubUnavailable(f"Hugging Face at {self.url}: {what}: the answer is not a collection")
-        return data
+        return self._object(f"/api/collections/{slug}", f"collection {slug}")
 
 
 def _describe(exc: BaseException | None) -> str:
