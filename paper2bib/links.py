@@ -9,10 +9,22 @@ import re
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult
+from urllib.parse import urlsplit as _urlsplit
 
 from . import mappings
 from .models import Link, LinkKind
+
+
+def urlsplit(url: str) -> SplitResult:
+    """``urllib.parse.urlsplit`` that never raises: a URL it cannot read (``http://[x``) has no host."""
+    try:
+        parts = _urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return SplitResult("", "", url, "", "")
+    return parts
+
 
 _TRAILING = ".,;:!?'\"*>]}"
 _SCHEME_URL = r"https?://[^\s<>\"'{}\\`|^]+"

@@ -54,3 +54,11 @@ def test_arxiv_urls_are_papers_not_project_pages():
 
 def test_clean_url_keeps_balanced_parentheses_and_query():
     assert clean_url("https://a.org/x_(y)?q=1).") == "https://a.org/x_(y)?q=1"
+
+
+def test_urls_python_cannot_split_are_skipped_not_fatal():
+    from paper2bib.models import Link
+
+    assert extract_links("see https://[github.com/x, http://a.com:99999/x and https://github.com/a/b") == (
+        Link("https://github.com/a/b", "code"),
+    )

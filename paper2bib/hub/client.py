@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 import tenacity
@@ -23,6 +22,7 @@ import tenacity
 from .. import __version__
 from ..errors import HubError, HubUnavailable
 from ..http import BoundedSession, ResponseTooLarge
+from ..links import urlsplit
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from ..arxiv_ids import is_arxiv_id
-from ..links import attached, extract_links
+from ..links import attached, extract_links, urlsplit
 from ..models import Entry, Link
 from ..text import squash_space
 
