@@ -95,6 +95,35 @@ class Record:
 
 
 @dataclass(frozen=True)
+class Published:
+    """The published version of a paper, as DBLP records it."""
+
+    kind: Literal["inproceedings", "article"]
+    title: str
+    authors: tuple[str, ...]
+    venue: str  # booktitle or journal, as DBLP writes it
+    year: int
+    dblp_key: str
+    volume: str | None = None
+    number: str | None = None
+    pages: str | None = None
+    publisher: str | None = None
+    doi: str | None = None
+    url: str | None = None
+
+    def to_json(self) -> dict:
+        """The ``list --json`` form."""
+        return {
+            "type": self.kind,
+            "venue": self.venue,
+            "year": self.year,
+            "dblp_key": self.dblp_key,
+            "doi": self.doi,
+            ("booktitle" if self.kind == "inproceedings" else "journal"): self.venue,
+        }
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A record the resolver considered for an entry, with its scores."""
 
@@ -135,3 +164,4 @@ class Paper:
     record: Record
     key: str
     links: tuple[Link, ...] = ()
+    published: Published | None = None

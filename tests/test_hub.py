@@ -22,7 +22,8 @@ from paper2bib.cli import main
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
 from paper2bib.errors import HubUnavailable
-from paper2bib.hub.client import HubClient, rate_limit_wait
+from paper2bib.http import announced_wait
+from paper2bib.hub.client import HubClient
 from paper2bib.hub.sources import HubSource, hub_links, parse_source
 from paper2bib.library import Library
 from paper2bib.models import Link
@@ -178,8 +179,14 @@ def test_rate_limits_without_retry_after_are_waited_out_as_ratelimit_says(caplog
         items = client.daily_papers("date", "2025-03-20")
     assert len(items) == 1 and client.requests_made == 3
     assert slept == [2.0, 2.0]  # the RateLimit window, then the backoff after the 500
-    assert "Hugging Face rate limit reached; waiting 2 s" in caplog.text
-    assert rate_limit_wait('"api";r=0;t=55') == 55.0 and rate_limit_wait(None) is None
+    assert "Hugging Face: rate limit reached; waiting 2 s as its answer asks" in caplog.text
+    import requests
+
+    answer = requests.Response()
+    answer.headers["RateLimit"] = '"api";r=0;t=55'
+    assert announced_wait(answer) == 55.0
+    answer.headers["Retry-After"] = "7"
+    assert announced_wait(answer) == 7.0
 
 
 def test_pages_are_followed_to_the_end_against_the_configured_hub():

@@ -9,39 +9,19 @@ to the end, at 100 items a request, always against the configured base URL.
 
 from __future__ import annotations
 
-import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-import tenacity
 
-from .. import __version__
 from ..errors import HubError, HubUnavailable
-from ..http import BoundedSession, ResponseTooLarge
+from ..http import PoliteClient, ServiceUnavailable
 from ..links import urlsplit
-
-log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PAGE_SIZE = 100  # the Hub's largest ``limit``
-
-
-class _Transient(Exception):
-    """A 429 or 5xx answer: worth asking again."""
-
-    def __init__(self, status: int, wait: float | None):
-        super().__init__(f"HTTP {status}")
-        self.status, self.wait = status, wait
-
-
-def rate_limit_wait(header: str | None) -> float | None:
-    """Seconds until the Hub's rate-limit window resets, from ``RateLimit: "api";r=0;t=37``."""
-    m = re.search(r"(?:^|;)\s*t=(\d+(?:\.\d+)?)", header or "")
-    return float(m.group(1)) if m else None
 
 
 @dataclass
@@ -64,60 +44,24 @@ class HubClient:
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 
     def __post_init__(self) -> None:
-        self._session = BoundedSession(f"paper2bib/{__version__}", self.timeout, deadline=self.timeout)
-        if self.token:
-            self._session.headers["Authorization"] = f"Bearer {self.token}"
-        self._last = 0.0
+        headers = {"Accept": "application/json"} | ({"Authorization": f"Bearer {self.token}"} if self.token else {})
+        self._http = PoliteClient(
+            "Hugging Face", self.url, self.delay, self.timeout, self.attempts, self.max_wait, headers, self.sleep
+        )
 
     @property
     def requests_made(self) -> int:
         """HTTP requests sent so far, retries and pages included."""
-        return self._session.requests_made
+        return self._http.requests_made
 
-    # ------------------------------------------------------------------ plumbing
     def _url(self, path_and_query: str) -> str:
         return self.url.rstrip("/") + path_and_query
 
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Transient) and exc.status == 429 and exc.wait is not None:
-            return min(exc.wait, self.max_wait)
-        return min(max(self.delay, 1.0) * 2 ** (state.attempt_number - 1), 60.0)
-
-    def _get_once(self, url: str) -> requests.Response:
-        gap = self.delay - (time.monotonic() - self._last)
-        if gap > 0:
-            self.sleep(gap)
-        self._last = time.monotonic()
-        resp = self._session.get(url, headers={"Accept": "application/json"})
-        if resp.status_code in RETRY_STATUSES:
-            raise _Transient(resp.status_code, rate_limit_wait(resp.headers.get("RateLimit")))
-        return resp
-
-    def _get(self, url: str, what: str) -> requests.Response:
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
-            wait = state.next_action.sleep if state.next_action else 0
-            if isinstance(exc, _Transient) and exc.status == 429:
-                log.warning("Hugging Face rate limit reached; waiting %.0f s as its RateLimit header says", wait)
-            else:
-                log.warning("Hugging Face: %s: %s; retrying in %.0f s", what, _describe(exc), wait)
-
+    def _get(self, path: str, what: str) -> requests.Response:
         try:
-            return tenacity.Retrying(
-                retry=tenacity.retry_if_exception_type((_Transient, requests.ConnectionError, requests.Timeout)),
-                wait=self._wait,
-                stop=tenacity.stop_after_attempt(self.attempts),
-                sleep=self.sleep,
-                before_sleep=before_sleep,
-                reraise=True,
-            )(self._get_once, url)
-        except (_Transient, requests.RequestException) as e:
-            raise HubUnavailable(
-                f"Hugging Face at {self.url}: {what} failed ({_describe(e)}); try again later"
-            ) from None
-        except ResponseTooLarge as e:
-            raise HubUnavailable(f"Hugging Face at {self.url}: {what}: {e}") from None
+            return self._http.request("GET", path, what)
+        except ServiceUnavailable as e:
+            raise HubUnavailable(str(e)) from None
 
     def _json(self, resp: requests.Response, what: str) -> Any:
         if resp.status_code == 404:
@@ -137,13 +81,13 @@ class HubClient:
         if not nxt:
             return None
         parts = urlsplit(nxt)
-        return self._url(parts.path + ("?" + parts.query if parts.query else ""))
+        return parts.path + ("?" + parts.query if parts.query else "")
 
     # ------------------------------------------------------------------ look-ups
     def daily_papers(self, kind: str, value: str) -> list[dict[str, Any]]:
         """Every item of a day (``date``), week or month of daily papers, all pages."""
         what = f"daily papers for {value}"
-        url: str | None = self._url(f"/api/daily_papers?{kind}={value}&limit={PAGE_SIZE}")
+        url: str | None = f"/api/daily_papers?{kind}={value}&limit={PAGE_SIZE}"
         items: list[dict[str, Any]] = []
         while url:
             resp = self._get(url, what)
@@ -155,7 +99,7 @@ class HubClient:
         return items
 
     def _object(self, path: str, what: str) -> dict[str, Any]:
-        data = self._json(self._get(self._url(path), what), what)
+        data = self._json(self._get(path, what), what)
         if not isinstance(data, dict):
             raise HubUnavailable(f"Hugging Face at {self.url}: {what}: the answer is not one")
         return data
@@ -167,13 +111,3 @@ class HubClient:
     def collection(self, slug: str) -> dict[str, Any]:
         """The collection ``<namespace>/<slug>``."""
         return self._object(f"/api/collections/{slug}", f"collection {slug}")
-
-
-def _describe(exc: BaseException | None) -> str:
-    if isinstance(exc, _Transient):
-        return str(exc)
-    if isinstance(exc, requests.Timeout):
-        return "timed out"
-    if isinstance(exc, requests.ConnectionError):
-        return "connection failed"
-    return type(exc).__name__ if exc else "unknown error"

@@ -1,0 +1,144 @@
+"""Deciding what a preprint became, on evidence only (pure functions).
+
+A paper counts as published only when Semantic Scholar links a DBLP record outside
+``journals/corr/``, an ACL Anthology id, or a DOI that is not arXiv's — never on S2's
+``venue`` or ``year`` alone. The record cited is DBLP's. A DBLP record is taken only if its
+authors are the paper's (surnames overlap ≥ 50%) and its year is within [arXiv year,
+arXiv year + 3]; one found by a title search must also carry the same title (up to case
+and punctuation) and must not be a workshop paper. Anything else stays a preprint, with
+the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import bibtexparser
+from bibtexparser.bparser import BibTexParser
+
+from ..models import Published, Record
+from ..names import ascii_fold, split_name
+from ..text import latex_to_unicode, normalise, squash_space
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What Semantic Scholar says a paper became."""
+
+    dblp_key: str | None  # a DBLP record outside CoRR
+    venue: str  # S2's venue name ("" when none): a hint for a DBLP title search, never proof
+    doi: str | None  # a DOI that is not arXiv's
+    acl: str | None
+
+
+def evidence(s2: dict[str, Any] | None) -> Evidence | None:
+    """The evidence in a Semantic Scholar paper record, or None when S2 does not know the paper."""
+    if not isinstance(s2, dict):
+        return None
+    ext = s2.get("externalIds") or {}
+    dblp = str(ext.get("DBLP") or "")
+    doi = str(ext.get("DOI") or "")
+    return Evidence(
+        dblp_key=dblp if dblp and not dblp.startswith("journals/corr/") else None,
+        venue=str(s2.get("venue") or ""),
+        doi=doi if doi and not doi.lower().startswith("10.48550/") else None,
+        acl=str(ext.get("ACL")) if ext.get("ACL") else None,
+    )
+
+
+def _surname(name: str) -> str:
+    name = re.sub(r"\s+\d{4}$", "", name.strip())  # DBLP's homonym number: "Kai Cui 0001"
+    return re.sub(r"[^a-z]", "", ascii_fold(split_name(name).family).lower())
+
+
+def authors_overlap(a: tuple[str, ...] | list[str], b: tuple[str, ...] | list[str]) -> float:
+    """The share of the shorter author list whose surnames appear in the other."""
+    sa, sb = {_surname(x) for x in a} - {""}, {_surname(x) for x in b} - {""}
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def same_title(a: str, b: str) -> bool:
+    """Equal after TeX, case and punctuation are set aside (DBLP ends titles with a period)."""
+    return normalise(a) == normalise(b)
+
+
+def is_workshop(key: str, venue: str) -> bool:
+    return "workshop" in venue.lower() or bool(re.search(r"(^|/)(w|ws|workshop)[^/]*/", key))
+
+
+def parse_dblp_bibtex(text: str, key: str) -> Published | None:
+    """The published version from DBLP's BibTeX of record ``key`` (``@inproceedings``/``@article``)."""
+    try:
+        db = bibtexparser.loads(text, parser=BibTexParser(common_strings=True, ignore_nonstandard_types=False))
+    except Exception:  # bibtexparser 1.x raises assorted errors on broken input
+        return None
+    if not db.entries:
+        return None
+    f = {k.lower(): squash_space(v) for k, v in db.entries[0].items()}
+    kind = f.get("entrytype", "").lower()
+    if kind not in ("inproceedings", "article") or not f.get("title") or not f.get("year", "").isdigit():
+        return None
+
+    def text_of(field: str) -> str | None:
+        value = f.get(field)
+        return squash_space(latex_to_unicode(value)) if value else None
+
+    authors = tuple(
+        re.sub(r"\s+\d{4}$", "", squash_space(latex_to_unicode(a)))
+        for a in re.split(r"\s+and\s+", f.get("author", ""))
+        if a.strip()
+    )
+    doi = f.get("doi")
+    return Published(
+        kind="inproceedings" if kind == "inproceedings" else "article",
+        title=(text_of("title") or "").rstrip("."),
+        authors=authors,
+        venue=text_of("booktitle" if kind == "inproceedings" else "journal") or "",
+        year=int(f["year"]),
+        volume=f.get("volume"),
+        number=f.get("number"),
+        pages=(f.get("pages") or "").replace("--", "-") or None,
+        publisher=text_of("publisher"),
+        doi=doi,
+        url=f.get("url"),
+        dblp_key=key,
+    )
+
+
+def check(record: Record, candidate: Published, found_by_search: bool) -> str | None:
+    """Why ``candidate`` is not ``record``'s published version, or None if it is."""
+    arxiv_year = int(record.published[:4]) if record.published[:4].isdigit() else 0
+    if authors_overlap(record.authors, candidate.authors) < 0.5:
+        return f"DBLP {candidate.dblp_key} has other authors"
+    if not arxiv_year <= candidate.year <= arxiv_year + 3:
+        return f"DBLP {candidate.dblp_key} is of {candidate.year}, not within 3 years of the arXiv paper"
+    if found_by_search:
+        if not same_title(record.title, candidate.title):
+            return f"DBLP {candidate.dblp_key} has another title"
+        if is_workshop(candidate.dblp_key, candidate.venue):
+            return f"DBLP {candidate.dblp_key} is a workshop paper"
+    return None
+
+
+def search_hits(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The hits of a DBLP search answer (JSON), each with ``key``, ``title``, ``venue``, ``year``, ``type``."""
+    hits = (((answer or {}).get("result") or {}).get("hits") or {}).get("hit") or []
+    if isinstance(hits, dict):
+        hits = [hits]
+    return [h["info"] for h in hits if isinstance(h, dict) and isinstance(h.get("info"), dict)]
+
+
+def conference_candidates(record: Record, hits: list[dict[str, Any]]) -> list[str]:
+    """DBLP keys of the search hits that could be the paper's published version (not CoRR)."""
+    out = []
+    for info in hits:
+        key = str(info.get("key") or "")
+        if not key or key.startswith("journals/corr/") or str(info.get("venue")) == "CoRR":
+            continue
+        if same_title(record.title, str(info.get("title") or "")):
+            out.append(key)
+    return out
