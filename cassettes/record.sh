@@ -25,15 +25,20 @@ python3 "$SHARED/tools/fake_zotero.py" --schema "$SHARED/zotero/schema.json" \
     --portfile "$tmp/zotero.port" --log "$tmp/zotero.log" &
 python3 "$SHARED/tools/fake_hf.py" --data "$SHARED/hf/papers.json" --today 2026-01-01 \
     --portfile "$tmp/hf.port" --log "$tmp/hf.log" &
-for f in arxiv zotero hf; do
+python3 "$SHARED/tools/fake_s2.py" --data "$SHARED/scholar/s2-papers.json" --portfile "$tmp/s2.port" --log "$tmp/s2.log" &
+python3 "$SHARED/tools/fake_dblp.py" --data "$SHARED/scholar/dblp-records.json" --data "$SHARED/scholar/dblp-crowd.json" \
+    --portfile "$tmp/dblp.port" --log "$tmp/dblp.log" &
+for f in arxiv zotero hf s2 dblp; do
     for _ in $(seq 50); do [ -s "$tmp/$f.port" ] && break; sleep 0.1; done
 done
 export PAPER2BIB_RECORD_ARXIV_URL="http://127.0.0.1:$(cat "$tmp/arxiv.port")/api/query"
 export PAPER2BIB_RECORD_ZOTERO_URL="http://127.0.0.1:$(cat "$tmp/zotero.port")"
 export PAPER2BIB_RECORD_HF_URL="http://127.0.0.1:$(cat "$tmp/hf.port")"
+export PAPER2BIB_RECORD_S2_URL="http://127.0.0.1:$(cat "$tmp/s2.port")"
+export PAPER2BIB_RECORD_DBLP_URL="http://127.0.0.1:$(cat "$tmp/dblp.port")"
 # MODULES picks what to re-record; the seed resolution goes first, since other tests
 # build their library from its cassette.
-for module in ${MODULES:-test_resolve_seed test_zotero test_cli_walkthrough test_hub}; do
+for module in ${MODULES:-test_resolve_seed test_zotero test_cli_walkthrough test_hub test_published}; do
     rm -rf "cassettes/$module"
     python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite "tests/$module.py"
 done

@@ -173,6 +173,11 @@ def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> work
     else:
         report = workflow.add(lib, settings, entries, refresh)
     _err(report.summary())
+    if settings.lookup_published:
+        resolved = [e.resolved_id for e in lib.entries(report.entry_ids) if e.status == "resolved" and e.resolved_id]
+        published = workflow.look_up_published(lib, settings, resolved, refresh=refresh)
+        if line := published.summary():
+            _err(line)
     return report
 
 
@@ -191,10 +196,10 @@ def list_(settings: Settings, as_json: bool, status: str | None) -> int:
     with _open(settings, create=False) as lib:
         entries = lib.entries(status=status)
         records = lib.records({e.resolved_id for e in entries if e.resolved_id})
+        checks = lib.published(records)
         if as_json:
-            click.echo(
-                json.dumps([e.to_json(records.get(e.resolved_id or "")) for e in entries], ensure_ascii=False, indent=2)
-            )
+            rows = [e.to_json(records.get(e.resolved_id or ""), checks.get(e.resolved_id or "")) for e in entries]
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
             for e in entries:
                 rid = f"{e.resolved_id}v{e.resolved_version}" if e.resolved_id else "-"
@@ -203,7 +208,10 @@ def list_(settings: Settings, as_json: bool, status: str | None) -> int:
                 title = record.title if record else (e.digest_title or "")
                 status = "pinned" if e.pinned else e.status
                 click.echo(f"{e.id:5}  {status:10} {score}  {rid:18} {title}")
-                if record and record.is_published:
+                check = checks.get(e.resolved_id or "") if record else None
+                if check and check.version:
+                    click.echo(f"       published: {check.version.venue} ({check.version.year})")
+                elif record and record.is_published:
                     click.echo(f"       {published_line(record.journal_ref, record.journal_doi)}")
                 if e.status in ("ambiguous", "unresolved"):
                     if e.why:
@@ -241,6 +249,7 @@ def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
 @click.option("-o", "--output", help="Write here instead of stdout (atomically: all or nothing).")
 @click.option("--abstract", "with_abstract", is_flag=True, help="Include abstracts.")
 @click.option("--links-in-note", is_flag=True, help="Also list code/project links in the visible note.")
+@click.option("--preprint", is_flag=True, help="Cite every paper as its arXiv preprint, even when published.")
 @click.option("--rekey", is_flag=True, help="Make every key anew with the current key format (breaks old \\cite's).")
 @_settings_options
 @_run
@@ -251,6 +260,7 @@ def export(
     output: str | None,
     with_abstract: bool,
     links_in_note: bool,
+    preprint: bool,
     rekey: bool,
 ) -> int:
     """Write the library (or just the papers of FILES) as BibTeX, biblatex or CSL-JSON.
@@ -273,7 +283,7 @@ def export(
             added = _add(lib, settings, entries, refresh=False)
             ids = added.entry_ids
             code = EXIT_REVIEW if added.needs_review else 0
-        report = workflow.export(lib, settings, ids, rekey=rekey)
+        report = workflow.export(lib, settings, ids, rekey=rekey, preprint=preprint)
         text = render(fmt, report.papers, abstracts=with_abstract, links_in_note=links_in_note)
     if target is not None:
         write_file(target, text)

@@ -41,6 +41,8 @@ APP = "paper2bib"
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 DEFAULT_ZOTERO_URL = "https://api.zotero.org"
 DEFAULT_HF_URL = "https://huggingface.co"
+DEFAULT_S2_URL = "https://api.semanticscholar.org"
+DEFAULT_DBLP_URL = "https://dblp.org"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,12 @@ class Settings:
     arxiv_page_size: int = 200
     contact: str | None = None
     key_format: str = "{auth}{year}{title}"
+    lookup_published: bool = True
+    s2_url: str = DEFAULT_S2_URL
+    s2_delay: float = 1.0
+    s2_api_key: str | None = field(default=None, repr=False)
+    dblp_url: str = DEFAULT_DBLP_URL
+    dblp_delay: float = 1.0
     hf_url: str = DEFAULT_HF_URL
     hf_delay: float = 0.5
     hf_token: str | None = field(default=None, repr=False)
@@ -76,6 +84,12 @@ _SOURCES: list[tuple[str, tuple[str, ...], str | None, type]] = [
     ("arxiv_page_size", ("arxiv", "page_size"), "PAPER2BIB_ARXIV_PAGE_SIZE", int),
     ("contact", ("arxiv", "contact"), "PAPER2BIB_CONTACT", str),
     ("key_format", ("key_format",), "PAPER2BIB_KEY_FORMAT", str),
+    ("lookup_published", ("published", "lookup"), "PAPER2BIB_LOOKUP_PUBLISHED", bool),
+    ("s2_url", ("s2", "url"), "PAPER2BIB_S2_URL", str),
+    ("s2_delay", ("s2", "delay"), "PAPER2BIB_S2_DELAY", float),
+    ("s2_api_key", ("s2", "api_key"), "SEMANTIC_SCHOLAR_API_KEY", str),
+    ("dblp_url", ("dblp", "url"), "PAPER2BIB_DBLP_URL", str),
+    ("dblp_delay", ("dblp", "delay"), "PAPER2BIB_DBLP_DELAY", float),
     ("hf_url", ("hf", "url"), "PAPER2BIB_HF_URL", str),
     ("hf_delay", ("hf", "delay"), "PAPER2BIB_HF_DELAY", float),
     ("hf_token", ("hf", "token"), "HF_TOKEN", str),
@@ -100,6 +114,8 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 _FLAGS = {"arxiv_delay": "--delay"}
 #: The largest sensible value of numeric settings (seconds, counts).
 _MAXIMUM = {
+    "s2_delay": 600,
+    "dblp_delay": 600,
     "hf_delay": 600,
     "arxiv_delay": 600,
     "arxiv_timeout": 3600,
@@ -108,12 +124,25 @@ _MAXIMUM = {
 }
 
 
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
 def _convert(name: str, value: Any, kind: type, where: str) -> Any:
     try:
         if kind is Path:
             return Path(str(value)).expanduser()
         if kind is str and not isinstance(value, str):
             raise TypeError
+        if kind is bool:
+            return _boolean(value)
         out = kind(value)
     except (TypeError, ValueError, OverflowError):
         raise ConfigError(
@@ -128,7 +157,7 @@ def _convert(name: str, value: Any, kind: type, where: str) -> Any:
 
 
 def _validate(s: Settings) -> Settings:
-    for name in ("arxiv_url", "zotero_url", "hf_url"):
+    for name in ("arxiv_url", "zotero_url", "hf_url", "s2_url", "dblp_url"):
         url = getattr(s, name)
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"{name} must be an http(s) URL, not {url!r}")

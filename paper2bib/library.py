@@ -12,13 +12,13 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
 from .errors import EntryNotFound, LibraryError, LibraryMissing
-from .models import Candidate, Entry, Link, Record, Resolution, Status
+from .models import Candidate, Entry, Link, Published, Record, Resolution, Status
 from .text import normalise
 
 MIGRATIONS: list[str] = [
@@ -119,6 +119,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (zlibrary, arxiv_id, ref)
     );
     """,
+    # 5: what each paper became (Semantic Scholar + DBLP)
+    """
+    CREATE TABLE published (
+        arxiv_id TEXT PRIMARY KEY REFERENCES records(arxiv_id),
+        status TEXT NOT NULL CHECK (status IN ('published', 'preprint', 'unknown')),
+        data TEXT,                                                        -- JSON of the published version
+        why TEXT NOT NULL,
+        checked_at TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -143,6 +153,16 @@ def fingerprint(entry: Entry) -> str:
     if entry.arxiv_id:
         return f"arxiv:{entry.arxiv_id}"
     return f"title:{normalise(entry.title)}"
+
+
+@dataclass(frozen=True)
+class PublishedCheck:
+    """What a look-up found a paper became: ``published`` (with the version), ``preprint`` or
+    ``unknown`` (a service was down: asked again next time), and why."""
+
+    status: Literal["published", "preprint", "unknown"]
+    version: Published | None
+    why: str
 
 
 @dataclass(frozen=True)
@@ -198,8 +218,8 @@ class StoredEntry:
             position=self.position,
         )
 
-    def to_json(self, record: Record | None = None) -> dict:
-        """The ``list --json`` form."""
+    def to_json(self, record: Record | None = None, check: PublishedCheck | None = None) -> dict:
+        """The ``list --json`` form; ``check`` is what the publication look-up found."""
         return {
             "entry": self.id,
             "digest_title": self.digest_title,
@@ -214,7 +234,9 @@ class StoredEntry:
             "links": [link.to_json() for link in self.links],
             "zotero_key": self.zotero_key,
             "pinned": self.pinned,
-            "published": (record.journal_ref or record.journal_doi) if record and record.is_published else None,
+            "journal_ref": (record.journal_ref or record.journal_doi) if record and record.is_published else None,
+            "published": {**check.version.to_json(), "why": check.why} if check and check.version else None,
+            "publication_check": check.why if check else None,
         }
 
 
@@ -525,6 +547,38 @@ class Library:
                 [(a, k, _now()) for a, k in new.items() if a not in existing],
             )
         return {**existing, **new}
+
+    # ------------------------------------------------------------------ published versions
+    def published(self, arxiv_ids: Iterable[str] | None = None) -> dict[str, PublishedCheck]:
+        """What the last look-up found each paper became (all papers, or those of ``arxiv_ids``)."""
+        sql, args = "SELECT * FROM published", []
+        if arxiv_ids is not None:
+            sql += " WHERE arxiv_id IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(arxiv_ids)))
+        out = {}
+        for r in self.db.execute(sql, args):
+            data = json.loads(r["data"]) if r["data"] else None
+            version = Published(**{**data, "authors": tuple(data["authors"])}) if data else None
+            out[r["arxiv_id"]] = PublishedCheck(r["status"], version, r["why"])
+        return out
+
+    def store_published(self, checks: dict[str, PublishedCheck]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO published (arxiv_id, status, data, why, checked_at) VALUES (?,?,?,?,?)"
+                " ON CONFLICT(arxiv_id) DO UPDATE SET status=excluded.status, data=excluded.data, why=excluded.why,"
+                " checked_at=excluded.checked_at",
+                [
+                    (
+                        a,
+                        c.status,
+                        json.dumps(asdict(c.version), ensure_ascii=False) if c.version else None,
+                        c.why,
+                        _now(),
+                    )
+                    for a, c in checks.items()
+                ],
+            )
 
     # ------------------------------------------------------------------ Zotero state
     def zotero_items(self, zlibrary: str) -> dict[str, str]:

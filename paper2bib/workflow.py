@@ -17,6 +17,7 @@ from .citekeys import assign_keys, base_key
 from .config import Settings
 from .digest import parse_file
 from .errors import ArxivUnavailable, InputError, ZoteroError
+from .http import ServiceUnavailable
 from .hub.client import HubClient
 from .hub.sources import (
     HubSource,
@@ -26,11 +27,14 @@ from .hub.sources import (
     looks_like_hub,
     parse_source,
 )
-from .library import Library, StoredEntry
+from .library import Library, PublishedCheck, StoredEntry
 from .links import extract_links
 from .models import Entry, Link, Paper, Record, Resolution
 from .resolver.client import ArxivClient
 from .resolver.resolve import Resolver
+from .scholar.dblp import DblpClient
+from .scholar.published import check, conference_candidates, evidence, parse_dblp_bibtex, search_hits
+from .scholar.s2 import S2Client
 from .text import plural
 from .zotero.client import ZoteroClient
 from .zotero.sync import Syncer
@@ -182,6 +186,105 @@ def resolve_stored(
     return client.requests_made - before
 
 
+@dataclass
+class PublishedReport:
+    """What a publication look-up found, and what it cost."""
+
+    published: int = 0
+    preprints: int = 0
+    unknown: int = 0
+    s2_requests: int = 0
+    dblp_requests: int = 0
+    down: str | None = None  # a service that could not be asked: "unknown, ask later"
+
+    def summary(self) -> str | None:
+        checked = self.published + self.preprints + self.unknown
+        if not checked and not self.down:
+            return None
+        still = "still a preprint" if self.preprints == 1 else "still preprints"
+        text = f"published versions: {self.published} found, {self.preprints} {still}"
+        if self.unknown:
+            text += f", {self.unknown} to ask again later"
+        text += (
+            f" ({plural(self.s2_requests, 'Semantic Scholar request')}, {plural(self.dblp_requests, 'DBLP request')})"
+        )
+        return text + (f"; {self.down}" if self.down else "")
+
+
+def make_scholar_clients(settings: Settings) -> tuple[S2Client, DblpClient]:
+    """Semantic Scholar and DBLP clients configured from ``settings``."""
+    return (
+        S2Client(url=settings.s2_url, delay=settings.s2_delay, api_key=settings.s2_api_key),
+        DblpClient(url=settings.dblp_url, delay=settings.dblp_delay),
+    )
+
+
+def look_up_published(
+    lib: Library,
+    settings: Settings,
+    arxiv_ids: Sequence[str],
+    refresh: bool = False,
+    clients: tuple[S2Client, DblpClient] | None = None,
+) -> PublishedReport:
+    """Find what the resolved papers ``arxiv_ids`` became (see :mod:`paper2bib.scholar`).
+
+    Papers already checked are skipped unless ``refresh`` or last time a service was down.
+    A service that is down never fails the run: those papers stay "unknown, ask later".
+    """
+    report = PublishedReport()
+    done = lib.published(arxiv_ids)
+    todo = [a for a in dict.fromkeys(arxiv_ids) if refresh or a not in done or done[a].status == "unknown"]
+    if not todo:
+        return report
+    s2, dblp = clients or make_scholar_clients(settings)
+    records = lib.records(todo)
+    checks: dict[str, PublishedCheck] = {}
+    try:
+        linked = s2.papers(todo)
+    except ServiceUnavailable as e:
+        report.down, report.unknown = f"{e}: not checked, asked again next time", len(todo)
+        report.s2_requests = s2.requests_made
+        return report
+    for a in todo:
+        try:
+            checks[a] = _published_check(records[a], linked.get(a), dblp)
+        except ServiceUnavailable as e:
+            checks[a] = PublishedCheck("unknown", None, f"DBLP could not be asked ({e}); asked again next time")
+            report.down = "DBLP could not be asked for some papers: asked again next time"
+    lib.store_published(checks)
+    report.published = sum(c.status == "published" for c in checks.values())
+    report.preprints = sum(c.status == "preprint" for c in checks.values())
+    report.unknown = sum(c.status == "unknown" for c in checks.values())
+    report.s2_requests, report.dblp_requests = s2.requests_made, dblp.requests_made
+    return report
+
+
+def _published_check(record: Record, s2_record: dict | None, dblp: DblpClient) -> PublishedCheck:
+    """One paper: Semantic Scholar's evidence, then DBLP's record, then the checks."""
+    ev = evidence(s2_record)
+    if ev is None:
+        return PublishedCheck("preprint", None, "Semantic Scholar does not know the paper")
+    candidates: list[tuple[str, bool]] = [(ev.dblp_key, False)] if ev.dblp_key else []
+    if not candidates and (ev.venue or ev.doi or ev.acl):
+        # S2 names a venue but links only the CoRR record: DBLP's title search may find it
+        candidates = [(k, True) for k in conference_candidates(record, search_hits(dblp.search(record.title)))[:3]]
+    if not candidates:
+        return PublishedCheck("preprint", None, "no published version known yet")
+    reasons = []
+    for key, by_search in candidates:
+        text = dblp.record_bibtex(key)
+        version = parse_dblp_bibtex(text, key) if text else None
+        if version is None:
+            reasons.append(f"DBLP has no usable record {key}")
+            continue
+        why = check(record, version, found_by_search=by_search)
+        if why is None:
+            how = "found by title in DBLP" if by_search else "linked by Semantic Scholar"
+            return PublishedCheck("published", version, f"{version.venue} {version.year} ({how}: {key})")
+        reasons.append(why)
+    return PublishedCheck("preprint", None, "; ".join(reasons))
+
+
 def pin(lib: Library, settings: Settings, entry: str, ref: ArxivRef) -> tuple[int, Record]:
     """Settle ``entry`` (a number or a title) as the paper ``ref``: its record from the
     library, or from arXiv when the library does not have it yet."""
@@ -226,12 +329,16 @@ class ExportReport:
 
 
 def export(
-    lib: Library, settings: Settings, entry_ids: Sequence[int] | None = None, rekey: bool = False
+    lib: Library,
+    settings: Settings,
+    entry_ids: Sequence[int] | None = None,
+    rekey: bool = False,
+    preprint: bool = False,
 ) -> ExportReport:
     """``paper2bib export``: the papers, with what was left out and what happened to keys."""
     wanted = lib.entries(entry_ids) if entry_ids is not None else lib.entries()
     before = lib.citekeys()
-    papers = export_records(lib, settings, entry_ids, rekey=rekey)
+    papers = export_records(lib, settings, entry_ids, rekey=rekey, preprint=preprint)
     report = ExportReport(papers, Counter(e.status for e in wanted if e.status != "resolved"))
     if rekey:
         report.rekeyed = sum(1 for p in papers if p.record.arxiv_id in before and before[p.record.arxiv_id] != p.key)
@@ -250,6 +357,7 @@ def export_records(
     entry_ids: Sequence[int] | None = None,
     store_keys: bool = True,
     rekey: bool = False,
+    preprint: bool = False,
 ) -> list[Paper]:
     """The resolved papers to export, one per paper, in the order they were added.
 
@@ -279,7 +387,10 @@ def export_records(
     else:
         existing = lib.citekeys()
         keys = {**existing, **assign(existing)}
-    return [Paper(records[a], keys[a], tuple(links[a])) for a in order]
+    published = {} if preprint else lib.published(order)
+    return [
+        Paper(records[a], keys[a], tuple(links[a]), published[a].version if a in published else None) for a in order
+    ]
 
 
 def run_sync(

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from paper2bib.config import DEFAULT_ARXIV_URL, DEFAULT_HF_URL, DEFAULT_ZOTERO_URL
+from paper2bib.config import DEFAULT_ARXIV_URL, DEFAULT_DBLP_URL, DEFAULT_HF_URL, DEFAULT_S2_URL, DEFAULT_ZOTERO_URL
 from paper2bib.models import Record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,8 @@ SEED = DATA / "hf-papers-listing.txt"
 RECORD_ARXIV_URL = os.environ.get("PAPER2BIB_RECORD_ARXIV_URL")
 RECORD_ZOTERO_URL = os.environ.get("PAPER2BIB_RECORD_ZOTERO_URL")
 RECORD_HF_URL = os.environ.get("PAPER2BIB_RECORD_HF_URL")
+RECORD_S2_URL = os.environ.get("PAPER2BIB_RECORD_S2_URL")
+RECORD_DBLP_URL = os.environ.get("PAPER2BIB_RECORD_DBLP_URL")
 
 
 def _rewrite(uri: str, stand_in: str | None, real: str) -> str:
@@ -42,6 +44,8 @@ def _before_record_request(request):
     request.uri = _rewrite(request.uri, RECORD_ARXIV_URL, DEFAULT_ARXIV_URL)
     request.uri = _rewrite(request.uri, RECORD_ZOTERO_URL, DEFAULT_ZOTERO_URL)
     request.uri = _rewrite(request.uri, RECORD_HF_URL, DEFAULT_HF_URL)
+    request.uri = _rewrite(request.uri, RECORD_S2_URL, DEFAULT_S2_URL)
+    request.uri = _rewrite(request.uri, RECORD_DBLP_URL, DEFAULT_DBLP_URL)
     return request
 
 
@@ -69,6 +73,10 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPER2BIB_LIBRARY", str(tmp_path / "library.sqlite"))
     monkeypatch.setenv("PAPER2BIB_ARXIV_DELAY", "0")
     monkeypatch.setenv("PAPER2BIB_HF_DELAY", "0")
+    monkeypatch.setenv("PAPER2BIB_S2_DELAY", "0")
+    monkeypatch.setenv("PAPER2BIB_DBLP_DELAY", "0")
+    monkeypatch.setenv("PAPER2BIB_LOOKUP_PUBLISHED", "0")  # on only where a test records or replays the look-ups
+    monkeypatch.delenv("SEMANTIC_SCHOLAR_API_KEY", raising=False)
     monkeypatch.delenv("HF_TOKEN", raising=False)
     if RECORD_ARXIV_URL:
         monkeypatch.setenv("PAPER2BIB_ARXIV_URL", RECORD_ARXIV_URL)
@@ -76,6 +84,10 @@ def isolated_env(tmp_path, monkeypatch):
         monkeypatch.setenv("PAPER2BIB_ZOTERO_URL", RECORD_ZOTERO_URL)
     if RECORD_HF_URL:
         monkeypatch.setenv("PAPER2BIB_HF_URL", RECORD_HF_URL)
+    if RECORD_S2_URL:
+        monkeypatch.setenv("PAPER2BIB_S2_URL", RECORD_S2_URL)
+    if RECORD_DBLP_URL:
+        monkeypatch.setenv("PAPER2BIB_DBLP_URL", RECORD_DBLP_URL)
     yield
 
 

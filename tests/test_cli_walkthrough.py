@@ -63,12 +63,15 @@ def test_the_readme_examples_print_what_the_readme_shows(tmp_path, monkeypatch):
     for name in ("hf-papers-listing.txt", "reading-list.md", "arxiv-links.txt"):
         shutil.copy(DATA / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PAPER2BIB_LOOKUP_PUBLISHED", "1")  # as a user has it
     runner = CliRunner()
     for command, shown in readme_examples():
         assert run(command, runner) == shown, command
-    assert (tmp_path / "refs.bib").read_text(encoding="utf-8").count("@online{") == 91
+    refs = (tmp_path / "refs.bib").read_text(encoding="utf-8")
+    assert refs.count("@online{") + refs.count("@inproceedings{") + refs.count("@article{") == 91
+    assert "@inproceedings{sheng2024hybridflow," in refs  # published (EuroSys 2025), under its key
     assert len(json.loads((tmp_path / "refs.json").read_text(encoding="utf-8"))) == 91
-    assert (tmp_path / "just-these.bib").read_text(encoding="utf-8").count("@misc{") == 2
+    assert (tmp_path / "just-these.bib").read_text(encoding="utf-8").count("\n@") + 1 == 2
 
 
 def test_the_readme_command_list_matches_help():

@@ -145,6 +145,10 @@ def hub_server(script: Script) -> Iterator[str]:
         def log_message(self, *args):
             pass
 
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
+
         def do_GET(self):
             script.paths.append(self.path)
             status, headers, body = script.answers.pop(0) if len(script.answers) > 1 else script.answers[0]

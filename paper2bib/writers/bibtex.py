@@ -17,7 +17,7 @@ from bibtexparser.bwriter import BibTexWriter
 from .. import mappings
 from ..arxiv_ids import clean_doi, is_arxiv_id, is_category
 from ..links import attached, label
-from ..models import Link, Paper, Record
+from ..models import Link, Paper, Published, Record
 from ..names import Name, split_name
 from .latex import escape_text, to_latex
 
@@ -166,6 +166,47 @@ def biblatex_fields(record: Record, links: Sequence[Link], abstracts: bool, link
     return fields
 
 
+def _venue_fields(pub: Published, ascii_only: bool, biblatex: bool) -> dict[str, str]:
+    """The published version's own fields, from DBLP's record (untrusted: all escaped or checked)."""
+    names = " and ".join(n for n in (bibtex_name(split_name(a), ascii_only) for a in pub.authors) if n.strip("{}, "))
+    venue_field = "booktitle" if pub.kind == "inproceedings" else ("journaltitle" if biblatex else "journal")
+    fields = {
+        "title": to_latex(pub.title, ascii_only=ascii_only, protect=True),
+        "author": names or "{Anonymous}",
+        venue_field: to_latex(pub.venue, ascii_only=ascii_only),
+    }
+    for name in ("volume", "number", "publisher"):
+        value = getattr(pub, name)
+        if value:
+            fields[name] = escape_text(value, ascii_only)
+    if pub.pages:
+        fields["pages"] = escape_text(pub.pages, ascii_only).replace("-", "--")
+    if biblatex:
+        fields["date"] = str(pub.year)
+    else:
+        fields["year"] = str(pub.year)
+    doi = clean_doi(pub.doi)
+    if doi:
+        fields["doi"] = doi if biblatex else escape_text(doi, ascii_only)
+    if pub.url and pub.url.startswith(("https://", "http://")):
+        fields["url"] = safe_url(pub.url)
+    return fields
+
+
+def published_fields(paper: Paper, style: str, abstracts: bool, links_in_note: bool) -> dict:
+    """An ``@inproceedings``/``@article`` entry for a published paper, with the preprint's eprint fields."""
+    pub = paper.published
+    assert pub is not None
+    biblatex = style == "biblatex"
+    base = (biblatex_fields if biblatex else bibtex_fields)(paper.record, paper.links, abstracts, links_in_note)
+    drop = {"title", "author", "year", "month", "date", "pubstate", "note", "doi", "url"}
+    fields = {k: v for k, v in base.items() if k not in drop}
+    fields.update(_venue_fields(pub, ascii_only=not biblatex, biblatex=biblatex))
+    if links_in_note and (addendum := _links_note(paper.links)):
+        fields["addendum" if biblatex else "note"] = addendum
+    return {"ENTRYTYPE": pub.kind, **fields}
+
+
 def _write(db: BibDatabase, entries: list[dict], order: list[str]) -> str:
     db.entries = entries
     writer = BibTexWriter()
@@ -181,10 +222,16 @@ def _render(papers: Sequence[Paper], style: str, make_fields, abstracts: bool, l
     db = BibDatabase()
     entries = []
     for paper in papers:
-        fields = make_fields(paper.record, paper.links, abstracts, links_in_note)
+        if paper.published:
+            fields = published_fields(paper, style, abstracts, links_in_note)
+        else:
+            fields = {
+                "ENTRYTYPE": conf["entry_type"],
+                **make_fields(paper.record, paper.links, abstracts, links_in_note),
+            }
         if "month" in fields:
             fields["month"] = BibDataString(db, fields["month"])
-        entries.append({"ENTRYTYPE": conf["entry_type"], "ID": paper.key, **fields})
+        entries.append({"ID": paper.key, **fields})
     return _write(db, entries, conf["order"])
 
 

@@ -63,7 +63,43 @@ def csl_item(record: Record, key: str, links: Sequence[Link], abstracts: bool = 
     return item
 
 
+def published_item(paper: Paper, abstracts: bool = True) -> dict:
+    """A ``paper-conference`` or ``article-journal`` item for a published paper."""
+    pub = paper.published
+    assert pub is not None
+    item = csl_item(paper.record, paper.key, paper.links, abstracts)
+    for name in ("publisher", "number", "DOI", "URL", "note"):
+        item.pop(name, None)
+    item.update(
+        {
+            "type": "paper-conference" if pub.kind == "inproceedings" else "article-journal",
+            "title": rich_text(pub.title, protect=True),
+            "author": [csl_name(a) for a in pub.authors],
+            "container-title": pub.venue,
+            "issued": {"date-parts": [[pub.year]]},
+        }
+    )
+    extra = {
+        "volume": pub.volume,
+        "issue": pub.number,
+        "page": pub.pages,
+        "publisher": pub.publisher,
+        "DOI": pub.doi,
+        "URL": pub.url,
+    }
+    item.update({k: v for k, v in extra.items() if v})
+    if pub.kind == "inproceedings":
+        item["event-title"] = pub.venue
+    notes = [f"arXiv:{paper.record.arxiv_id}"]
+    if paper.links:
+        notes.append("; ".join(f"{label(link.kind)}: {link.url}" for link in attached(paper.links)))
+    item["note"] = ". ".join(n for n in notes if n)
+    return item
+
+
 def render_csl_json(papers: Sequence[Paper], abstracts: bool = True) -> str:
     """A CSL-JSON array of ``papers``."""
-    items = [csl_item(p.record, p.key, p.links, abstracts) for p in papers]
+    items = [
+        published_item(p, abstracts) if p.published else csl_item(p.record, p.key, p.links, abstracts) for p in papers
+    ]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
