@@ -250,6 +250,13 @@ def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
 @click.option("--abstract", "with_abstract", is_flag=True, help="Include abstracts.")
 @click.option("--links-in-note", is_flag=True, help="Also list code/project links in the visible note.")
 @click.option("--preprint", is_flag=True, help="Cite every paper as its arXiv preprint, even when published.")
+@click.option(
+    "--venue-style",
+    type=click.Choice(["dblp", "short"]),
+    default="dblp",
+    show_default=True,
+    help="Venue names as DBLP writes them, or short (Proc. ICLR) from mappings/venues.toml.",
+)
 @click.option("--rekey", is_flag=True, help="Make every key anew with the current key format (breaks old \\cite's).")
 @_settings_options
 @_run
@@ -261,6 +268,7 @@ def export(
     with_abstract: bool,
     links_in_note: bool,
     preprint: bool,
+    venue_style: str,
     rekey: bool,
 ) -> int:
     """Write the library (or just the papers of FILES) as BibTeX, biblatex or CSL-JSON.
@@ -283,7 +291,7 @@ def export(
             added = _add(lib, settings, entries, refresh=False)
             ids = added.entry_ids
             code = EXIT_REVIEW if added.needs_review else 0
-        report = workflow.export(lib, settings, ids, rekey=rekey, preprint=preprint)
+        report = workflow.export(lib, settings, ids, rekey=rekey, preprint=preprint, venue_style=venue_style)
         text = render(fmt, report.papers, abstracts=with_abstract, links_in_note=links_in_note)
     if target is not None:
         write_file(target, text)
@@ -292,6 +300,23 @@ def export(
     for line in report.summary(fmt, output):
         _err(line)
     return code or (EXIT_REVIEW if report.left_out else 0)
+
+
+@main.command()
+@_settings_options
+@_run
+def refresh(settings: Settings) -> int:
+    """Ask again what every resolved paper became (preprints get published later).
+
+    \b
+    Example:
+      paper2bib refresh
+    """
+    with _open(settings, create=False) as lib:
+        resolved = sorted({e.resolved_id for e in lib.entries(status="resolved") if e.resolved_id})
+        report = workflow.look_up_published(lib, settings, resolved, refresh=True)
+    _err(report.summary() or "nothing to check")
+    return 0
 
 
 @main.group()

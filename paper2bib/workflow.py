@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from filelock import FileLock, Timeout
 
+from . import mappings
 from .arxiv_ids import ArxivRef
 from .citekeys import assign_keys, base_key
 from .config import Settings
@@ -29,7 +30,7 @@ from .hub.sources import (
 )
 from .library import Library, PublishedCheck, StoredEntry
 from .links import extract_links
-from .models import Entry, Link, Paper, Record, Resolution
+from .models import Entry, Link, Paper, Published, Record, Resolution
 from .resolver.client import ArxivClient
 from .resolver.resolve import Resolver
 from .scholar.dblp import DblpClient
@@ -334,11 +335,12 @@ def export(
     entry_ids: Sequence[int] | None = None,
     rekey: bool = False,
     preprint: bool = False,
+    venue_style: str = "dblp",
 ) -> ExportReport:
     """``paper2bib export``: the papers, with what was left out and what happened to keys."""
     wanted = lib.entries(entry_ids) if entry_ids is not None else lib.entries()
     before = lib.citekeys()
-    papers = export_records(lib, settings, entry_ids, rekey=rekey, preprint=preprint)
+    papers = export_records(lib, settings, entry_ids, rekey=rekey, preprint=preprint, venue_style=venue_style)
     report = ExportReport(papers, Counter(e.status for e in wanted if e.status != "resolved"))
     if rekey:
         report.rekeyed = sum(1 for p in papers if p.record.arxiv_id in before and before[p.record.arxiv_id] != p.key)
@@ -358,6 +360,7 @@ def export_records(
     store_keys: bool = True,
     rekey: bool = False,
     preprint: bool = False,
+    venue_style: str = "dblp",
 ) -> list[Paper]:
     """The resolved papers to export, one per paper, in the order they were added.
 
@@ -388,9 +391,17 @@ def export_records(
         existing = lib.citekeys()
         keys = {**existing, **assign(existing)}
     published = {} if preprint else lib.published(order)
-    return [
-        Paper(records[a], keys[a], tuple(links[a]), published[a].version if a in published else None) for a in order
-    ]
+    versions = {
+        a: short_venue(c.version) if venue_style == "short" else c.version for a, c in published.items() if c.version
+    }
+    return [Paper(records[a], keys[a], tuple(links[a]), versions.get(a)) for a in order]
+
+
+def short_venue(version: Published) -> Published:
+    """``version`` with its venue's short name from ``mappings/venues.toml`` (``Proc. ICLR``), if listed."""
+    stream = "/".join(version.dblp_key.split("/")[:2])
+    short = mappings.load("venues.toml")["short"].get(stream)
+    return replace(version, venue=short) if short else version
 
 
 def run_sync(

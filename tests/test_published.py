@@ -94,6 +94,11 @@ def test_published_papers_export_as_their_venue_with_the_same_keys(seed_library,
     parsed = bibtexparser.loads(bl, parser=BibTexParser(ignore_nonstandard_types=False)).entries
     hf_bl = next(e for e in parsed if e["ID"] == "sheng2024hybridflow")
     assert hf_bl["ENTRYTYPE"] == "inproceedings" and hf_bl["eprinttype"] == "arxiv" and "pubstate" not in hf_bl
+    short = {
+        e["ID"]: e for e in bibtexparser.loads(runner.invoke(main, ["export", "--venue-style", "short"]).stdout).entries
+    }
+    assert short["sheng2024hybridflow"]["booktitle"] == "Proc. EuroSys"
+    assert next(e for e in short.values() if e.get("eprint") == "2306.08302")["journal"] == "IEEE TKDE"
     preprints = runner.invoke(main, ["export", "--preprint"]).stdout
     assert preprints.count("@misc{") == 89
     rows = {r["arxiv_id"]: r for r in json.loads(runner.invoke(main, ["list", "--json"]).stdout)}
