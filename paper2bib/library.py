@@ -277,15 +277,17 @@ class Library:
 
     def _check_foreign(self) -> None:
         """Refuse, untouched, a database that is not ours or is newer than this version knows."""
-        (version,) = self.db.execute("PRAGMA user_version").fetchone()
+        # one statement, one snapshot: another process may be creating this library right now
+        version, tables = self.db.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version),"
+            " (SELECT count(*) FROM sqlite_master WHERE type = 'table')"
+        ).fetchone()
         if version > len(MIGRATIONS):
             raise LibraryError(
                 f"{self.path}: library schema {version} is newer than this paper2bib knows ({len(MIGRATIONS)}); upgrade paper2bib"
             )
-        if version == 0:
-            (tables,) = self.db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
-            if tables:
-                raise LibraryError(f"{self.path}: an SQLite file that is not a paper2bib library; it was left as it is")
+        if version == 0 and tables:
+            raise LibraryError(f"{self.path}: an SQLite file that is not a paper2bib library; it was left as it is")
         (check,) = self.db.execute("PRAGMA quick_check(1)").fetchone()
         if check != "ok":
             raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
