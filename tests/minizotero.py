@@ -30,6 +30,7 @@ class MiniZotero(httpx2.BaseTransport):
         self.write_delay = write_delay  # widens the window in which syncs can race
         self.before_first_item_write = before_first_item_write  # another client's writes, at that moment
         self.posts = 0
+        self.puts = 0
 
     def _answer(self, request: httpx2.Request, status: int, body: object, **headers: str) -> httpx2.Response:
         headers = {"Last-Modified-Version": str(self.version), **headers}
@@ -46,9 +47,28 @@ class MiniZotero(httpx2.BaseTransport):
                 gone = [k for k, v in self.deleted.items() if v > since]
             return self._answer(request, 200, {"items": gone, "collections": [], "searches": [], "tags": []})
         if path.endswith("/itemTypeFields"):
-            return self._answer(request, 200, [{"field": f} for f in ("title", "citationKey", "DOI", "url", "extra")])
+            common = ["title", "abstractNote", "date", "url", "extra", "libraryCatalog", "DOI", "citationKey", "pages"]
+            by_type = {
+                "preprint": ["repository", "archiveID"],
+                "conferencePaper": ["proceedingsTitle", "conferenceName", "publisher"],
+                "journalArticle": ["publicationTitle", "volume", "issue"],
+            }
+            return self._answer(
+                request, 200, [{"field": f} for f in common + by_type.get(query.get("itemType", ""), [])]
+            )
         kind = "collections" if "/collections" in path else "items"
         store = self.collections if kind == "collections" else self.items
+        if request.method == "PUT":  # one whole item, by key
+            key = path.rsplit("/", 1)[-1]
+            with self.lock:
+                current = self.items.get(key)
+                base = request.headers.get("If-Unmodified-Since-Version")
+                if current is None or (base is not None and int(base) != current["version"]):
+                    return self._answer(request, 412, "Item has been modified since specified version")
+                self.version += 1
+                self.items[key] = {**json.loads(request.content), "key": key, "version": self.version}
+                self.puts += 1
+            return httpx2.Response(204, headers={"Last-Modified-Version": str(self.version)}, request=request)
         if request.method == "GET":
             with self.lock:
                 since = int(query.get("since", 0))

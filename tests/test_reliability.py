@@ -380,3 +380,34 @@ def test_a_child_link_the_user_deleted_is_not_added_again(seed_library):
         assert code == 0, said
     assert not any(d.get("url") == "https://github.com/volcengine/verl" for d in zotero.items.values())
     assert zotero.posts == posts + 3  # only the new collection and its 89 members (2 batches) were written
+
+
+def test_a_preprint_now_published_changes_type_in_zotero_keeping_the_users_fields(seed_library):
+    from minizotero import MiniZotero
+    from paper2bib.library import PublishedCheck
+    from paper2bib.models import Published
+
+    zotero = MiniZotero()
+    assert _sync_into(zotero, seed_library)[0] == 0
+    item = next(d for d in zotero.preprints() if d["archiveID"] == "arXiv:2307.06175")
+    item["tags"] = [*item["tags"], {"tag": "to read"}]  # the user's own tag
+    iclr = Published(
+        "inproceedings",
+        "Learning Decentralized Partially Observable Mean Field Control for Artificial Collective Behavior",
+        ("Kai Cui", "Sascha Hauck", "Christian Fabian", "Heinz Koeppl"),
+        "ICLR 2024",
+        2024,
+        "conf/iclr/0001HFK24",
+        publisher="OpenReview.net",
+    )
+    with Library(seed_library) as lib:
+        lib.store_published({"2307.06175": PublishedCheck("published", iclr, "ICLR 2024")})
+    code, said = _sync_into(zotero, seed_library)
+    assert code == 0 and "1 were brought up to date" in said[0], said
+    now = zotero.items[item["key"]]  # the same item, now of the published type
+    assert now["itemType"] == "conferencePaper" and now["proceedingsTitle"] == "ICLR 2024"
+    assert "archiveID" not in now and "repository" not in now  # not fields of a conference paper
+    assert now["extra"].startswith("arXiv:2307.06175") and {"tag": "to read"} in now["tags"]
+    assert zotero.puts == 1
+    puts = zotero.puts
+    assert _sync_into(zotero, seed_library)[0] == 0 and zotero.puts == puts  # and it stays so

@@ -275,7 +275,7 @@ def test_group_library(seed_library):
 
 @pytest.mark.vcr
 def test_partial_batch_failure_is_reported_and_finished_by_a_rerun(seed_library, monkeypatch):
-    real = zitems.preprint
+    real = zitems.zotero_item
 
     def broken(paper, *a, **kw):
         item = real(paper, *a, **kw)
@@ -283,12 +283,12 @@ def test_partial_batch_failure_is_reported_and_finished_by_a_rerun(seed_library,
             item["notAField"] = "x"  # Zotero rejects the object: a `failed` entry in the answer
         return item
 
-    monkeypatch.setattr("paper2bib.zotero.sync.preprint", broken)
+    monkeypatch.setattr("paper2bib.zotero.sync.zotero_item", broken)
     code, errs, _ = _sync("users/1003")
     assert code == 1
     assert "87 were created" in errs[-3]
     assert "not done (2)" in errs[-2] and "2409.19256" in errs[-2] and "notAField" in errs[-2]
-    monkeypatch.setattr("paper2bib.zotero.sync.preprint", real)
+    monkeypatch.setattr("paper2bib.zotero.sync.zotero_item", real)
     code, errs, _ = _sync("users/1003")
     assert code == 0 and "2 were created, 87 linked" in errs[-1]
     _assert_each_paper_once(_zotero_items("users/1003"))

@@ -259,6 +259,28 @@ class ZoteroClient:
         base = self.version if self.has_read and not any("key" in o for o in items) else None
         return self._call("writing items", lambda: self.zot.create_items(items, last_modified=base), write=True)
 
+    def replace_item(self, item: dict) -> bool:
+        """PUT one full item (``key`` and ``version`` in it): how an item changes its type.
+
+        True when Zotero took it; False on 412 (changed since it was read: re-read it);
+        raises :class:`WriteUncertain` when the outcome is unknown.
+        """
+        url = f"{self.zot.endpoint}/{self.library}/items/{item['key']}"
+
+        def put() -> int:
+            resp = self.zot._send("PUT", url, json=item, headers={"If-Unmodified-Since-Version": str(item["version"])})
+            self.zot.request = resp
+            if resp.status_code in (429, 500, 502, 503, 504):
+                raise _HTTPFailure(resp.status_code)
+            return resp.status_code
+
+        status = self._call("replacing an item", put, write=True)
+        if status == 412:
+            return False
+        if status not in (200, 204):
+            raise ZoteroError(f"Zotero: replacing item {item['key']} failed (HTTP {status})")
+        return True
+
     def create_collection(self, name: str) -> dict:
         """POST one collection; raises :class:`WriteUncertain` when the outcome is unknown."""
         base = self.version if self.has_read else None

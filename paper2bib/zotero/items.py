@@ -70,6 +70,39 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
     return item
 
 
+def zotero_item(paper: Paper, collections: Iterable[str] = (), with_citation_key_field: bool = True) -> dict:
+    """The item for a paper: its published version's type when there is one, else a ``preprint``.
+
+    As Zotero's own translators make them: ``conferencePaper`` (``proceedingsTitle``,
+    ``conferenceName``, ``publisher``, ``pages``, ``DOI``) or ``journalArticle``
+    (``publicationTitle``, ``volume``, ``issue``, ``pages``, ``DOI``). The arXiv id stays in
+    ``extra``, so the item is still found as that arXiv paper.
+    """
+    item = preprint(paper, collections, with_citation_key_field)
+    pub = paper.published
+    if pub is None:
+        return item
+    for name in ("repository", "archiveID"):  # preprint fields only
+        item.pop(name)
+    item.update(
+        {
+            "itemType": "conferencePaper" if pub.kind == "inproceedings" else "journalArticle",
+            "title": rich_text(pub.title),
+            "creators": [creator(a) for a in pub.authors],
+            "date": str(pub.year),
+            "DOI": pub.doi or "",
+            "url": pub.url or paper.record.abs_url,
+            "pages": pub.pages or "",
+            "libraryCatalog": "DBLP Computer Science Bibliography",
+        }
+    )
+    if pub.kind == "inproceedings":
+        item.update({"proceedingsTitle": pub.venue, "conferenceName": pub.venue, "publisher": pub.publisher or ""})
+    else:
+        item.update({"publicationTitle": pub.venue, "volume": pub.volume or "", "issue": pub.number or ""})
+    return item
+
+
 def link_attachment(link: Link, parent: str) -> dict:
     """A child ``linked_url`` attachment for a code / project link."""
     return {
@@ -119,7 +152,29 @@ def arxiv_ids_of(data: dict) -> set[str]:
 
 
 #: The fields of an item paper2bib owns: it keeps them up to date unless the user edited them.
-OWNED_FIELDS = ("title", "creators", "date", "DOI", "url", "abstractNote", "citationKey", "extra")
+OWNED_FIELDS = (
+    "itemType",
+    "title",
+    "creators",
+    "date",
+    "DOI",
+    "url",
+    "abstractNote",
+    "citationKey",
+    "extra",
+    "repository",
+    "archiveID",
+    "proceedingsTitle",
+    "conferenceName",
+    "publisher",
+    "publicationTitle",
+    "volume",
+    "issue",
+    "pages",
+)
+#: Fields every item type paper2bib writes has: the ones it may still update when the user
+#: changed an item's type.
+_COMMON_FIELDS = ("title", "creators", "date", "DOI", "url", "abstractNote", "citationKey", "extra")
 #: The lines of ``extra`` paper2bib writes; the user's other lines are theirs.
 _OWNED_EXTRA = re.compile(r"^(?:arXiv:|Citation Key:|Published in |doi: )")
 
@@ -163,4 +218,6 @@ def merge_owned(current: dict, written: dict, desired: dict) -> tuple[dict, list
         else:  # the user's value stands; what paper2bib offered is remembered, so it is said once
             kept.append(field)
             new_written[field] = desired[field]
+    if "itemType" in kept:  # the user chose the type: only the fields every type has may change
+        changes = {f: v for f, v in changes.items() if f in _COMMON_FIELDS}
     return changes, kept, new_written

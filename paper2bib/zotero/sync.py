@@ -36,7 +36,7 @@ from .items import (
     link_attachment,
     merge_owned,
     owned_fields,
-    preprint,
+    zotero_item,
 )
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,7 @@ class Syncer:
         self.failed: list[str] = []
         self.collection_key: str | None = None
         self.with_ck = True
+        self._type_fields: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------------ reading Zotero
     def _absorb(self, items: list[dict]) -> None:
@@ -226,11 +227,32 @@ class Syncer:
         written = self.links[aid].written if aid in self.links else None
         new_written = None
         if written is not None and self.known.get(aid) == current.get("key"):
-            desired = owned_fields(preprint(paper, [], self.with_ck))
+            desired = owned_fields(zotero_item(paper, [], self.with_ck))
             changes, kept, new_written = merge_owned(current, written, desired)
         if self.collection_key and self.collection_key not in (current.get("collections") or []):
             changes["collections"] = [*(current.get("collections") or []), self.collection_key]
-        return ({**current, **changes} if changes else None), kept, new_written
+        if not changes:
+            return None, kept, new_written
+        if changes.get("itemType", current.get("itemType")) != current.get("itemType"):
+            return self._retyped(paper, current, changes, kept), kept, new_written
+        return {**current, **changes}, kept, new_written
+
+    def _retyped(self, paper: Paper, current: dict, changes: dict, kept: list[str]) -> dict:
+        """The full item of a new type (a preprint now published): paper2bib's fields of that
+        type, the user's own fields (tags, relations, collections, kept edits) where valid."""
+        new = zotero_item(paper, changes.get("collections") or current.get("collections") or [], self.with_ck)
+        valid = self._fields_of(new["itemType"])
+        out = {k: v for k, v in new.items() if k in valid or k in ("itemType", "creators", "tags", "collections")}
+        out.update({k: current[k] for k in kept if k in current and k in valid})
+        out.update({"key": current["key"], "version": current["version"], "extra": changes.get("extra", new["extra"])})
+        out["tags"] = current.get("tags") or new["tags"]
+        out["relations"] = current.get("relations") or {}
+        return out
+
+    def _fields_of(self, item_type: str) -> set[str]:
+        if item_type not in self._type_fields:
+            self._type_fields[item_type] = self.zc.item_type_fields(item_type)
+        return self._type_fields[item_type]
 
     def plan(self, papers: list[Paper], incremental: bool) -> Plan:
         """What to create, what exists (and what of it to update), what stays deleted."""
@@ -262,7 +284,7 @@ class Syncer:
         """Whether what paper2bib would write now differs from what it last wrote."""
         link = self.links.get(paper.record.arxiv_id)
         return bool(
-            link and link.written is not None and owned_fields(preprint(paper, [], self.with_ck)) != link.written
+            link and link.written is not None and owned_fields(zotero_item(paper, [], self.with_ck)) != link.written
         )
 
     def _children_for(self, paper: Paper, parent: str) -> list[tuple[str, str, dict]]:
@@ -400,7 +422,39 @@ class Syncer:
         def updated(aid: str) -> str | None:
             return (self._current(aid) or {}).get("key") if update_of(aid) is None else None
 
-        done = self._write(updates, upd_ids, updated, rebuild=lambda aid: update_of(aid) or {})
+        # a new item type (a preprint now published) is a PUT of the whole item, one by one
+        retype = [
+            i
+            for i, u in enumerate(updates)
+            if u and u.get("itemType") != (self._current(upd_ids[i]) or {}).get("itemType")
+        ]
+        replaced: dict[int, str] = {}
+        for i in retype:
+            for _ in range(ROUNDS):
+                try:
+                    if self.zc.replace_item(updates[i]):
+                        replaced[i] = updates[i]["key"]
+                        break
+                except WriteUncertain:
+                    pass
+                self._absorb(self.zc.items_by_key([updates[i]["key"]]))  # changed meanwhile: re-read, re-merge
+                if updated(upd_ids[i]):
+                    replaced[i] = updates[i]["key"]
+                    break
+                updates[i] = update_of(upd_ids[i]) or {}
+            else:
+                self.failed.append(f"{upd_ids[i]}: its new item type could not be written")
+        rest = [i for i in range(len(upd_ids)) if i not in retype]
+        done = {
+            rest[j]: k
+            for j, k in self._write(
+                [updates[i] for i in rest],
+                [upd_ids[i] for i in rest],
+                updated,
+                rebuild=lambda aid: update_of(aid) or {},
+            ).items()
+        }
+        done.update(replaced)
         done_ids = {upd_ids[i] for i in done}
         self.lib.store_zotero_items(
             zlib,
@@ -412,7 +466,7 @@ class Syncer:
 
         # create what is missing
         new_objects = [
-            preprint(p, [self.collection_key] if self.collection_key else [], self.with_ck) for p in plan.create
+            zotero_item(p, [self.collection_key] if self.collection_key else [], self.with_ck) for p in plan.create
         ]
         new_ids = [p.record.arxiv_id for p in plan.create]
         created = self._write(new_objects, new_ids, lambda aid: (self.index.get(aid) or {}).get("key"))
