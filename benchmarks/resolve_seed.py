@@ -59,7 +59,7 @@ def main() -> None:
     rows = []
     with standins.arxiv(args.shared, corpora) as srv, tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(
-            {"library": f"{tmp}/lib.sqlite", "arxiv_url": srv.url, "arxiv_delay": 0},
+            {"library": f"{tmp}/lib.sqlite", "arxiv_url": srv.url, "arxiv_delay": 0, "lookup_published": False},
             env={"PAPER2BIB_CONFIG": f"{tmp}/none.toml"},
         )
         with Library(settings.library) as lib:

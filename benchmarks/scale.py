@@ -72,6 +72,7 @@ def main() -> None:
                     "PAPER2BIB_LIBRARY": str(tmp / f"lib-{n}.sqlite"),
                     "PAPER2BIB_ARXIV_URL": srv.url,
                     "PAPER2BIB_ARXIV_DELAY": "0",
+                    "PAPER2BIB_LOOKUP_PUBLISHED": "0",
                     "PAPER2BIB_CONFIG": str(tmp / "none.toml"),
                 }
                 before = srv.requests()

@@ -82,6 +82,7 @@ def main() -> None:
                     "PAPER2BIB_LIBRARY": str(library),
                     "PAPER2BIB_ARXIV_URL": arxiv.url,
                     "PAPER2BIB_ARXIV_DELAY": "0",
+                    "PAPER2BIB_LOOKUP_PUBLISHED": "0",
                     "PAPER2BIB_CONFIG": str(tmp / "none.toml"),
                     "ZOTERO_API_KEY": KEY,
                     "ZOTERO_LIBRARY_ID": "1",

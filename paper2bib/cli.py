@@ -173,11 +173,8 @@ def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> work
     else:
         report = workflow.add(lib, settings, entries, refresh)
     _err(report.summary())
-    if settings.lookup_published:
-        resolved = [e.resolved_id for e in lib.entries(report.entry_ids) if e.status == "resolved" and e.resolved_id]
-        published = workflow.look_up_published(lib, settings, resolved, refresh=refresh)
-        if line := published.summary():
-            _err(line)
+    if report.published and (line := report.published.summary()):
+        _err(line)
     return report
 
 

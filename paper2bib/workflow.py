@@ -66,6 +66,7 @@ class AddReport:
     new: int = 0
     requests: int = 0
     statuses: Counter = field(default_factory=Counter)
+    published: PublishedReport | None = None  # what the publication look-up found, when it ran
 
     @property
     def needs_review(self) -> int:
@@ -158,7 +159,11 @@ def add(
             f"{e}. Stored so far: {settled} of {plural(len(entry_ids), 'entry', 'entries')} settled "
             f"({statuses['resolved']} resolved); run the same command again to continue"
         ) from None
-    report.statuses = Counter(e.status for e in lib.entries(entry_ids))
+    stored = lib.entries(entry_ids)
+    report.statuses = Counter(e.status for e in stored)
+    if settings.lookup_published:
+        resolved = [e.resolved_id for e in stored if e.status == "resolved" and e.resolved_id]
+        report.published = look_up_published(lib, settings, resolved, refresh=refresh)
     return report
 
 

@@ -149,7 +149,8 @@ def seed_library_file(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("seed") / "seed.sqlite"
     settings = load_settings(
-        {"library": str(path), "arxiv_delay": 0}, env={"PAPER2BIB_CONFIG": str(path.with_suffix(".toml"))}
+        {"library": str(path), "arxiv_delay": 0, "lookup_published": False},
+        env={"PAPER2BIB_CONFIG": str(path.with_suffix(".toml"))},
     )
     with vcr.VCR(record_mode="none").use_cassette(str(SEED_CASSETTE), allow_playback_repeats=True):
         with Library(path) as lib:
