@@ -20,7 +20,8 @@ ID_RE = re.compile(rf"^(?:arxiv:)?\s*(?:{_NEW}|{_OLD}){_VERSION}$", re.IGNORECAS
 _TEXT_RE = re.compile(
     rf"""(?xi)
     (?:
-        arxiv\.org/(?:abs|pdf|html|format|ps)/ (?:{_NEW}|{_OLD}) {_VERSION} (?:\.pdf)?
+        (?:(?:arxiv\.org|ar5iv\.org|alphaxiv\.org)/(?:abs|pdf|html|format|ps|overview)/|(?:huggingface\.co|hf\.co)/papers/)
+        (?:{_NEW}|{_OLD}) {_VERSION} (?:\.pdf)?
       | 10\.48550/arxiv\.(?:{_NEW.replace("new", "dnew")}|{_OLD.replace("old", "dold").replace("archive", "darchive")}){_VERSION.replace("version", "dversion")}
       | arxiv\s*:\s*(?:{_NEW.replace("new", "pnew")}|{_OLD.replace("old", "pold").replace("archive", "parchive")}){_VERSION.replace("version", "pversion")}
       | (?<![\w./-]){_NEW.replace("new", "bnew")}{_VERSION.replace("version", "bversion")}(?!\w|\.\d)
@@ -43,6 +44,11 @@ class ArxivRef:
         return f"{self.arxiv_id}v{self.version}" if self.version else self.arxiv_id
 
 
+def _canonical(ident: str) -> str:
+    """An old-style id without its subject class: ``math.GT/0309136`` is ``math/0309136``."""
+    return re.sub(r"^([a-z]+(?:-[a-z]+)?)\.[A-Za-z]{2}/", r"\1/", ident)
+
+
 def _old_style_ok(ident: str) -> bool:
     archive = ident.split("/", maxsplit=1)[0].split(".", maxsplit=1)[0].lower()
     return archive in mappings.old_style_archives()
@@ -53,7 +59,7 @@ def parse_id(text: str) -> ArxivRef | None:
     text = text.strip()
     m = ID_RE.match(text)
     if m:
-        ident = m.group("new") or m.group("old")
+        ident = _canonical(m.group("new") or m.group("old"))
         if m.group("old") and not _old_style_ok(ident):
             return None
         v = m.group("version")
@@ -70,7 +76,9 @@ def find_ids(text: str) -> list[ArxivRef]:
     seen: set[str] = set()
     for m in _TEXT_RE.finditer(text):
         g = m.groupdict()
-        ident = next(g[k] for k in ("new", "old", "dnew", "dold", "pnew", "pold", "bnew", "bold") if g.get(k))
+        ident = _canonical(
+            next(g[k] for k in ("new", "old", "dnew", "dold", "pnew", "pold", "bnew", "bold") if g.get(k))
+        )
         if "/" in ident and not _old_style_ok(ident):
             continue
         ver = next((g[k] for k in ("version", "dversion", "pversion", "bversion", "bversion2") if g.get(k)), None)

@@ -93,7 +93,7 @@ def test_every_id_form_is_recognised():
         ("2301.00003", 1),
         ("2301.00004", None),
         ("2301.00005", None),
-        ("math.GT/0309136", 1),
+        ("math/0309136", 1),  # the subject class is not part of the id
     ]
 
 
@@ -216,3 +216,30 @@ def test_oversized_input_is_refused(tmp_path):
     f.write_bytes(b"2409.19256\n" * 1000)
     with pytest.raises(InputError, match="larger than"):
         read_source(str(f), max_bytes=1024)
+
+
+def test_more_links_people_share_name_the_paper():
+    from paper2bib.arxiv_ids import find_ids
+
+    text = (
+        "https://huggingface.co/papers/2409.19256 hf.co/papers/2410.13859v2 https://ar5iv.labs.arxiv.org/html/2307.06175 "
+        "https://ar5iv.org/abs/2306.08302 https://www.alphaxiv.org/abs/2502.05453 arXiv:math.GT/0309136v2"
+    )
+    assert [str(r) for r in find_ids(text)] == [
+        "2409.19256",
+        "2410.13859v2",
+        "2307.06175",
+        "2306.08302",
+        "2502.05453",
+        "math/0309136v2",
+    ]
+
+
+def test_utf16_text_and_a_lone_bom():
+    from paper2bib.digest.source import decode
+    from paper2bib.errors import InputError
+
+    assert decode("2409.19256\r\n".encode("utf-16"), "x") == "2409.19256\n"  # PowerShell's ">" (LE, BOM)
+    assert decode("\ufeff2409.19256".encode("utf-16-be"), "x") == "2409.19256"
+    with pytest.raises(InputError, match="empty input"):
+        decode(b"\xef\xbb\xbf", "x")

@@ -12,7 +12,15 @@ MAX_BYTES = 20 * 1024 * 1024
 
 
 def decode(data: bytes, name: str) -> str:
-    """Decode digest bytes as text (UTF-8, with or without BOM; else Latin-1 text)."""
+    """Decode digest bytes as text (UTF-8 with or without BOM, UTF-16 with BOM; else Latin-1 text)."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):  # Windows PowerShell's ">"
+        if data.startswith(bom):
+            try:
+                data = data[2:].decode(codec).encode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{name}: broken UTF-16 text") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     if not data.strip():
         raise InputError(f"{name}: empty input")
     if b"\x00" in data[:65536]:
