@@ -208,6 +208,8 @@ def list_(settings: Settings, as_json: bool, status: str | None) -> int:
                 check = checks.get(e.resolved_id or "") if record else None
                 if check and check.version:
                     click.echo(f"       published: {check.version.venue} ({check.version.year})")
+                elif check and check.status == "preprint" and "DBLP" in check.why:
+                    click.echo(f"       still a preprint: {check.why}")  # a candidate was found, and refused
                 elif record and record.is_published:
                     click.echo(f"       {published_line(record.journal_ref, record.journal_doi)}")
                 if e.status in ("ambiguous", "unresolved"):

@@ -101,6 +101,9 @@ def test_published_papers_export_as_their_venue_with_the_same_keys(seed_library,
     assert next(e for e in short.values() if e.get("eprint") == "2306.08302")["journal"] == "IEEE TKDE"
     preprints = runner.invoke(main, ["export", "--preprint"]).stdout
     assert preprints.count("@misc{") == 89
+    listed = runner.invoke(main, ["list", "--status", "resolved"]).stdout
+    assert "       still a preprint: DBLP conf/iclr/FengSBBHT24 has other authors" in listed  # list says why
+    assert "       published: IEEE Trans. Knowl. Data Eng. (2024)" in listed
     rows = {r["arxiv_id"]: r for r in json.loads(runner.invoke(main, ["list", "--json"]).stdout)}
     assert rows["2306.08302"]["published"]["journal"] == "IEEE Trans. Knowl. Data Eng."
     assert rows["2309.03118"]["published"] is None and "other authors" in rows["2309.03118"]["publication_check"]
