@@ -455,6 +455,14 @@ class Library:
             out = [by_id[i] for i in ids if i in by_id]
         return out
 
+    def status_counts(self, ids: Iterable[int] | None = None) -> dict[str, int]:
+        """How many entries (all, or those of ``ids``) have each status, counted in SQL."""
+        sql, args = "SELECT status, count(*) AS n FROM entries", []
+        if ids is not None:
+            sql += " WHERE id IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(dict.fromkeys(ids))))
+        return {r["status"]: r["n"] for r in self.db.execute(sql + " GROUP BY status", args)}
+
     @staticmethod
     def _stored(r: sqlite3.Row, links: tuple[Link, ...]) -> StoredEntry:
         return StoredEntry(

@@ -118,14 +118,19 @@ def _decode_text(seg: str) -> str:
     characters); with braces that do not pair it is taken literally."""
     if "\\" not in seg and "{" not in seg and "}" not in seg:
         return seg
-    depth = 0
-    for c in seg:
-        depth += (c == "{") - (c == "}")
-        if depth < 0:
-            return seg
-    if depth:
+    if not braces_balanced(seg):
         return seg
     return _decode(re.sub(r"(?<!\\)\$", r"\\$", _BARE_SPECIAL.sub(r"\\\1", seg)))
+
+
+def braces_balanced(text: str) -> bool:
+    """Braces that pair up in order, counted as BibTeX counts them: every brace, escaped or not."""
+    depth = 0
+    for c in text:
+        depth += (c == "{") - (c == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 # ---------------------------------------------------------------- CSL / Zotero rich text

@@ -343,10 +343,10 @@ def export(
     venue_style: str = "dblp",
 ) -> ExportReport:
     """``paper2bib export``: the papers, with what was left out and what happened to keys."""
-    wanted = lib.entries(entry_ids) if entry_ids is not None else lib.entries()
     before = lib.citekeys()
     papers = export_records(lib, settings, entry_ids, rekey=rekey, preprint=preprint, venue_style=venue_style)
-    report = ExportReport(papers, Counter(e.status for e in wanted if e.status != "resolved"))
+    left_out = {s: n for s, n in lib.status_counts(entry_ids).items() if s != "resolved"}
+    report = ExportReport(papers, Counter(left_out))
     if rekey:
         report.rekeyed = sum(1 for p in papers if p.record.arxiv_id in before and before[p.record.arxiv_id] != p.key)
     else:

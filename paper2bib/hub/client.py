@@ -54,9 +54,6 @@ class HubClient:
         """HTTP requests sent so far, retries and pages included."""
         return self._http.requests_made
 
-    def _url(self, path_and_query: str) -> str:
-        return self.url.rstrip("/") + path_and_query
-
     def _get(self, path: str, what: str) -> requests.Response:
         try:
             return self._http.request("GET", path, what)

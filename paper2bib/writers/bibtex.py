@@ -42,9 +42,9 @@ def bibtex_name(name: Name, ascii_only: bool = True) -> str:
     return ", ".join(parts)
 
 
-def _authors(record: Record, ascii_only: bool) -> str:
+def _authors(authors: Sequence[str], ascii_only: bool) -> str:
     """The ``author`` field: names joined by ``and``; names with no text left out."""
-    names = [bibtex_name(split_name(a), ascii_only) for a in record.authors]
+    names = [bibtex_name(split_name(a), ascii_only) for a in authors]
     return " and ".join(n for n in names if n.strip("{}, ")) or "{Anonymous}"
 
 
@@ -107,18 +107,15 @@ def bibtex_fields(record: Record, links: Sequence[Link], abstracts: bool, links_
     date = _date(record)
     fields: dict = {
         "title": to_latex(record.title, ascii_only=True, protect=True),
-        "author": _authors(record, ascii_only=True),
-        "year": date[:4],
+        "author": _authors(record.authors, ascii_only=True),
         "eprint": ident["eprint"],
         "archiveprefix": "arXiv",
         **{k: v for k, v in ident.items() if k != "eprint"},
     }
-    if date:
-        fields["month"] = months[int(date[5:7]) - 1] if 1 <= int(date[5:7]) <= 12 else None
-    if not fields.get("month"):
-        fields.pop("month", None)
-    if not date:
-        fields.pop("year")
+    if date:  # a checked YYYY-MM-DD; a month out of range is left out
+        fields["year"] = date[:4]
+        if 1 <= int(date[5:7]) <= 12:
+            fields["month"] = months[int(date[5:7]) - 1]
     if is_category(record.primary_category):
         fields["primaryclass"] = record.primary_category
     note = _published_note(record, ascii_only=True)
@@ -142,7 +139,7 @@ def biblatex_fields(record: Record, links: Sequence[Link], abstracts: bool, link
     ident = _identity_fields(record)
     fields: dict = {
         "title": to_latex(record.title, ascii_only=False, protect=True),
-        "author": _authors(record, ascii_only=False),
+        "author": _authors(record.authors, ascii_only=False),
         "date": _date(record),
         "eprinttype": "arxiv",
         **ident,
@@ -168,11 +165,10 @@ def biblatex_fields(record: Record, links: Sequence[Link], abstracts: bool, link
 
 def _venue_fields(pub: Published, ascii_only: bool, biblatex: bool) -> dict[str, str]:
     """The published version's own fields, from DBLP's record (untrusted: all escaped or checked)."""
-    names = " and ".join(n for n in (bibtex_name(split_name(a), ascii_only) for a in pub.authors) if n.strip("{}, "))
     venue_field = "booktitle" if pub.kind == "inproceedings" else ("journaltitle" if biblatex else "journal")
     fields = {
         "title": to_latex(pub.title, ascii_only=ascii_only, protect=True),
-        "author": names or "{Anonymous}",
+        "author": _authors(pub.authors, ascii_only),
         venue_field: to_latex(pub.venue, ascii_only=ascii_only),
     }
     for name in ("volume", "number", "publisher"):

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from ..text import CaseProtection, keep_edges, latex_to_unicode, split_math
+from ..text import CaseProtection, braces_balanced, keep_edges, latex_to_unicode, split_math
 
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
@@ -108,24 +108,13 @@ def _unihex(c: str) -> str:
     return rf"{{{{\ttfamily [U+{ord(c):04X}]}}}}"
 
 
-def _brace_balanced(text: str) -> bool:
-    """Braces that pair up in order, so ``\\{`` and ``\\}`` keep a BibTeX field balanced."""
-    depth = 0
-    for c in text:
-        if c in "{}":
-            depth += 1 if c == "{" else -1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
 def escape_text(text: str, ascii_only: bool = True) -> str:
     """Plain unicode text as LaTeX: specials escaped, non-ASCII encoded.
 
     Braces that pair up become ``\\{``/``\\}`` (BibTeX counts them, so they must pair);
     stray ones ``\\textbraceleft{}``/``\\textbraceright{}``, which no field can be closed by.
     """
-    special = _SPECIAL if not _brace_balanced(text) else {**_SPECIAL, "{": r"\{", "}": r"\}"}
+    special = _SPECIAL if not braces_balanced(text) else {**_SPECIAL, "{": r"\{", "}": r"\}"}
     out = []
     for c in text:
         if c in special:
@@ -135,16 +124,6 @@ def escape_text(text: str, ascii_only: bool = True) -> str:
         else:
             out.append(encode_char(c, ascii_only))
     return re.sub(r" {2,}", " ", "".join(out))
-
-
-def _balanced(s: str) -> bool:
-    """Balanced the way BibTeX counts: every brace character, escaped or not."""
-    depth = 0
-    for c in s:
-        depth += (c == "{") - (c == "}")
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 class _Reject(Exception):
@@ -268,7 +247,7 @@ def _math_char(c: str) -> str:
 
 def _math_to_latex(math: str) -> str | None:
     """The body of a ``$…$`` as safe math, or None if it must become text."""
-    if not math.strip() or not _balanced(math):
+    if not math.strip() or not braces_balanced(math):
         return None
     try:
         out = _MathChecker(math).run()
@@ -304,15 +283,13 @@ def to_latex(text: str | None, ascii_only: bool = True, protect: bool = False) -
                 if case:
                     case.protect(body)  # math counts as a word for the first-word rule
                 continue
-            body = latex_to_unicode("$" + body + "$") if _balanced(body) else "$" + body + "$"
+            body = latex_to_unicode("$" + body + "$") if braces_balanced(body) else "$" + body + "$"
         else:
             body = keep_edges(body, latex_to_unicode(body))
         out.append(_encode_words(body, ascii_only, case))
     result = re.sub(r"\s+", " ", "".join(out)).strip()
-    assert _balanced(result), "unbalanced LaTeX output"  # by construction; guards regressions
+    assert braces_balanced(result), "unbalanced LaTeX output"  # by construction; guards regressions
     return result
 
 
-def balanced(s: str) -> bool:
-    """Public form of the BibTeX brace check (used by tests and the fuzzers)."""
-    return _balanced(s)
+balanced = braces_balanced  # the BibTeX brace check, as tests and the fuzzers know it

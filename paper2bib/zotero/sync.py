@@ -301,6 +301,28 @@ class Syncer:
         return out
 
     # ------------------------------------------------------------------ writing
+    def _replace(
+        self,
+        aid: str,
+        item: dict,
+        updated: Callable[[str], str | None],
+        update_of: Callable[[str], dict | None],
+    ) -> str | None:
+        """PUT one retyped item; after a conflict or a lost answer, re-read, re-merge, try again.
+        The item key once Zotero holds the update, else None (reported as not done)."""
+        for _ in range(ROUNDS):
+            try:
+                if self.zc.replace_item(item):
+                    return item["key"]
+            except WriteUncertain:
+                pass
+            self._absorb(self.zc.items_by_key([item["key"]]))  # changed meanwhile, or perhaps written
+            if key := updated(aid):
+                return key
+            item = update_of(aid) or {}
+        self.failed.append(f"{aid}: its new item type could not be written")
+        return None
+
     def _write(
         self,
         objects: list[dict],
@@ -319,8 +341,9 @@ class Syncer:
             pending = list(range(start, min(start + MAX_WRITE, len(objects))))
             for round_ in range(ROUNDS):
                 # what a re-read showed is there already (made by another sync) is not sent
-                for i in [i for i in pending if find(ids[i])]:
-                    done[i] = find(ids[i])  # type: ignore[assignment]
+                for i in pending:
+                    if key := find(ids[i]):
+                        done[i] = key
                 pending = [i for i in pending if i not in done]
                 if not pending:
                     break
@@ -423,46 +446,23 @@ class Syncer:
             return (self._current(aid) or {}).get("key") if update_of(aid) is None else None
 
         # a new item type (a preprint now published) is a PUT of the whole item, one by one
-        retype = [
-            i
-            for i, u in enumerate(updates)
-            if u and u.get("itemType") != (self._current(upd_ids[i]) or {}).get("itemType")
-        ]
-        replaced: dict[int, str] = {}
-        for i in retype:
-            for _ in range(ROUNDS):
-                try:
-                    if self.zc.replace_item(updates[i]):
-                        replaced[i] = updates[i]["key"]
-                        break
-                except WriteUncertain:
-                    pass
-                self._absorb(self.zc.items_by_key([updates[i]["key"]]))  # changed meanwhile: re-read, re-merge
-                if updated(upd_ids[i]):
-                    replaced[i] = updates[i]["key"]
-                    break
-                updates[i] = update_of(upd_ids[i]) or {}
-            else:
-                self.failed.append(f"{upd_ids[i]}: its new item type could not be written")
-        rest = [i for i in range(len(upd_ids)) if i not in retype]
-        done = {
-            rest[j]: k
-            for j, k in self._write(
-                [updates[i] for i in rest],
-                [upd_ids[i] for i in rest],
-                updated,
-                rebuild=lambda aid: update_of(aid) or {},
-            ).items()
+        retyped = {
+            aid
+            for aid, u in zip(upd_ids, updates)
+            if u and u.get("itemType") != (self._current(aid) or {}).get("itemType")
         }
-        done.update(replaced)
-        done_ids = {upd_ids[i] for i in done}
-        self.lib.store_zotero_items(
-            zlib,
-            {a: done[upd_ids.index(a)] for a in done_ids},
-            written={a: written[a] for a in done_ids if a in written},
+        done: dict[str, str] = {}
+        for aid, update in zip(upd_ids, updates):
+            if aid in retyped and (replaced := self._replace(aid, update, updated, update_of)):
+                done[aid] = replaced
+        same = [i for i, aid in enumerate(upd_ids) if aid not in retyped]
+        batch = self._write(
+            [updates[i] for i in same], [upd_ids[i] for i in same], updated, rebuild=lambda aid: update_of(aid) or {}
         )
-        report.updated = len(done_ids & set(plan.add_to_collection))
-        report.refreshed = len(done_ids & set(plan.refresh))
+        done.update({upd_ids[same[j]]: k for j, k in batch.items()})
+        self.lib.store_zotero_items(zlib, done, written={a: written[a] for a in done if a in written})
+        report.updated = len(done.keys() & set(plan.add_to_collection))
+        report.refreshed = len(done.keys() & set(plan.refresh))
 
         # create what is missing
         new_objects = [
