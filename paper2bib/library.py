@@ -129,6 +129,15 @@ MIGRATIONS: list[str] = [
         checked_at TEXT NOT NULL
     );
     """,
+    # 6: what a .bib entry said: its citation key, authors, year, DOI, URL; why it is kept aside
+    """
+    ALTER TABLE entries ADD COLUMN bib_key TEXT;
+    ALTER TABLE entries ADD COLUMN hint_authors TEXT;                       -- JSON list of names
+    ALTER TABLE entries ADD COLUMN hint_year TEXT;
+    ALTER TABLE entries ADD COLUMN hint_doi TEXT;
+    ALTER TABLE entries ADD COLUMN hint_url TEXT;
+    ALTER TABLE entries ADD COLUMN aside TEXT;                              -- why it is not sent to arXiv
+    """,
 ]
 
 
@@ -205,6 +214,9 @@ class StoredEntry:
     links: tuple[Link, ...]
     citekey: str | None
     zotero_key: str | None
+    bib_key: str | None = None  # the key the user's .bib gave it
+    authors: tuple[str, ...] = ()
+    aside: str | None = None
 
     def as_entry(self) -> Entry:
         """The entry as the resolver takes it; a pinned entry is looked up by its pinned id alone."""
@@ -216,6 +228,9 @@ class StoredEntry:
             links=self.links,
             source=self.source,
             position=self.position,
+            key=self.bib_key,
+            authors=self.authors,
+            aside=self.aside,
         )
 
     def to_json(self, record: Record | None = None, check: PublishedCheck | None = None) -> dict:
@@ -339,12 +354,30 @@ class Library:
                 fp = fingerprint(e)
                 row = db.execute("SELECT id FROM entries WHERE fingerprint = ?", (fp,)).fetchone()
                 if row:
+                    if e.key:  # the paper is in the user's .bib now: it keeps that key from here on
+                        db.execute("UPDATE entries SET bib_key = ? WHERE id = ?", (e.key, row[0]))
                     out.append((row[0], False))
                     continue
                 cur = db.execute(
                     "INSERT INTO entries (fingerprint, digest_title, abstract, hint_id, hint_version,"
-                    " source, position, added_at) VALUES (?,?,?,?,?,?,?,?)",
-                    (fp, e.title, e.abstract, e.arxiv_id, e.version, e.source, e.position, now),
+                    " source, position, added_at, bib_key, hint_authors, hint_year, hint_doi, hint_url, aside)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        fp,
+                        e.title,
+                        e.abstract,
+                        e.arxiv_id,
+                        e.version,
+                        e.source,
+                        e.position,
+                        now,
+                        e.key,
+                        json.dumps(list(e.authors), ensure_ascii=False) if e.authors else None,
+                        e.year,
+                        e.doi,
+                        e.url,
+                        e.aside,
+                    ),
                 )
                 entry_id = int(cur.lastrowid or 0)
                 db.executemany(
@@ -483,6 +516,9 @@ class Library:
             links=links,
             citekey=r["citekey"],
             zotero_key=r["zotero_key"],
+            bib_key=r["bib_key"],
+            authors=tuple(json.loads(r["hint_authors"] or "[]")),
+            aside=r["aside"],
         )
 
     def find_entry(self, ref: str) -> StoredEntry:

@@ -41,15 +41,27 @@ class Entry:
     links: tuple[Link, ...] = ()
     source: str = "-"
     position: int = 0
+    # what a .bib entry says besides: its citation key, authors, year, DOI and URL, and
+    # why it is kept aside (plainly not a paper on arXiv) if it is
+    key: str | None = None
+    authors: tuple[str, ...] = ()
+    year: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    aside: str | None = None
 
     def to_json(self) -> dict:
         """The ``parse --json`` form of this entry."""
-        return {
+        out: dict = {
             "title": self.title,
             "abstract": self.abstract,
             "arxiv_id": self.arxiv_id,
             "links": [link.to_json() for link in self.links],
         }
+        if self.key:
+            out |= {"key": self.key, "authors": list(self.authors), "year": self.year, "doi": self.doi}
+            out |= {"url": self.url, "kept_aside": self.aside}
+        return out
 
 
 @dataclass(frozen=True)

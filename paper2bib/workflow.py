@@ -312,6 +312,7 @@ class ExportReport:
     left_out: Counter = field(default_factory=Counter)  # entries not exported, by status
     kept_keys: int = 0  # keys from earlier exports that the current key format would make differently
     rekeyed: int = 0  # keys --rekey changed
+    conflicts: list[str] = field(default_factory=list)  # .bib keys that could not be kept
 
     def summary(self, fmt: str, output: str | None) -> list[str]:
         """The lines ``export`` prints on stderr."""
@@ -327,6 +328,7 @@ class ExportReport:
                 f"{plural(self.kept_keys, 'key')} kept from earlier exports, made with another key format; "
                 "--rekey recomputes them (\\cite commands using the old keys then break)"
             )
+        lines += [f"warning: {c}" for c in self.conflicts]
         if self.rekeyed:
             lines.append(
                 f"warning: --rekey changed {plural(self.rekeyed, 'key')}: \\cite commands using the old keys will break"
@@ -346,14 +348,17 @@ def export(
     before = lib.citekeys()
     papers = export_records(lib, settings, entry_ids, rekey=rekey, preprint=preprint, venue_style=venue_style)
     left_out = {s: n for s, n in lib.status_counts(entry_ids).items() if s != "resolved"}
-    report = ExportReport(papers, Counter(left_out))
+    report = ExportReport(papers, Counter(left_out), conflicts=key_conflicts(lib, papers))
+    from_bib = bib_keys(lib)
     if rekey:
         report.rekeyed = sum(1 for p in papers if p.record.arxiv_id in before and before[p.record.arxiv_id] != p.key)
     else:
         report.kept_keys = sum(
             1
             for p in papers
-            if p.record.arxiv_id in before and not p.key.startswith(base_key(p.record, settings.key_format))
+            if p.record.arxiv_id in before
+            and not p.key.startswith(base_key(p.record, settings.key_format))
+            and p.key != from_bib.get(p.record.arxiv_id)
         )
     return report
 
@@ -387,19 +392,56 @@ def export_records(
             link for link in extract_links(records[a].summary) if link.kind != "paper" and link not in links[a]
         )
 
-    def assign(existing: dict[str, str]) -> dict[str, str]:
-        return assign_keys((records[a] for a in order), existing, settings.key_format)
+    # a paper that came from the user's .bib keeps the key it has there
+    preferred = {a: k for a, k in bib_keys(lib).items() if a in links}
 
+    def assign(existing: dict[str, str]) -> dict[str, str]:
+        taken = set(existing.values())
+        mine: dict[str, str] = {}
+        for a in order:
+            want = preferred.get(a)
+            if want and a not in existing and want not in taken:
+                mine[a] = want
+                taken.add(want)
+        return mine | assign_keys((records[a] for a in order), {**existing, **mine}, settings.key_format)
+
+    before = lib.citekeys()
+    owner = {k: a for a, k in before.items()}
+    # a generated key gives way to the .bib's, unless another paper holds that one
+    drop = [
+        a for a in order if a in preferred and before.get(a, preferred[a]) != preferred[a] and preferred[a] not in owner
+    ]
     if store_keys:
-        keys = lib.claim_citekeys(assign, drop=order if rekey else ())
+        keys = lib.claim_citekeys(assign, drop=order if rekey else drop)
     else:
-        existing = lib.citekeys()
+        existing = {a: k for a, k in before.items() if a not in drop}
         keys = {**existing, **assign(existing)}
     published = {} if preprint else lib.published(order)
     versions = {
         a: short_venue(c.version) if venue_style == "short" else c.version for a, c in published.items() if c.version
     }
     return [Paper(records[a], keys[a], tuple(links[a]), versions.get(a)) for a in order]
+
+
+def bib_keys(lib: Library) -> dict[str, str]:
+    """The key each paper has in the user's .bib (the first one added), by arXiv id."""
+    wanted: dict[str, str] = {}
+    for e in lib.entries():
+        if e.bib_key and e.resolved_id:
+            wanted.setdefault(e.resolved_id, e.bib_key)
+    return wanted
+
+
+def key_conflicts(lib: Library, papers: Sequence[Paper]) -> list[str]:
+    """The papers whose key in the user's .bib could not be kept, one line each."""
+    wanted = bib_keys(lib)
+    owner = {k: a for a, k in lib.citekeys().items()}
+    return [
+        f"{p.record.arxiv_id} is exported as {p.key}, not as {wanted[p.record.arxiv_id]} (its key in "
+        f"the .bib), because {owner.get(wanted[p.record.arxiv_id], 'another paper')} already has that key"
+        for p in papers
+        if p.record.arxiv_id in wanted and p.key != wanted[p.record.arxiv_id]
+    ]
 
 
 def short_venue(version: Published) -> Published:

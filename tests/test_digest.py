@@ -102,7 +102,7 @@ def test_free_text_references():
         "We build on HybridFlow (arXiv:2409.19256) and on earlier work, see https://arxiv.org/abs/hep-th/9901001. "
         "The dataset paper is 10.48550/arXiv.2301.00001, and again 2409.19256v2 is cited twice."
     )
-    assert detect_format(text) == "references"
+    assert detect_format(text) == "markdown"
     assert [e.arxiv_id for e in parse_text(text)] == ["2409.19256", "hep-th/9901001", "2301.00001"]
 
 
@@ -134,16 +134,59 @@ def test_single_paper_page_has_its_abstract():
     assert [link.url for link in entry.links] == ["https://github.com/volcengine/verl"]
 
 
-def test_bib_file_entries_with_arxiv_ids():
+def test_bib_file_every_entry_is_one_entry():
     bib = (DATA / "digest.bib").read_text(encoding="utf-8")
     entries = parse_text(bib)
     assert detect_format(bib) == "bibtex"
-    assert [(e.arxiv_id, e.version, e.title) for e in entries] == [
-        ("2409.19256", None, "HybridFlow: A Flexible and Efficient RLHF Framework"),
-        ("2410.13859", 2, "γ-MoD: Exploring Mixture-of-Depth Adaptation"),
-        ("2305.09955", None, "Knowledge Card: Filling LLMs' Knowledge Gaps"),
-        ("hep-th/9901001", None, "An old paper by Schrödinger"),
+    assert [(e.key, e.arxiv_id, e.version, e.title) for e in entries] == [
+        ("sheng2024hybridflow", "2409.19256", None, "HybridFlow: A Flexible and Efficient RLHF Framework"),
+        ("luo2024gmod", "2410.13859", 2, "γ-MoD: Exploring Mixture-of-Depth Adaptation"),
+        ("shangbin2024", "2305.09955", None, "Knowledge Card: Filling LLMs' Knowledge Gaps"),
+        ("knuth1984", None, None, entries[3].title),
+        ("old", "hep-th/9901001", None, "An old paper by Schrödinger"),
+        ("dup", "2409.19256", 1, "HybridFlow again"),
     ]
+    assert [e.aside for e in entries].count(None) == 5
+    assert entries[3].aside == "@book from a publisher, not a paper on arXiv"
+    assert entries[0].authors == ("Sheng, Guangming", "Zhang, Chi") and entries[0].year == "2024"
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        (
+            "@article{a,\n  title={Fine},\n}\n\n@article{b,\n  title={Broken,\n  year={2020}\n}\n\n@misc{c, title={C}}\n",
+            5,
+        ),
+        ("% header\n@misc{x,\n  title = {Never closed},\n", 2),
+        ("@article{a, title={A}}\n@article{b, title={B}, note={x}}}\n@misc(c, title={C}\n", 3),
+    ],
+    ids=["unbalanced-then-next-entry", "never-closed", "paren-never-closed"],
+)
+def test_broken_bib_names_the_line_and_exits_2(tmp_path, text, line):
+    f = tmp_path / "refs.bib"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=rf"refs.bib: line {line}: "):
+        parse_file(str(f))
+    result = CliRunner().invoke(main, ["add", str(f)])
+    assert result.exit_code == 2 and f"line {line}" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "library.sqlite").exists()
+
+
+def test_a_readme_quoting_bibtex_is_not_a_bib_file():
+    text = "# Paper\n\npaper link: [here](https://arxiv.org/abs/2309.17288)\n\n```bibtex\n@article{c,\n  title={AutoAgents},\n  journal={arXiv preprint arXiv:2309.17288}\n}\n```\n"
+    assert detect_format(text) == "markdown"
+
+
+def test_bib_split_gives_the_file_back_byte_for_byte():
+    from paper2bib.digest.bibfile import split_bib
+
+    for path in [DATA / "digest.bib", DATA / "real" / "refs-mixed-styles.bib"]:
+        text = path.read_text(encoding="utf-8")
+        chunks = split_bib(text)
+        assert "".join(c.raw for c in chunks) == text
+        assert [c.kind for c in chunks if c.kind not in ("text", "entry")] in ([], ["string", "comment"])
 
 
 @pytest.mark.parametrize(

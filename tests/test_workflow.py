@@ -49,3 +49,36 @@ def test_unresolved_entries_are_not_exported(tmp_path):
         ((eid, _),) = lib.add_entries([Entry(title="Not On arXiv")])
         lib.save_resolutions([(eid, Resolution("unresolved", 0.2, why="no candidate"))])
         assert workflow.export_records(lib, settings) == []
+
+
+def _resolve_all(lib, recs):
+    """Resolve every entry of the library that names an id to its record (as arXiv would)."""
+    for e in lib.entries():
+        rec = recs.get(e.hint_id or "")
+        if rec:
+            lib.save_resolutions([(e.id, Resolution("resolved", 1.0, rec.arxiv_id, rec.version, "by id"))], [rec])
+
+
+def test_papers_from_a_bib_keep_their_keys_and_a_taken_key_is_reported(tmp_path, seed_records):
+    from paper2bib.digest import parse_text
+
+    recs = {d["id"]: record_from_json(d) for d in seed_records[:3]}
+    a, b, c = recs
+    settings = load_settings()
+    with Library(settings.library) as lib:
+        lib.add_entries([Entry(title=None, arxiv_id=a)])  # exported before the .bib came
+        _resolve_all(lib, recs)
+        generated = workflow.export_records(lib, settings)[0].key
+        bib = f"@misc{{MyKeyA, title={{A}}, eprint={{{a}}}}}\n@misc{{{generated}, title={{B}}, eprint={{{b}}}}}\n@misc{{k:c, title={{C}}, eprint={{{c}}}}}\n"
+        lib.add_entries(parse_text(bib, "refs.bib"))
+        _resolve_all(lib, recs)
+        report = workflow.export(lib, settings)
+    keys = {p.record.arxiv_id: p.key for p in report.papers}
+    assert keys[a] == "MyKeyA"  # the .bib's key replaced the generated one
+    assert keys[c] == "k:c"
+    assert keys[b] == generated  # MyKeyA freed it, and B's .bib key is that very key
+    assert report.conflicts == []
+    with Library(settings.library) as lib:
+        lib.add_entries(parse_text(f"@misc{{MyKeyA, title={{C again}}, eprint={{{c}}}}}\n", "other.bib"))
+        report = workflow.export(lib, settings)
+    assert {p.record.arxiv_id: p.key for p in report.papers}[c] == "k:c"  # first .bib key wins, nothing renamed

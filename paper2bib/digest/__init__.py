@@ -5,8 +5,8 @@ The format is detected from the content (a file name is only a hint):
 * ``html``      a saved Hugging Face papers page (or any page linking arXiv papers)
 * ``bibtex``    a ``.bib`` file; its entries that carry an arXiv id
 * ``hf-listing`` a Hugging Face papers listing copied from the browser as text
-* ``titles``    a reading list: one title, arXiv id, URL or DOI a line (bullets, numbers allowed)
-* ``references`` free text citing arXiv ids, URLs, ``arXiv:`` ids, arXiv DOIs
+* ``markdown``  Markdown or plain text: READMEs, awesome lists, reading lists, notes; every
+  reference (arXiv id, URL, DOI, Hugging Face paper link) and the titles of reading lists
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ..errors import InputError
 from ..models import Entry
-from . import bibfile, hf_html, hf_listing, references, titles
+from . import bibfile, hf_html, hf_listing, markdown
 from .source import read_source
 
 Parser = Callable[[str, str], list[Entry]]
@@ -25,8 +25,7 @@ FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
     ("html", hf_html.looks_like, hf_html.parse),
     ("bibtex", bibfile.looks_like, bibfile.parse),
     ("hf-listing", hf_listing.looks_like, hf_listing.parse),
-    ("titles", titles.looks_like, titles.parse),
-    ("references", references.looks_like, references.parse),
+    ("markdown", markdown.looks_like, markdown.parse),
 ]
 
 __all__ = ["FORMATS", "detect_format", "parse_file", "parse_text", "read_source"]
@@ -45,11 +44,17 @@ def parse_text(text: str, source: str = "-") -> list[Entry]:
 
     Raises :class:`InputError` when no format finds an entry in it.
     """
+    if source.lower().endswith(".bib"):
+        return bibfile.parse(text, source) or _nothing(source)
     for _name, looks_like, parse in FORMATS:
         if looks_like(text):
             entries = parse(text, source)
             if entries:
                 return entries
+    return _nothing(source)
+
+
+def _nothing(source: str) -> list[Entry]:
     raise InputError(
         f"{source}: no recognisable entry (expected a Hugging Face papers listing or page, "
         "arXiv ids or links, a .bib file, or a list of titles)"

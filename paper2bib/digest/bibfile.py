@@ -1,64 +1,248 @@
-"""A BibTeX / biblatex file: its entries that carry an arXiv id become entries."""
+"""A BibTeX / biblatex file: every ``@entry`` is one entry, its key and fields kept.
+
+:func:`split_bib` cuts a file into chunks (entries, ``@string``/``@comment``/``@preamble``,
+and the text between them) that give back the file byte for byte when joined: what
+``paper2bib update`` needs to rewrite some entries and leave the rest untouched. It
+checks the braces, so a broken file is refused with the line of the broken entry.
+
+Entries with an arXiv id (``eprint``, an arXiv URL or DOI, ``arXiv:`` in ``journal`` or
+``note``…) are id entries; the others are resolved by title and authors, except those
+that are plainly not papers on arXiv (a book from a publisher, a thesis, software),
+which are kept aside with the reason.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
 
-from ..arxiv_ids import find_ids, parse_id
+from ..arxiv_ids import ArxivRef, find_ids, parse_id
+from ..errors import InputError
 from ..links import extract_links
 from ..models import Entry
 from ..text import latex_to_unicode, squash_space
 
-_ENTRY_START = re.compile(r"^\s*@\s*[a-zA-Z]+\s*[{(]", re.MULTILINE)
+_AT = re.compile(r"@[ \t]*([a-zA-Z][\w-]*)[ \t\r\n]*([{(])")
+_NEW_ENTRY_LINE = re.compile(r"\n[ \t]*@[ \t]*[a-zA-Z]+[ \t]*[{(]")
+_SPECIAL = ("string", "comment", "preamble")
+#: Entry types that are never a paper on arXiv, whatever their fields say.
+_NOT_PAPERS = {
+    "phdthesis": "a thesis",
+    "mastersthesis": "a thesis",
+    "thesis": "a thesis",
+    "software": "software",
+    "dataset": "a dataset",
+    "patent": "a patent",
+    "standard": "a standard",
+    "manual": "a manual",
+    "online": "a web page",
+    "electronic": "a web page",
+    "www": "a web page",
+    "webpage": "a web page",
+    "proceedings": "a whole proceedings volume",
+    "collection": "a whole collection",
+    "mvbook": "a book",
+}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a .bib file: an ``entry`` (with its type and key), a ``string``,
+    ``comment`` or ``preamble``, or ``text`` between them. ``raw`` is its exact text."""
+
+    kind: str
+    raw: str
+    line: int
+    type: str = ""
+    key: str = ""
+
+
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _close(text: str, start: int, opener: str) -> int:
+    """The index after the delimiter closing the one at ``start``, or -1."""
+    depth = 0
+    i = start
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return -1
+            if depth == 0 and opener == "{":
+                return i + 1
+        elif c == ")" and opener == "(" and depth == 0 and i > start:
+            return i + 1
+        elif c == "\n" and depth == (1 if opener == "{" else 0) and _NEW_ENTRY_LINE.match(text, i):
+            return -1  # the next entry starts while this one is still open
+        i += 1
+    return -1
+
+
+def split_bib(text: str) -> list[Chunk]:
+    """The chunks of a .bib file, in order; ``"".join(c.raw for c in chunks) == text``.
+
+    Raises :class:`InputError` naming the line of an entry whose braces do not close.
+    """
+    chunks: list[Chunk] = []
+    pos = 0
+    for m in _AT.finditer(text):
+        if m.start() < pos:
+            continue
+        kind = m.group(1).lower()
+        end = _close(text, m.start(2), m.group(2))
+        line = _line(text, m.start())
+        if end < 0:
+            key = re.match(r"\s*([^,\s]*)", text[m.end() :]).group(1)  # type: ignore[union-attr]
+            raise InputError(
+                f"line {line}: @{m.group(1)}{{{key} is not closed (unbalanced braces); the file is not valid BibTeX"
+            )
+        if m.start() > pos:
+            chunks.append(Chunk("text", text[pos : m.start()], _line(text, pos)))
+        raw = text[m.start() : end]
+        if kind in _SPECIAL:
+            chunks.append(Chunk(kind, raw, line, kind))
+        else:
+            key = re.match(r"\s*([^,\s]*)", text[m.end() : end]).group(1)  # type: ignore[union-attr]
+            chunks.append(Chunk("entry", raw, line, kind, key))
+        pos = end
+    if pos < len(text):
+        chunks.append(Chunk("text", text[pos:], _line(text, pos)))
+    return chunks
 
 
 def looks_like(text: str) -> bool:
-    return bool(_ENTRY_START.search(text))
+    """A .bib file: entries make up most of it (a README quoting a BibTeX block is not one)."""
+    if "@" not in text or re.search(r"(?m)^\s{0,3}(?:```|~~~)", text):
+        return False  # no entry, or BibTeX quoted in a Markdown code block
+    try:
+        chunks = split_bib(text)
+    except InputError:
+        return bool(re.match(r"\s*(?:%[^\n]*\n\s*)*@", text))
+    inside = sum(len(c.raw) for c in chunks if c.kind != "text")
+    outside = sum(len(re.sub(r"(?m)^\s*%.*$|\s+", "", c.raw)) for c in chunks if c.kind == "text")
+    return inside > 0 and outside < inside
 
 
-def _arxiv_ref(fields: dict[str, str]):
+def _parser() -> BibTexParser:
+    return BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
+
+
+def parse_fields(text: str, chunks: list[Chunk]) -> list[dict[str, str]]:
+    """The fields of every entry chunk (lower-case names, ``ID`` and ``ENTRYTYPE`` too), in order."""
+    entries = [c for c in chunks if c.kind == "entry"]
+    try:
+        db = bibtexparser.loads(text, parser=_parser())
+        parsed = db.entries
+    except Exception:  # bibtexparser 1.x raises assorted errors on broken files
+        parsed = []
+    if len(parsed) == len(entries) and all(p.get("ID") == c.key for p, c in zip(parsed, entries)):
+        return [{k.lower() if k not in ("ID", "ENTRYTYPE") else k: v for k, v in p.items()} for p in parsed]
+    strings = "".join(c.raw + "\n" for c in chunks if c.kind == "string")
+    out = []
+    for c in entries:  # find the entry the parser could not read
+        try:
+            found = bibtexparser.loads(strings + c.raw, parser=_parser()).entries
+        except Exception:
+            found = []
+        if len(found) != 1:
+            raise InputError(f"line {c.line}: @{c.type}{{{c.key} cannot be read as a BibTeX entry (check its fields)")
+        out.append({k.lower() if k not in ("ID", "ENTRYTYPE") else k: v for k, v in found[0].items()})
+    return out
+
+
+def arxiv_ref(fields: dict[str, str]) -> ArxivRef | None:
+    """The arXiv id an entry names: ``eprint`` (with ``archivePrefix``/``eprinttype`` arXiv or
+    none), an arXiv URL or DOI, ``arXiv:…`` in ``journal``/``note``/``howpublished``…"""
     eprint = fields.get("eprint", "").strip()
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
     if eprint and prefix in ("", "arxiv"):
         ref = parse_id(eprint)
         if ref:
             return ref
-    for name in ("doi", "url", "journal", "note", "howpublished", "eprint"):
+    for name in (
+        "doi",
+        "url",
+        "journal",
+        "journaltitle",
+        "note",
+        "howpublished",
+        "eprint",
+        "volume",
+        "booktitle",
+        "pdf",
+    ):
         value = fields.get(name, "")
-        refs = find_ids(value)
+        if name == "volume" and "corr" not in fields.get("journal", "").lower():
+            continue  # DBLP's CoRR entries: volume = {abs/2303.11366}
+        refs = find_ids(value.replace("{", "").replace("}", "").replace("abs/", "arXiv:"))
         if refs:
             return refs[0]
     return None
 
 
+def kept_aside(fields: dict[str, str]) -> str | None:
+    """Why an entry without an arXiv id is plainly not a paper on arXiv, or None."""
+    kind = fields.get("ENTRYTYPE", "").lower()
+    if kind in _NOT_PAPERS:
+        return f"@{kind} is {_NOT_PAPERS[kind]}, not a paper on arXiv"
+    if kind == "book" and fields.get("publisher"):
+        return "@book from a publisher, not a paper on arXiv"
+    if not fields.get("title", "").strip():
+        return f"@{kind} has no title to search arXiv for"
+    hosts = " ".join(fields.get(k, "") for k in ("url", "howpublished")).lower()
+    if kind == "misc" and not fields.get("author") and re.search(r"github\.com|huggingface\.co|pypi\.org", hosts):
+        return "@misc for software or a model (no author, a repository URL)"
+    return None
+
+
+def _clean(value: str | None) -> str | None:
+    return squash_space(latex_to_unicode(value)) if value and value.strip() else None
+
+
+def authors(value: str | None) -> tuple[str, ...]:
+    """The names of a BibTeX ``author`` field, TeX decoded (``others`` dropped)."""
+    if not value:
+        return ()
+    names = re.split(r"\s+and\s+", squash_space(value))
+    return tuple(n for n in (_clean(x) for x in names) if n and n.lower() != "others")
+
+
 def parse(text: str, source: str) -> list[Entry]:
-    """Entries with an arXiv id in ``eprint``, an arXiv URL or DOI, or ``arXiv:`` in a note."""
-    parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
+    """One entry per ``@entry`` (``@string``, ``@comment``, ``@preamble`` aside), in order."""
     try:
-        db = bibtexparser.loads(text, parser=parser)
-    except Exception:  # bibtexparser 1.x raises assorted errors on broken files
-        return []
+        chunks = split_bib(text)
+        parsed = parse_fields(text, chunks)
+    except InputError as e:
+        raise InputError(f"{source}: {e}") from None
     out: list[Entry] = []
-    seen: set[str] = set()
-    for fields in db.entries:
-        ref = _arxiv_ref(fields)
-        if not ref or ref.arxiv_id in seen:
-            continue
-        seen.add(ref.arxiv_id)
-        title = squash_space(latex_to_unicode(fields["title"])) if fields.get("title") else None
-        abstract = squash_space(latex_to_unicode(fields["abstract"])) if fields.get("abstract") else None
+    for fields in parsed:
+        ref = arxiv_ref(fields)
+        abstract = _clean(fields.get("abstract"))
+        url = (fields.get("url") or "").strip() or None
         out.append(
             Entry(
-                title=title,
+                title=_clean(fields.get("title")),
                 abstract=abstract,
-                arxiv_id=ref.arxiv_id,
-                version=ref.version,
+                arxiv_id=ref.arxiv_id if ref else None,
+                version=ref.version if ref else None,
                 links=extract_links(abstract),
                 source=source,
                 position=len(out),
+                key=fields.get("ID") or None,
+                authors=authors(fields.get("author")),
+                year=(fields.get("year") or fields.get("date", "")[:4] or "").strip() or None,
+                doi=(fields.get("doi") or "").strip() or None,
+                url=url,
+                aside=None if ref else kept_aside(fields),
             )
         )
     return out

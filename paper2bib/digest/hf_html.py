@@ -19,6 +19,7 @@ from ..hub.sources import entries_from_daily, entry_from_paper
 from ..links import extract_links
 from ..models import Entry
 from ..text import squash_space
+from . import markdown
 
 _HTML = re.compile(r"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)|<body[\s>]", re.IGNORECASE)
 _PAPER_HREF = re.compile(r"^(?:https?://(?:www\.)?huggingface\.co)?/papers/(\d{4}\.\d{4,5})(?:v\d+)?(?:[/?#]|$)")
@@ -57,45 +58,91 @@ def _from_props(soup: BeautifulSoup, source: str) -> list[Entry]:
     return []
 
 
+def _inline(tag: Tag) -> str:
+    """A block's text with its links as Markdown links; nested lists, scripts and images left out."""
+    parts: list[str] = []
+    for node in tag.children:
+        if isinstance(node, Tag):
+            if node.name in ("ul", "ol", "script", "style", "img", "svg", "table"):
+                continue
+            if node.name == "a" and node.get("href"):
+                parts.append(f"[{_inline(node)}]({_absolute(str(node['href']).strip())})")
+            else:
+                parts.append(" " + _inline(node) + " " if node.name in _BLOCKS else _inline(node))
+        else:
+            parts.append(str(node))
+    return squash_space("".join(parts).replace("\n", " "))
+
+
+def _absolute(href: str) -> str:
+    """A Hub-relative paper link (``/papers/<id>``) made absolute, so it reads as a reference."""
+    return "https://huggingface.co" + href if _PAPER_HREF.match(href) and href.startswith("/") else href
+
+
+_BLOCKS = ("p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "br", "section")
+
+
+def to_markdown(soup: BeautifulSoup) -> str:
+    """A page as Markdown blocks: headings, list items (indented by depth), table rows,
+    paragraphs and code blocks, so that :mod:`.markdown` reads it like a README."""
+    for t in soup.find_all(["script", "style", "noscript", "template", "nav", "footer"]):
+        t.decompose()
+    lines: list[str] = []
+    root = soup.body or soup
+    wanted = ["h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "p", "pre", "dt", "dd", "blockquote", "div"]
+    for tag in root.find_all(wanted):
+        if tag.name in ("p", "dt", "dd", "blockquote", "div") and tag.find_parent(["li", "td", "th", "pre", "p"]):
+            continue
+        if tag.name == "div" and tag.find(wanted):
+            continue  # a container: its blocks are read one by one
+        if tag.name == "pre":
+            lines += ["```", tag.get_text(), "```", ""]
+        elif tag.name[0] == "h" and tag.name[1:].isdigit():
+            lines += ["#" * int(tag.name[1:]) + " " + _inline(tag), ""]
+        elif tag.name == "li":
+            depth = len(tag.find_parents(["ul", "ol"])) - 1
+            lines.append("  " * max(depth, 0) + "- " + _inline(tag))
+        elif tag.name == "tr":
+            cells = [_inline(c) for c in tag.find_all(["td", "th"], recursive=False)]
+            lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        else:
+            text = _inline(tag)
+            if text:
+                lines += [text, ""]
+    return "\n".join(lines)
+
+
 def parse(text: str, source: str) -> list[Entry]:
+    """The Hub's own data when the page carries it; a single paper's page (its heading,
+    abstract and code links); else every reference on the page, read as Markdown."""
     soup = BeautifulSoup(text, "html.parser")
     from_props = _from_props(soup, source)
     if from_props:
         return from_props
-    titles: dict[str, str] = {}
-    versions: dict[str, int | None] = {}
+    ids: dict[str, int | None] = {}
     for a in soup.find_all("a", href=True):
         href = str(a["href"]).strip()
         m = _PAPER_HREF.match(href)
+        refs = find_ids(href) if not m else []
         if m:
-            ident, version = m.group(1), None
-        else:
-            refs = find_ids(href) if "arxiv.org/" in href else []
-            if not refs:
-                continue
-            ident, version = refs[0].arxiv_id, refs[0].version
-        label = squash_space(a.get_text(" "))
-        titles.setdefault(ident, "")
-        versions.setdefault(ident, version)
-        if len(label) > len(titles[ident]) and not re.fullmatch(r"[\d\s.,·-]*", label):
-            titles[ident] = label
-    if len(titles) == 1:  # a single paper page: its heading and abstract
-        (ident,) = titles
-        h1 = soup.find("h1")
-        abstract = _abstract(soup)
-        title = squash_space(h1.get_text(" ")) if h1 else titles[ident]
+            ids.setdefault(m.group(1), None)
+        elif refs and ("arxiv.org/" in href or "huggingface.co/" in href or "hf.co/" in href):
+            ids.setdefault(refs[0].arxiv_id, refs[0].version)
+    h1 = soup.find("h1")
+    abstract = _abstract(soup)
+    page = markdown.parse(to_markdown(soup), source)
+    if len(ids) == 1 and h1 and len({e.arxiv_id for e in page}) <= 1:  # a single paper's page
+        ((ident, version),) = ids.items()
+        code = tuple(link for e in page for link in e.links if link.kind in ("code", "model", "dataset", "demo"))
         return [
             Entry(
-                title=title or None,
+                title=squash_space(h1.get_text(" ")) or None,
                 abstract=abstract,
                 arxiv_id=ident,
-                version=versions[ident],
-                links=extract_links(abstract),
+                version=version,
+                links=tuple(dict.fromkeys(extract_links(abstract) + code)),
                 source=source,
                 position=0,
             )
         ]
-    return [
-        Entry(title=title or None, arxiv_id=ident, version=versions[ident], source=source, position=i)
-        for i, (ident, title) in enumerate(titles.items())
-    ]
+    return page

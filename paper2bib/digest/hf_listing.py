@@ -85,14 +85,51 @@ def _blocks(paras: list[list[str]]) -> list[tuple[str, str]]:
 
 
 def _strip_header(paras: list[list[str]]) -> list[list[str]]:
-    flat = [(i, j) for i, p in enumerate(paras) for j in range(len(p))]
-    k = 0
-    while k < len(flat) and is_header(paras[flat[k][0]][flat[k][1]]):
-        k += 1
-    if k == 0:
-        return paras
-    i0, j0 = flat[k] if k < len(flat) else (len(paras), 0)
-    return [paras[i0][j0:], *paras[i0 + 1 :]] if i0 < len(paras) else []
+    """The paragraphs without the page's header lines, wherever they are (two listings
+    pasted one after the other repeat them)."""
+    kept = [[line for line in p if not is_header(line)] for p in paras]
+    return [p for p in kept if p]
+
+
+def _sentence_like(text: str) -> bool:
+    """Ends as a sentence does (``.``, ``!``, ``?``, a backslash), or holds two sentences."""
+    return bool(re.search(r"[.!?\\]$", text.rstrip()) or re.search(r"[.!?]\s+[A-Z]", text))
+
+
+def _pair_up(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Relabel the blocks of a certain listing, where every title has an abstract: the
+    cheapest labelling in which an abstract follows a title, so that a one-sentence
+    abstract, or one without a full stop, still pairs with its title."""
+    inf = float("inf")
+    # cost[i][k]: best cost of blocks[:i+1] with block i labelled k (0 title, 1 abstract)
+    cost = [[inf, inf] for _ in blocks]
+    back = [[0, 0] for _ in blocks]
+    for i, (kind, text) in enumerate(blocks):
+        as_title = 6.0 if kind == "abstract" else (1.0 if _sentence_like(text) else 0.0)
+        as_abstract = 0.0 if kind == "abstract" else (1.0 if _sentence_like(text) else 2.0)
+        if i == 0:
+            cost[0] = [as_title, inf]
+            continue
+        for k, own in ((0, as_title), (1, as_abstract)):
+            for prev in (0, 1):
+                if cost[i - 1][prev] == inf:
+                    continue
+                step = own
+                if k == 0 and prev == 0:
+                    step += 3.0  # the previous title got no abstract
+                if k == 1 and prev == 1:
+                    step += 0.0 if kind == "abstract" else 3.0  # a second paragraph of an abstract
+                if cost[i - 1][prev] + step < cost[i][k]:
+                    cost[i][k], back[i][k] = cost[i - 1][prev] + step, prev
+    if not blocks:
+        return blocks
+    k = 0 if cost[-1][0] <= cost[-1][1] else 1
+    labels = []
+    for i in range(len(blocks) - 1, -1, -1):
+        labels.append(k)
+        k = back[i][k]
+    labels.reverse()
+    return [("abstract" if lab else "title", text) for lab, (_, text) in zip(labels, blocks)]
 
 
 def looks_like(text: str) -> bool:
@@ -108,6 +145,8 @@ def looks_like(text: str) -> bool:
 def parse(text: str, source: str) -> list[Entry]:
     """Title/abstract pairs in listing order. A title with no abstract is kept alone."""
     blocks = _blocks(_strip_header(_paragraphs(text)))
+    if any(m in text.lower() for m in _MARKERS):
+        blocks = _pair_up(blocks)
     entries: list[dict] = []
     for kind, body in blocks:
         if kind == "title":

@@ -32,7 +32,7 @@ def is_title_like(line: str) -> bool:
     words = line.split()
     if not (1 <= len(words) <= 40) or len(line) > 300:
         return False
-    if re.search(r"[.!?]\s+[A-Z]", line):  # two sentences: prose, not a title
+    if re.search(r"[.!]\s+[A-Z]", line):  # two sentences: prose, not a title ("X? It Depends" is one)
         return False
     return bool(re.search(r"[^\W\d_]{2}", line))
 

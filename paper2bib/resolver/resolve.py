@@ -45,11 +45,15 @@ class Resolver:
                 on_batch(results, records)
 
         by_id = [i for i, e in enumerate(entries) if e.arxiv_id]
-        by_text = [i for i, e in enumerate(entries) if not e.arxiv_id and title_phrase(e.title)]
+        by_text = [i for i, e in enumerate(entries) if not e.arxiv_id and not e.aside and title_phrase(e.title)]
         for i, e in enumerate(entries):
-            if not e.arxiv_id and i not in by_text:
+            if e.aside and not e.arxiv_id:
+                out[i] = Resolution("unresolved", why=f"kept aside, not sent to arXiv: {e.aside}")
+            elif not e.arxiv_id and i not in by_text:
                 out[i] = Resolution("unresolved", why="the entry has neither an arXiv id nor a title")
 
+        if out and on_batch:
+            on_batch(list(out.items()), [])
         self._by_id(entries, by_id, emit)
         leftovers, pools = self._by_title(entries, by_text, emit)
         self._by_abstract(entries, leftovers, pools, emit)

@@ -1,0 +1,53 @@
+"""The parser on real inputs (tests/data/real): references found, none invented.
+
+The corpus: awesome lists, a survey's reading list full of badges and HTML, a library's
+paper index with BibTeX blocks, a README archiving Hugging Face daily papers, a table,
+task lists, a plain title list, a bibliography in four styles and a project page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from real_corpus import inputs, score
+
+FILES = inputs()
+
+
+def test_the_corpus_has_every_kind_of_input():
+    assert len(FILES) >= 8
+    assert {p.suffix for p in FILES} >= {".md", ".txt", ".bib", ".html"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_reference_is_found_with_its_title(path):
+    s = score(path)
+    assert s.missed == [], f"missed in {s.name}"
+    assert s.wrong_titles == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_no_spurious_entry(path):
+    assert score(path).spurious == []
+
+
+def test_totals_meet_the_targets():
+    scores = [score(p) for p in FILES]
+    assert sum(s.found for s in scores) >= 0.99 * sum(s.true for s in scores)
+    assert sum(len(s.spurious) for s in scores) / len(scores) <= 1
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_links_are_those_of_the_reference(path):
+    s = score(path)
+    links = {e.arxiv_id: [link.url for link in e.links if link.kind != "paper"] for e in s.entries if e.arxiv_id}
+    for arxiv_id, want in s.expected.get("links", {}).items():
+        assert links[arxiv_id] == want
+    for e in s.entries:  # never leftovers of a URL or a badge as a title
+        assert e.title is None or not any(bit in e.title for bit in ("http", "://", "](", "<", "✅", "💡"))
+
+
+def test_bibliography_keys_and_kept_aside():
+    (path,) = [p for p in FILES if p.suffix == ".bib"]
+    s = score(path)
+    assert [e.key for e in s.entries] == [r[2] for r in s.expected["references"]]
+    assert [e.key for e in s.entries if e.aside] == s.expected["kept_aside"]
