@@ -21,6 +21,7 @@ import click
 from . import __version__, workflow
 from .arxiv_ids import parse_id
 from .config import Settings, load_settings
+from .digest import read_source
 from .errors import InputError, Paper2BibError
 from .library import Library, describe_db_error
 from .output import check_target, write_file, write_stdout
@@ -224,9 +225,10 @@ def list_(settings: Settings, as_json: bool, status: str | None) -> int:
 @main.command()
 @click.argument("entry")
 @click.argument("arxiv_id")
+@click.option("--force", is_flag=True, help="Replace the paper an already resolved entry points at.")
 @_settings_options
 @_run
-def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
+def pin(settings: Settings, entry: str, arxiv_id: str, force: bool) -> int:
     """Settle ENTRY (its number in 'list', or its title) as the paper ARXIV_ID.
 
     \b
@@ -237,9 +239,100 @@ def pin(settings: Settings, entry: str, arxiv_id: str) -> int:
     if not ref:
         raise InputError(f"{arxiv_id!r} is not an arXiv id (e.g. 2409.19256 or hep-th/9901001)")
     with _open(settings, create=False) as lib:
-        entry_id, record = workflow.pin(lib, settings, entry, ref)
+        entry_id, record = workflow.pin(lib, settings, entry, ref, force=force)
     _err(f"entry {entry_id} pinned to {record.arxiv_id}: {record.title}")
     return 0
+
+
+@main.command()
+@click.argument("entries", nargs=-1, required=True)
+@_settings_options
+@_run
+def remove(settings: Settings, entries: tuple[str, ...]) -> int:
+    """Remove ENTRIES (numbers in 'list', arXiv ids or citation keys) from the library.
+
+    \b
+    Example:
+      paper2bib remove 12 2307.06175
+    """
+    with _open(settings, create=False) as lib:
+        removed = workflow.remove(lib, entries)
+    for e in removed:
+        _err(f"removed entry {e.id}: {e.resolved_id or e.hint_id or '-'} {e.digest_title or ''}".rstrip())
+    return 0
+
+
+@main.command()
+@click.argument("bibfile")
+@click.option("-o", "--output", help="Write the updated file here (atomically) instead of stdout.")
+@click.option("--in-place", is_flag=True, help="Replace BIBFILE atomically, keeping BIBFILE.orig.")
+@click.option("--dry-run", is_flag=True, help="Only say what would change; write nothing.")
+@click.option("--preprint", is_flag=True, help="Write every arXiv entry as its preprint, even when published.")
+@_settings_options
+@_run
+def update(settings: Settings, bibfile: str, output: str | None, in_place: bool, dry_run: bool, preprint: bool) -> int:
+    """Rewrite the arXiv entries of BIBFILE from arXiv, keeping every key, the order and every other byte.
+
+    Entries marked 'protect = {true}' or preceded by '% paper2bib: keep' are never touched.
+    Exits 3 when some entries were left as they were because the match was uncertain.
+
+    \b
+    Example:
+      paper2bib update refs.bib --in-place
+    """
+    if output and in_place:
+        raise InputError("give either -o or --in-place, not both")
+    text = read_source(bibfile)
+    target = None
+    if output and not dry_run:
+        target = check_target(
+            output, [("the library", Path(settings.library)), (f"the input {bibfile}", Path(bibfile))]
+        )
+    with _open(settings) as lib:
+        report = workflow.update_bib(lib, settings, bibfile, text, preprint=preprint)
+    if not dry_run:
+        if in_place:
+            write_file(Path(bibfile + ".orig"), text)
+            write_file(Path(bibfile), report.text)
+        elif target is not None:
+            write_file(target, report.text)
+        else:
+            write_stdout(report.text)
+    for line in report.changes + report.uncertain:
+        _err(line)
+    _err(
+        f"{plural(len(report.changes), 'entry', 'entries')} updated, {len(report.uncertain)} left as they were"
+        + (" (dry run: nothing written)" if dry_run else "")
+    )
+    return EXIT_REVIEW if report.needs_review else 0
+
+
+@main.command()
+@click.argument("document")
+@click.option("-o", "--output", help="Append to this .bib instead of the first bibliography DOCUMENT names.")
+@_settings_options
+@_run
+def tex(settings: Settings, document: str, output: str | None) -> int:
+    """Add to the bibliography the arXiv papers DOCUMENT (.tex or .aux) cites but it lacks.
+
+    Keys that are arXiv ids (2307.06175, arXiv:2307.06175) or keys of the library are
+    filled, under exactly the cited key. Exits 3 if cited keys are still missing.
+
+    \b
+    Example:
+      paper2bib tex paper.tex
+    """
+    with _open(settings) as lib:
+        report = workflow.fill_citations(lib, settings, document, output)
+    if report.text and report.target is not None:
+        write_file(report.target, report.text)
+    if report.added:
+        _err(f"{plural(len(report.added), 'entry', 'entries')} added to {report.target}: {', '.join(report.added)}")
+    if report.missing:
+        _err(f"{plural(len(report.missing), 'cited key')} still missing: {', '.join(report.missing)}")
+    if not report.added and not report.missing:
+        _err(f"all {plural(len(report.cited), 'cited key')} are in the bibliography")
+    return EXIT_REVIEW if report.missing else 0
 
 
 @main.command()

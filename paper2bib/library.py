@@ -417,6 +417,7 @@ class Library:
             version = record.version
         with self.transaction() as db:
             self._put_records(db, [record], _now())
+            row = db.execute("SELECT arxiv_id FROM entries WHERE id=?", (entry_id,)).fetchone()
             cur = db.execute(
                 "UPDATE entries SET status='resolved', score=1.0, why=?, arxiv_id=?, version=?, pinned=1, resolved_at=?"
                 " WHERE id=?",
@@ -424,6 +425,47 @@ class Library:
             )
             if cur.rowcount != 1:
                 raise LibraryError(f"no entry {entry_id} in the library")
+            old = row["arxiv_id"] if row else None
+            if old and old != record.arxiv_id:
+                # the key moves with the entry: the old paper keeps it only if another entry still cites it
+                db.execute(
+                    "UPDATE citekeys SET arxiv_id = ? WHERE arxiv_id = ?"
+                    " AND NOT EXISTS (SELECT 1 FROM entries WHERE arxiv_id = ?)"
+                    " AND NOT EXISTS (SELECT 1 FROM citekeys WHERE arxiv_id = ?)",
+                    (record.arxiv_id, old, old, record.arxiv_id),
+                )
+
+    def find_entries(self, ref: str, keys: dict[str, str] | None = None) -> list[StoredEntry]:
+        """The entries ``ref`` names: an entry number, an arXiv id (cited or resolved to), a
+        citation key (as exported, or from the user's .bib), or an exact title."""
+        from .arxiv_ids import parse_id
+
+        if ref.isdigit():
+            return self.entries([int(ref)])
+        keys = self.citekeys_by_key() if keys is None else keys
+        parsed = parse_id(ref)
+        ident = parsed.arxiv_id if parsed else keys.get(ref)
+        rows = self.db.execute(
+            "SELECT id FROM entries WHERE (? IS NOT NULL AND (arxiv_id = ? OR hint_id = ?)) OR bib_key = ?",
+            (ident, ident, ident, ref),
+        ).fetchall()
+        if rows:
+            return self.entries([r["id"] for r in rows])
+        try:
+            return [self.find_entry(ref)]
+        except EntryNotFound:
+            return []
+
+    def citekeys_by_key(self) -> dict[str, str]:
+        """Every stored citation key and the arXiv id it names."""
+        return {k: a for a, k in self.citekeys().items()}
+
+    def remove_entries(self, entry_ids: list[int]) -> None:
+        """Delete entries (their links with them). Papers' records and keys stay: added again,
+        a paper gets its old key back."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM links WHERE entry_id IN (SELECT value FROM json_each(?))", (json.dumps(entry_ids),))
+            db.execute("DELETE FROM entries WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(entry_ids),))
 
     @staticmethod
     def _put_records(db: sqlite3.Connection, records: Iterable[Record], now: str) -> None:

@@ -6,17 +6,21 @@ is created only when something actually needs resolving, so a warm run sends not
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from . import mappings
-from .arxiv_ids import ArxivRef
+from .arxiv_ids import ArxivRef, parse_id
 from .citekeys import assign_keys, base_key
 from .config import Settings
-from .digest import parse_file
+from .digest import parse_file, read_source
+from .digest.bibfile import arxiv_ref, parse_fields, split_bib
+from .digest.bibfile import authors as authors_of
 from .errors import ArxivUnavailable, InputError, ZoteroError
 from .http import ServiceUnavailable
 from .hub.client import HubClient
@@ -36,7 +40,9 @@ from .resolver.resolve import Resolver
 from .scholar.dblp import DblpClient
 from .scholar.published import check, conference_candidates, evidence, parse_dblp_bibtex, search_hits
 from .scholar.s2 import S2Client
-from .text import plural
+from .texfiles import bibliographies, citations, entry_text, protected, rewrite
+from .text import latex_to_unicode, plural, squash_space
+from .writers import render
 from .zotero.client import ZoteroClient
 from .zotero.sync import Syncer
 from .zotero.sync import make_client as make_zotero_client
@@ -291,10 +297,18 @@ def _published_check(record: Record, s2_record: dict | None, dblp: DblpClient) -
     return PublishedCheck("preprint", None, "; ".join(reasons))
 
 
-def pin(lib: Library, settings: Settings, entry: str, ref: ArxivRef) -> tuple[int, Record]:
+def pin(lib: Library, settings: Settings, entry: str, ref: ArxivRef, force: bool = False) -> tuple[int, Record]:
     """Settle ``entry`` (a number or a title) as the paper ``ref``: its record from the
-    library, or from arXiv when the library does not have it yet."""
+    library, or from arXiv when the library does not have it yet. An entry resolved to
+    another paper is only re-pinned with ``force``; its citation key moves with it."""
     target = lib.find_entry(entry)
+    if target.status == "resolved" and target.resolved_id and target.resolved_id != ref.arxiv_id and not force:
+        old = lib.records([target.resolved_id]).get(target.resolved_id)
+        key = f" (exported as {target.citekey})" if target.citekey else ""
+        raise InputError(
+            f"entry {target.id} is already resolved to {target.resolved_id}{key}: "
+            f"{old.title if old else target.digest_title}; pin --force replaces it"
+        )
     record = lib.records([ref.arxiv_id]).get(ref.arxiv_id)
     if record is None:
         record = make_client(settings).fetch([ref.arxiv_id]).get(ref.arxiv_id)
@@ -507,3 +521,181 @@ def run_sync(
         echo("run the same command again to finish; nothing is duplicated")
         return 1
     return 0
+
+
+# ---------------------------------------------------------------- the LaTeX author's loop
+def _paper_for(lib: Library, e: StoredEntry, key: str, preprint: bool = False) -> Paper | None:
+    """The resolved paper of a stored entry, to be written under ``key``; None if unresolved."""
+    if e.status != "resolved" or not e.resolved_id:
+        return None
+    record = lib.records([e.resolved_id])[e.resolved_id]
+    links = list(e.links) + [x for x in extract_links(record.summary) if x.kind != "paper" and x not in e.links]
+    check = None if preprint else lib.published([e.resolved_id]).get(e.resolved_id)
+    return Paper(record, key, tuple(links), check.version if check else None)
+
+
+def _looks_like_preprint(fields: dict[str, str]) -> bool:
+    """An entry without an id that is plainly an arXiv preprint: arXiv or CoRR as its venue."""
+    venue = " ".join(fields.get(k, "") for k in ("journal", "journaltitle", "howpublished", "note", "publisher"))
+    return bool(re.search(r"(?i)\barxiv\b|\bcorr\b|preprint", venue))
+
+
+def _changes(old: dict[str, str], paper: Paper) -> str:
+    """What rewriting an entry changes, in a few words (``+doi, title fixed``)."""
+    notes = []
+    if paper.published:
+        kind = paper.published.kind
+        if old.get("ENTRYTYPE", "").lower() != kind or paper.published.venue not in old.get("booktitle", "") + old.get(
+            "journal", ""
+        ):
+            notes.append(f"now @{kind} {paper.published.venue} {paper.published.year}")
+    if not old.get("eprint"):
+        notes.append("+eprint")
+    if not old.get("doi") and ((paper.published and paper.published.doi) or paper.record.doi):
+        notes.append("+doi")
+    if squash_space(latex_to_unicode(old.get("title", ""))).replace("{", "").replace("}", "") != paper.record.title:
+        notes.append("title fixed")
+    if len(authors_of(old.get("author"))) != len(paper.record.authors):
+        notes.append("authors completed")
+    return ", ".join(notes) or "refreshed (nothing changed in substance)"
+
+
+@dataclass
+class UpdateReport:
+    """``paper2bib update``: the file rewritten, and what happened to each arXiv entry."""
+
+    text: str
+    changes: list[str] = field(default_factory=list)  # "key: what changed"
+    uncertain: list[str] = field(default_factory=list)  # "key: why it was left as is"
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.uncertain)
+
+
+def update_bib(
+    lib: Library, settings: Settings, source: str, text: str, preprint: bool = False, client: ArxivClient | None = None
+) -> UpdateReport:
+    """Rewrite the arXiv entries of a .bib (``text``, read from ``source``) from their
+    resolved records, each under its own key; every other byte is kept. Uncertain matches
+    are never applied: they are listed."""
+    try:
+        chunks = split_bib(text)
+        fields = parse_fields(text, chunks)
+    except InputError as e:
+        raise InputError(f"{source}: {e}") from None
+    todo: list[tuple[int, dict[str, str], Entry]] = []
+    report = UpdateReport(text)
+    for i, f in zip((i for i, c in enumerate(chunks) if c.kind == "entry"), fields):
+        if protected(chunks, i, f):
+            report.changes.append(f"{f['ID']}: marked to keep, left as is")
+            continue
+        ref = arxiv_ref(f)
+        if not ref and not (_looks_like_preprint(f) and f.get("title")):
+            continue  # not an arXiv paper: byte for byte
+        title = squash_space(latex_to_unicode(f["title"])) if f.get("title") else None
+        entry = Entry(
+            title=title,
+            arxiv_id=ref.arxiv_id if ref else None,
+            version=ref.version if ref else None,
+            source=source,
+            key=f["ID"],
+            authors=authors_of(f.get("author")),
+        )
+        todo.append((i, f, entry))
+    if not todo:
+        return report
+    add(lib, settings, [e for _, _, e in todo], client=client)
+    ids = [eid for eid, _ in lib.add_entries([e for _, _, e in todo])]
+    stored = {s.id: s for s in lib.entries(ids)}
+    replaced: dict[int, str] = {}
+    for (i, f, _), eid in zip(todo, ids):
+        s = stored[eid]
+        paper = _paper_for(lib, s, f["ID"], preprint)
+        if paper is None:
+            why = s.why or s.status
+            if s.status == "ambiguous" and s.candidates:
+                why = "uncertain, candidates " + ", ".join(c.arxiv_id for c in s.candidates)
+            report.uncertain.append(f"{f['ID']}: {s.status}, left as is ({why})")
+            continue
+        replaced[i] = entry_text(render("bibtex", [paper]))
+        report.changes.append(f"{f['ID']}: {_changes(f, paper)}")
+    report.text = rewrite(chunks, replaced)
+    return report
+
+
+@dataclass
+class TexReport:
+    """``paper2bib tex``: the cited keys, those filled, and those still missing."""
+
+    cited: list[str]
+    target: Path | None
+    added: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    text: str = ""  # the target .bib with the new entries appended
+
+
+def fill_citations(
+    lib: Library, settings: Settings, document: str, output: str | None = None, client: ArxivClient | None = None
+) -> TexReport:
+    """The keys a .tex/.aux cites that none of its bibliographies has: those that are arXiv
+    ids, or keys of the library, resolved and appended (to ``output`` or the first
+    bibliography named) under exactly the cited key."""
+    path = Path(document)
+    text = read_source(document)
+    cited = citations(text)
+    named = [path.parent / b for b in bibliographies(text)]
+    target = Path(output) if output else (named[0] if named else None)
+    if target is None:
+        raise InputError(f"{document} names no bibliography (\\bibliography, \\addbibresource); give -o FILE.bib")
+    have: set[str] = set()
+    for bib in dict.fromkeys([*named, target]):
+        if bib.exists():
+            try:
+                have |= {c.key for c in split_bib(read_source(str(bib))) if c.kind == "entry"}
+            except InputError as e:
+                raise InputError(f"{bib}: {e}") from None
+    report = TexReport(cited, target)
+    missing = [k for k in cited if k not in have]
+    if not missing:
+        return report
+    by_key = {k: a for a, k in lib.citekeys().items()} | {k: a for a, k in bib_keys(lib).items()}
+    wanted: dict[str, Entry] = {}
+    for k in missing:
+        ref = parse_id(k)
+        if ref:
+            wanted[k] = Entry(title=None, arxiv_id=ref.arxiv_id, version=ref.version, source=document)
+        elif k in by_key:
+            wanted[k] = Entry(title=None, arxiv_id=by_key[k], source=document)
+        else:
+            report.missing.append(k)
+    if wanted:
+        add(lib, settings, list(wanted.values()), client=client)
+        ids = [eid for eid, _ in lib.add_entries(list(wanted.values()))]
+        stored = {s.id: s for s in lib.entries(ids)}
+        papers = []
+        for (k, _), eid in zip(wanted.items(), ids):
+            paper = _paper_for(lib, stored[eid], k)
+            if paper:
+                papers.append(paper)
+                report.added.append(k)
+            else:
+                report.missing.append(k)
+        if papers:
+            old = read_source(str(target)) if target.exists() and target.stat().st_size else ""
+            sep = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
+            report.text = old + sep + render("bibtex", papers)
+    return report
+
+
+def remove(lib: Library, refs: Sequence[str]) -> list[StoredEntry]:
+    """Remove entries named by number, arXiv id or citation key; returns what was removed."""
+    keys = lib.citekeys_by_key()
+    chosen: dict[int, StoredEntry] = {}
+    for ref in refs:
+        found = lib.find_entries(ref, keys)
+        if not found:
+            raise InputError(f"no entry {ref!r} in the library (by number, arXiv id or key; see paper2bib list)")
+        chosen |= {e.id: e for e in found}
+    lib.remove_entries(list(chosen))
+    return list(chosen.values())

@@ -57,7 +57,9 @@ def test_pin_settles_an_entry_from_the_library_cache(seed_library, runner):
     rows = json.loads(runner.invoke(main, ["list", "--json"]).stdout)
     entry = next(r for r in rows if r["arxiv_id"] == "2411.00382")["entry"]
     # the ICLR version is not in the library: pinning to it would need arXiv; pin to a cached one
-    result = runner.invoke(main, ["pin", str(entry), "2408.07990v1"])
+    refused = runner.invoke(main, ["pin", str(entry), "2408.07990v1"])
+    assert refused.exit_code == 2 and "already resolved to 2411.00382" in refused.stderr
+    result = runner.invoke(main, ["pin", "--force", str(entry), "2408.07990v1"])
     assert result.exit_code == 0, result.stderr
     row = next(r for r in json.loads(runner.invoke(main, ["list", "--json"]).stdout) if r["entry"] == entry)
     assert (row["arxiv_id"], row["version"], row["why"]) == ("2408.07990", 1, "pinned by hand")
