@@ -13,7 +13,7 @@ import bibtexparser
 import pytest
 from click.testing import CliRunner
 
-from conftest import record_from_json
+from conftest import DATA, record_from_json
 from paper2bib import workflow
 from paper2bib.cli import main
 from paper2bib.config import load_settings
@@ -237,3 +237,25 @@ def test_remove_and_pin_force_keep_keys(seed_library, arxiv):
     with Library(seed_library) as lib:
         assert {e.id for e in lib.entries()}.isdisjoint({e1.id, e2.id})
     assert runner.invoke(main, ["remove", "no-such-key"]).exit_code == 2
+
+
+@pytest.mark.latex
+def test_update_of_a_bibliography_in_four_styles_parses_with_biber(tmp_path, arxiv):
+    if not shutil.which("biber"):
+        pytest.skip("biber is not installed")
+    text = (DATA / "real" / "refs-mixed-styles.bib").read_text(encoding="utf-8")
+    settings = load_settings()
+    with Library(settings.library) as lib:
+        report = workflow.update_bib(lib, settings, "refs.bib", text)
+    old, new = split_bib(text), split_bib(report.text)
+    assert [c.key for c in new if c.kind == "entry"] == [c.key for c in old if c.kind == "entry"]
+    changed = {line.split(":")[0] for line in report.changes}
+    for a, b in zip(old, new):
+        assert (a.raw == b.raw) or a.key in changed  # only the entries it names changed
+    (tmp_path / "out.bib").write_text(report.text, encoding="utf-8")
+    run = subprocess.run(
+        ["biber", "--tool", "--output-file", "checked.bib", "out.bib"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "ERROR" not in run.stdout
+    assert len(bibtexparser.loads(report.text).entries) == len([c for c in old if c.kind == "entry"])
