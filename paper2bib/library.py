@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
+from .arxiv_ids import parse_id
 from .errors import EntryNotFound, LibraryError, LibraryMissing
 from .models import Candidate, Entry, Link, Published, Record, Resolution, Status
 from .text import normalise
@@ -438,8 +439,6 @@ class Library:
     def find_entries(self, ref: str, keys: dict[str, str] | None = None) -> list[StoredEntry]:
         """The entries ``ref`` names: an entry number, an arXiv id (cited or resolved to), a
         citation key (as exported, or from the user's .bib), or an exact title."""
-        from .arxiv_ids import parse_id
-
         if ref.isdigit():
             return self.entries([int(ref)])
         keys = self.citekeys_by_key() if keys is None else keys

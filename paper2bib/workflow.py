@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -70,6 +70,7 @@ class AddReport:
 
     entry_ids: list[int]
     new: int = 0
+    per_entry: list[int] = field(default_factory=list)  # the stored entry of each given entry, in order
     requests: int = 0
     statuses: Counter = field(default_factory=Counter)
     published: PublishedReport | None = None  # what the publication look-up found, when it ran
@@ -154,7 +155,7 @@ def add(
     """
     added = lib.add_entries(entries)
     entry_ids = list(dict.fromkeys(i for i, _ in added))
-    report = AddReport(entry_ids, new=sum(1 for _, was_new in added if was_new))
+    report = AddReport(entry_ids, new=sum(1 for _, was_new in added if was_new), per_entry=[i for i, _ in added])
     try:
         report.requests = resolve_stored(lib, settings, entry_ids, refresh, client, progress)
     except ArxivUnavailable as e:
@@ -360,10 +361,13 @@ def export(
 ) -> ExportReport:
     """``paper2bib export``: the papers, with what was left out and what happened to keys."""
     before = lib.citekeys()
-    papers = export_records(lib, settings, entry_ids, rekey=rekey, preprint=preprint, venue_style=venue_style)
+    everything = lib.entries()
+    papers = export_records(
+        lib, settings, entry_ids, rekey=rekey, preprint=preprint, venue_style=venue_style, everything=everything
+    )
     left_out = {s: n for s, n in lib.status_counts(entry_ids).items() if s != "resolved"}
-    report = ExportReport(papers, Counter(left_out), conflicts=key_conflicts(lib, papers))
-    from_bib = bib_keys(lib)
+    from_bib = bib_keys(everything)
+    report = ExportReport(papers, Counter(left_out), conflicts=key_conflicts(lib, papers, from_bib))
     if rekey:
         report.rekeyed = sum(1 for p in papers if p.record.arxiv_id in before and before[p.record.arxiv_id] != p.key)
     else:
@@ -385,6 +389,7 @@ def export_records(
     rekey: bool = False,
     preprint: bool = False,
     venue_style: str = "dblp",
+    everything: list[StoredEntry] | None = None,
 ) -> list[Paper]:
     """The resolved papers to export, one per paper, in the order they were added.
 
@@ -393,7 +398,7 @@ def export_records(
     yet (with ``rekey``, for all of them anew), and stored unless ``store_keys`` is
     false (a dry run).
     """
-    everything = lib.entries()
+    everything = lib.entries() if everything is None else everything
     wanted = everything if entry_ids is None else lib.entries(entry_ids)
     order = list(dict.fromkeys(e.resolved_id for e in wanted if e.status == "resolved" and e.resolved_id))
     links: dict[str, list[Link]] = {a: [] for a in order}
@@ -401,13 +406,11 @@ def export_records(
         if e.resolved_id in links:
             links[e.resolved_id].extend(link for link in e.links if link not in links[e.resolved_id])
     records = lib.records(order)
-    for a in order:  # code and project links arXiv's own abstract names (an id-only digest has none)
-        links[a].extend(
-            link for link in extract_links(records[a].summary) if link.kind != "paper" and link not in links[a]
-        )
+    for a in order:
+        links[a] = with_abstract_links(links[a], records[a])
 
     # a paper that came from the user's .bib keeps the key it has there
-    preferred = {a: k for a, k in bib_keys(lib).items() if a in links}
+    preferred = {a: k for a, k in bib_keys(everything).items() if a in links}
 
     def assign(existing: dict[str, str]) -> dict[str, str]:
         taken = set(existing.values())
@@ -437,25 +440,32 @@ def export_records(
     return [Paper(records[a], keys[a], tuple(links[a]), versions.get(a)) for a in order]
 
 
-def bib_keys(lib: Library) -> dict[str, str]:
+def bib_keys(entries: Iterable[StoredEntry]) -> dict[str, str]:
     """The key each paper has in the user's .bib (the first one added), by arXiv id."""
     wanted: dict[str, str] = {}
-    for e in lib.entries():
+    for e in entries:
         if e.bib_key and e.resolved_id:
             wanted.setdefault(e.resolved_id, e.bib_key)
     return wanted
 
 
-def key_conflicts(lib: Library, papers: Sequence[Paper]) -> list[str]:
-    """The papers whose key in the user's .bib could not be kept, one line each."""
-    wanted = bib_keys(lib)
-    owner = {k: a for a, k in lib.citekeys().items()}
+def key_conflicts(lib: Library, papers: Sequence[Paper], wanted: dict[str, str]) -> list[str]:
+    """The papers whose key in the user's .bib (``wanted``) could not be kept, one line each."""
+    owner = lib.citekeys_by_key()
     return [
         f"{p.record.arxiv_id} is exported as {p.key}, not as {wanted[p.record.arxiv_id]} (its key in "
         f"the .bib), because {owner.get(wanted[p.record.arxiv_id], 'another paper')} already has that key"
         for p in papers
         if p.record.arxiv_id in wanted and p.key != wanted[p.record.arxiv_id]
     ]
+
+
+def with_abstract_links(links: Sequence[Link], record: Record) -> list[Link]:
+    """``links`` and then the code and project links arXiv's own abstract names (an
+    id-only digest has none), each once."""
+    out = list(links)
+    out += [x for x in extract_links(record.summary) if x.kind != "paper" and x not in out]
+    return out
 
 
 def short_venue(version: Published) -> Published:
@@ -524,14 +534,22 @@ def run_sync(
 
 
 # ---------------------------------------------------------------- the LaTeX author's loop
-def _paper_for(lib: Library, e: StoredEntry, key: str, preprint: bool = False) -> Paper | None:
-    """The resolved paper of a stored entry, to be written under ``key``; None if unresolved."""
-    if e.status != "resolved" or not e.resolved_id:
-        return None
-    record = lib.records([e.resolved_id])[e.resolved_id]
-    links = list(e.links) + [x for x in extract_links(record.summary) if x.kind != "paper" and x not in e.links]
-    check = None if preprint else lib.published([e.resolved_id]).get(e.resolved_id)
-    return Paper(record, key, tuple(links), check.version if check else None)
+def _papers_for(lib: Library, wanted: Sequence[tuple[StoredEntry, str]], preprint: bool = False) -> list[Paper | None]:
+    """The resolved paper of each stored entry, to be written under its key; None where the
+    entry is not resolved. One read of the records and published versions for all."""
+    ids = [e.resolved_id for e, _ in wanted if e.status == "resolved" and e.resolved_id]
+    records = lib.records(ids)
+    checks = {} if preprint else lib.published(ids)
+    out: list[Paper | None] = []
+    for e, key in wanted:
+        record = records.get(e.resolved_id or "") if e.status == "resolved" else None
+        check = checks.get(record.arxiv_id) if record else None
+        out.append(
+            Paper(record, key, tuple(with_abstract_links(e.links, record)), check.version if check else None)
+            if record
+            else None
+        )
+    return out
 
 
 def _looks_like_preprint(fields: dict[str, str]) -> bool:
@@ -605,13 +623,12 @@ def update_bib(
         todo.append((i, f, entry))
     if not todo:
         return report
-    add(lib, settings, [e for _, _, e in todo], client=client)
-    ids = [eid for eid, _ in lib.add_entries([e for _, _, e in todo])]
+    ids = add(lib, settings, [e for _, _, e in todo], client=client).per_entry
     stored = {s.id: s for s in lib.entries(ids)}
+    papers = _papers_for(lib, [(stored[eid], f["ID"]) for (_, f, _), eid in zip(todo, ids)], preprint)
     replaced: dict[int, str] = {}
-    for (i, f, _), eid in zip(todo, ids):
+    for (i, f, _), eid, paper in zip(todo, ids, papers):
         s = stored[eid]
-        paper = _paper_for(lib, s, f["ID"], preprint)
         if paper is None:
             why = s.why or s.status
             if s.status == "ambiguous" and s.candidates:
@@ -659,7 +676,7 @@ def fill_citations(
     missing = [k for k in cited if k not in have]
     if not missing:
         return report
-    by_key = {k: a for a, k in lib.citekeys().items()} | {k: a for a, k in bib_keys(lib).items()}
+    by_key = lib.citekeys_by_key() | {k: a for a, k in bib_keys(lib.entries()).items()}
     wanted: dict[str, Entry] = {}
     for k in missing:
         ref = parse_id(k)
@@ -670,12 +687,10 @@ def fill_citations(
         else:
             report.missing.append(k)
     if wanted:
-        add(lib, settings, list(wanted.values()), client=client)
-        ids = [eid for eid, _ in lib.add_entries(list(wanted.values()))]
+        ids = add(lib, settings, list(wanted.values()), client=client).per_entry
         stored = {s.id: s for s in lib.entries(ids)}
         papers = []
-        for (k, _), eid in zip(wanted.items(), ids):
-            paper = _paper_for(lib, stored[eid], k)
+        for k, paper in zip(wanted, _papers_for(lib, [(stored[eid], k) for k, eid in zip(wanted, ids)])):
             if paper:
                 papers.append(paper)
                 report.added.append(k)

@@ -264,6 +264,7 @@ def parse(text: str, source: str) -> list[Entry]:
     for i, b in enumerate(blocks):
         if b.kind == "item" and b.parent is None and b.list_id is not None:
             lists.setdefault(b.list_id, []).append(i)
+    reference_lists = {n: _reference_list(items, unit_refs) for n, items in lists.items()}
     plain = _plain_title_list(blocks)
     has_items = any(b.kind == "item" for b in blocks)
 
@@ -306,7 +307,12 @@ def parse(text: str, source: str) -> list[Entry]:
             chain[0],
         )
         head = blocks[sec]
-        body = [x.text for x in blocks[sec + 1 :] if _within(blocks, x, sec) and x.kind != "heading"]
+        body: list[str] = []
+        j = sec + 1
+        while j < len(blocks) and _within(blocks, blocks[j], sec):  # a section's blocks follow its heading
+            if blocks[j].kind != "heading":
+                body.append(blocks[j].text)
+            j += 1
         title = text_title(head.text)
         if not title:
             bib = re.search(r"(?im)^\s*title\s*=\s*[{\"](.+?)[}\"]\s*,?\s*$", "\n".join(body))
@@ -340,11 +346,7 @@ def parse(text: str, source: str) -> list[Entry]:
         title = _is_title_item(b.text)
         if not title:
             continue
-        if (
-            plain
-            or _reference_list(blocks, lists.get(b.list_id or -1, []), unit_refs)
-            or _under_reading_heading(blocks, b)
-        ):
+        if plain or reference_lists.get(b.list_id or -1) or _under_reading_heading(blocks, b):
             add(title, None, _links(_unit_text(blocks, i)) if b.kind == "item" else ())
     return out
 
@@ -359,7 +361,7 @@ def _within(blocks: list[_Block], b: _Block, sec: int) -> bool:
     return False
 
 
-def _reference_list(blocks: list[_Block], items: list[int], unit_refs: dict[int, list[ArxivRef]]) -> bool:
+def _reference_list(items: list[int], unit_refs: dict[int, list[ArxivRef]]) -> bool:
     """A list at least half of whose items cite an arXiv paper."""
     return len(items) >= 2 and 2 * sum(1 for i in items if unit_refs.get(i)) >= len(items)
 
@@ -375,5 +377,6 @@ def _under_reading_heading(blocks: list[_Block], b: _Block) -> bool:
 
 
 def looks_like(text: str) -> bool:
-    """Any text with a reference or a reading list in it."""
-    return bool(parse(text, "-"))
+    """Any text: this reader comes last, and a text it finds nothing in is refused by
+    :func:`~paper2bib.digest.parse_text` (so the text is read once, not twice)."""
+    return bool(text.strip())
