@@ -50,6 +50,27 @@ def test_seed_listing_survives_copy_paste_damage(tmp_path, mangle):
     assert [(e.title, e.abstract) for e in entries] == _expected_pairs()
 
 
+def test_listing_pairs_short_abstracts_and_skips_headers_anywhere():
+    header = SEED_TEXT.split("Mar 20", 1)[0] + "Mar 20\n\n"
+    long = "A long abstract sentence that goes on and on for a while. " * 5
+    text = (
+        header
+        + "Title One: A Thing\n\nWe release the weights\n\nTitle Two For Tests\n\nA short one.\n\n"
+        + "Title Three\n\nEnds with a backslash \\\\\n\n"
+        + header.replace("Mar 20", "Mar 21")  # a second listing pasted after the first
+        + "Title Four Here\n\n"
+        + long
+        + "\n"
+    )
+    entries = parse_text(text)
+    assert [(e.title, e.abstract) for e in entries] == [
+        ("Title One: A Thing", "We release the weights"),
+        ("Title Two For Tests", "A short one."),
+        ("Title Three", "Ends with a backslash \\\\"),
+        ("Title Four Here", long.strip()),
+    ]
+
+
 def test_wrapped_abstract_is_joined():
     text = "A Title Here\n\nThis abstract was wrapped by a mail client so that\nevery line is short. It goes on for a while and\nthen ends here. Really it does end.\n"
     (entry,) = parse_text(text)
@@ -160,8 +181,10 @@ def test_bib_file_every_entry_is_one_entry():
         ),
         ("% header\n@misc{x,\n  title = {Never closed},\n", 2),
         ("@article{a, title={A}}\n@article{b, title={B}, note={x}}}\n@misc(c, title={C}\n", 3),
+        # a missing brace that a later stray one would balance: the entry that is open is named
+        ("@article{a,\n  title={A},\n\n@article{b, title={B}}}\n", 1),
     ],
-    ids=["unbalanced-then-next-entry", "never-closed", "paren-never-closed"],
+    ids=["unbalanced-then-next-entry", "never-closed", "paren-never-closed", "balanced-by-a-later-brace"],
 )
 def test_broken_bib_names_the_line_and_exits_2(tmp_path, text, line):
     f = tmp_path / "refs.bib"
