@@ -28,7 +28,7 @@ from paper2bib.digest import parse_file
 from paper2bib.library import Library
 from paper2bib.resolver.client import ArxivClient
 from paper2bib.resolver.matching import decide
-from paper2bib.resolver.queries import abstract_phrase, abstract_query, title_phrase, title_query
+from paper2bib.resolver.queries import abstract_terms, title_terms
 
 SEED = ROOT / "tests" / "data" / "hf-papers-listing.txt"
 
@@ -38,9 +38,9 @@ def naive(entries, url: str) -> tuple[int, float, int]:
     start = time.perf_counter()
     resolved = 0
     for e in entries:
-        res = decide(e, client.search(title_query([title_phrase(e.title)]), max_results=200))
-        if res.status != "resolved" and abstract_phrase(e.abstract):
-            res = decide(e, client.search(abstract_query([abstract_phrase(e.abstract)]), max_results=200))
+        res = decide(e, client.search(title_terms(e.title) or "", max_results=200))
+        if res.status != "resolved" and (terms := abstract_terms(e.abstract)):
+            res = decide(e, client.search(terms, max_results=200))
         resolved += res.status == "resolved"
     return client.requests_made, time.perf_counter() - start, resolved
 

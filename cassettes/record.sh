@@ -16,6 +16,7 @@ tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 python3 "$SHARED/tools/fake_arxiv.py" --corpus "$SHARED/arxiv/records.json" --corpus "$SHARED/arxiv/crowd.json" \
+    --corpus tests/data/reading-list/records.json --corpus tests/data/reading-list/crowd.json \
     --portfile "$tmp/arxiv.port" --log "$tmp/arxiv.log" &
 python3 "$SHARED/tools/fake_zotero.py" --schema "$SHARED/zotero/schema.json" \
     --key "P2Btestkeyuser1001xxxxxx:users/1001" --key "P2Btestkeyuser1002xxxxxx:users/1002" \
@@ -38,7 +39,7 @@ export PAPER2BIB_RECORD_S2_URL="http://127.0.0.1:$(cat "$tmp/s2.port")"
 export PAPER2BIB_RECORD_DBLP_URL="http://127.0.0.1:$(cat "$tmp/dblp.port")"
 # MODULES picks what to re-record; the seed resolution goes first, since other tests
 # build their library from its cassette.
-for module in ${MODULES:-test_resolve_seed test_zotero test_cli_walkthrough test_hub test_published}; do
+for module in ${MODULES:-test_resolve_seed test_reading_list test_zotero test_cli_walkthrough test_hub test_published}; do
     rm -rf "cassettes/$module"
     python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite "tests/$module.py"
 done

@@ -49,13 +49,18 @@ def _before_record_request(request):
     return request
 
 
-@pytest.fixture(scope="module")
-def vcr_config():
+def vcr_options() -> dict:
+    """How every cassette is recorded: secrets filtered, stand-in URLs rewritten to the real ones."""
     return {
         "filter_headers": ["authorization", "zotero-api-key", "user-agent"],
         "before_record_request": _before_record_request,
         "decode_compressed_response": True,
     }
+
+
+@pytest.fixture(scope="module")
+def vcr_config():
+    return vcr_options()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from conftest import record_from_json
 from paper2bib.models import Entry, Record
 from paper2bib.resolver.matching import decide, decide_by_id
-from paper2bib.resolver.queries import abstract_phrase, title_phrase, title_query
+from paper2bib.resolver.queries import abstract_phrase, search_query, title_terms
 from paper2bib.text import normalise
 
 
@@ -148,8 +148,8 @@ def test_by_id_keeps_the_cited_version_and_notes_a_title_mismatch(recs):
 
 # ---------------------------------------------------------------- query building
 def test_titles_cannot_become_query_syntax():
-    q = title_query(
-        [title_phrase("Non-invasive AND/OR: a Study"), title_phrase('ti:"evil" OR au:someone'), title_phrase("$γ-$MoD")]
+    q = search_query(
+        [title_terms("Non-invasive AND/OR: a Study"), title_terms('ti:"evil" OR au:someone'), title_terms("$γ-$MoD")]
     )
     assert q == 'ti:"non invasive and or a study" OR ti:"ti evil or au someone" OR ti:"γ mod"'
 

@@ -19,7 +19,7 @@ def test_seed_listing_resolves_every_entry(tmp_path, seed_truth):
     entries = parse_file(str(SEED))
     with Library(settings.library) as lib:
         report = workflow.add(lib, settings, entries)
-        assert report.requests <= 15, "batched look-ups: at most 15 requests for 89 entries"
+        assert report.requests <= 10, "batched look-ups: at most 10 requests for 89 entries"
         stored = lib.entries()
         assert len(stored) == 89
         wrong = [(e.digest_title, e.resolved_id) for e in stored if e.resolved_id != seed_truth[e.digest_title]]

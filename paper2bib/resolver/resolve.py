@@ -1,9 +1,16 @@
 """Resolving entries to arXiv records with as few requests as possible.
 
 1. Entries that name an id: ``id_list`` look-ups, 100 ids a request.
-2. Entries with a title: several titles a request (OR-ed ``ti:"…"`` phrases).
+2. Entries with a title: several titles a request (OR-ed ``ti:"…"`` phrases, the
+   title's runs of plain words).
 3. What is still open and has an abstract (renamed papers, TeX titles): several
    distinctive abstract phrases a request (OR-ed ``abs:"…"``).
+4. What is still open: a few of the title's content words in either number, or the
+   coined name before its colon (plurals, dropped articles, earlier titles).
+
+Each entry is decided on everything its searches found so far; an entry is final when
+it is resolved or no later search applies to it. A digest that resolves on its titles
+costs no more requests than that.
 
 Each batch's outcome is handed to ``on_batch`` as soon as it is known, so a caller can
 store it: if arXiv goes down half-way, what was resolved is kept.
@@ -18,7 +25,7 @@ from ..errors import ArxivQueryError
 from ..models import Entry, Record, Resolution
 from .client import ArxivClient
 from .matching import decide, decide_by_id
-from .queries import abstract_phrase, abstract_query, title_phrase, title_query
+from .queries import abstract_terms, search_query, title_terms, word_terms
 
 OnBatch = Callable[[list[tuple[int, Resolution]], list[Record]], None]
 
@@ -27,13 +34,16 @@ OnBatch = Callable[[list[tuple[int, Resolution]], list[Record]], None]
 class Resolver:
     """Resolves entries through an :class:`ArxivClient`.
 
-    :param batch: titles or abstract phrases per search request.
+    :param batch: entries' searches per search request.
     :param max_pages: pages fetched per search at most (a page is ``client.page_size``).
+    :param max_query_chars: characters of search terms per request at most (a longer
+        URL risks HTTP 414).
     """
 
     client: ArxivClient
     batch: int = 10
     max_pages: int = 3
+    max_query_chars: int = 2000
 
     def resolve(self, entries: Sequence[Entry], on_batch: OnBatch | None = None) -> list[Resolution]:
         """A resolution for every entry, in order. Raises ``ArxivUnavailable`` if arXiv stays down."""
@@ -45,7 +55,7 @@ class Resolver:
                 on_batch(results, records)
 
         by_id = [i for i, e in enumerate(entries) if e.arxiv_id]
-        by_text = [i for i, e in enumerate(entries) if not e.arxiv_id and not e.aside and title_phrase(e.title)]
+        by_text = [i for i, e in enumerate(entries) if not e.arxiv_id and not e.aside and title_terms(e.title)]
         for i, e in enumerate(entries):
             if e.aside and not e.arxiv_id:
                 out[i] = Resolution("unresolved", why=f"kept aside, not sent to arXiv: {e.aside}")
@@ -55,8 +65,7 @@ class Resolver:
         if out and on_batch:
             on_batch(list(out.items()), [])
         self._by_id(entries, by_id, emit)
-        leftovers, pools = self._by_title(entries, by_text, emit)
-        self._by_abstract(entries, leftovers, pools, emit)
+        self._by_text(entries, by_text, emit)
         return [out[i] for i in range(len(entries))]
 
     def _search(self, query: str) -> list[Record]:
@@ -72,74 +81,74 @@ class Resolver:
             results = [(i, decide_by_id(entries[i], found.get(a))) for a in asked for i in by_id[a]]
             emit(results, [found[r.arxiv_id] for _, r in results if r.arxiv_id])
 
+    def _by_text(self, entries: Sequence[Entry], idx: list[int], emit: Callable) -> None:
+        """The searches, in order; each entry is decided on everything found for it so far."""
+        passes: list[Callable[[Entry], str | None]] = [
+            lambda e: title_terms(e.title),
+            lambda e: abstract_terms(e.abstract),
+            lambda e: word_terms(e.title),
+        ]
+        pools: dict[int, dict[str, Record]] = {i: {} for i in idx}
+        still_open = list(idx)
+        for k, terms in enumerate(passes):
+            later = passes[k + 1 :]
+            todo = [i for i in still_open if terms(entries[i])]
+            still_open = [i for i in still_open if i not in set(todo)]
+            for chunk, found in self._batches(todo, _of(entries, terms), emit):
+                final: list[tuple[int, Resolution]] = []
+                for i in chunk:
+                    pools[i].update((r.arxiv_id, r) for r in found)
+                    res = decide(entries[i], pools[i].values())
+                    if res.status == "resolved" or not any(t(entries[i]) for t in later):
+                        final.append((i, res))
+                    else:
+                        still_open.append(i)
+                emit(final, [pools[i][r.arxiv_id] for i, r in final if r.arxiv_id])
+
     def _batches(
-        self, idx: list[int], phrase: Callable[[int], str | None], query: Callable[[list[str]], str], emit: Callable
+        self, idx: list[int], terms: Callable[[int], str | None], emit: Callable
     ) -> Iterator[tuple[list[int], list[Record]]]:
         """(entries, the records their batched search found), batch after batch."""
-        for batch in _chunks_by_phrase(idx, phrase, self.batch):
-            yield from self._searches(batch, phrase, query, emit)
+        for batch in _chunks_by_terms(idx, terms, self.batch, self.max_query_chars):
+            yield from self._searches(batch, terms, emit)
 
     def _searches(
-        self, chunk: list[int], phrase: Callable[[int], str | None], query: Callable[[list[str]], str], emit: Callable
+        self, chunk: list[int], terms: Callable[[int], str | None], emit: Callable
     ) -> Iterator[tuple[list[int], list[Record]]]:
         """The search results of a chunk of entries; if arXiv rejects the batched query
         (HTTP 4xx), each entry is asked alone, and one whose own query is rejected is
         marked unresolved with the reason — the rest of the digest goes on."""
-        phrases = list(dict.fromkeys(p for i in chunk if (p := phrase(i))))
+        asked = list(dict.fromkeys(t for i in chunk if (t := terms(i))))
         try:
-            yield chunk, self._search(query(phrases))
+            yield chunk, self._search(search_query(asked))
         except ArxivQueryError as e:
-            if len(phrases) > 1:
+            if len(asked) > 1:
                 for i in chunk:
-                    yield from self._searches([i], phrase, query, emit)
+                    yield from self._searches([i], terms, emit)
             else:
                 emit([(i, Resolution("unresolved", why=f"arXiv cannot search for this entry: {e}")) for i in chunk], [])
 
-    def _by_title(self, entries: Sequence[Entry], idx: list[int], emit: Callable):
-        leftovers: list[int] = []
-        pools: dict[int, list[Record]] = {}
-        for chunk, records in self._batches(idx, lambda i: title_phrase(entries[i].title), title_query, emit):
-            final: list[tuple[int, Resolution]] = []
-            for i in chunk:
-                res = decide(entries[i], records)
-                if res.status != "resolved" and abstract_phrase(entries[i].abstract):
-                    leftovers.append(i)
-                    pools[i] = records
-                else:
-                    final.append((i, res))
-            emit(final, _chosen(final, records))
-        return leftovers, pools
 
-    def _by_abstract(
-        self, entries: Sequence[Entry], idx: list[int], pools: dict[int, list[Record]], emit: Callable
-    ) -> None:
-        for chunk, found in self._batches(idx, lambda i: abstract_phrase(entries[i].abstract), abstract_query, emit):
-            results, records = [], []
-            for i in chunk:
-                pool = {r.arxiv_id: r for r in pools.get(i, [])} | {r.arxiv_id: r for r in found}
-                res = decide(entries[i], pool.values())
-                results.append((i, res))
-                if res.arxiv_id:
-                    records.append(pool[res.arxiv_id])
-            emit(results, records)
+def _of(entries: Sequence[Entry], terms: Callable[[Entry], str | None]) -> Callable[[int], str | None]:
+    """``terms`` of the entry at an index."""
+    return lambda i: terms(entries[i])
 
 
-def _chunks_by_phrase(idx: list[int], phrase: Callable[[int], str | None], size: int) -> list[list[int]]:
-    """Entries grouped so that each group has at most ``size`` distinct phrases."""
+def _chunks_by_terms(idx: list[int], terms: Callable[[int], str | None], size: int, max_chars: int) -> list[list[int]]:
+    """Entries grouped so that each group has at most ``size`` distinct searches, and
+    (unless one search alone is longer) at most ``max_chars`` characters of them."""
     chunks: list[list[int]] = []
-    phrases: set[str] = set()
+    asked: set[str] = set()
+    chars = 0
     for i in idx:
-        p = phrase(i)
-        if p is None:
+        t = terms(i)
+        if t is None:
             continue
-        if not chunks or (p not in phrases and len(phrases) >= size):
+        if not chunks or (t not in asked and (len(asked) >= size or chars + len(t) > max_chars)):
             chunks.append([])
-            phrases = set()
+            asked, chars = set(), 0
         chunks[-1].append(i)
-        phrases.add(p)
+        if t not in asked:
+            asked.add(t)
+            chars += len(t) + 4
     return chunks
-
-
-def _chosen(results: list[tuple[int, Resolution]], records: list[Record]) -> list[Record]:
-    want = {r.arxiv_id for _, r in results if r.arxiv_id}
-    return [r for r in records if r.arxiv_id in want]
