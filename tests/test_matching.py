@@ -163,3 +163,36 @@ def test_abstract_phrase_is_distinctive_and_plain():
     phrase = abstract_phrase(abstract)
     assert phrase == "hybridflow combining single controller and multi controller"
     assert abstract_phrase("Short.") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "terms"),
+    [
+        ("$\\pi_0$: A Vision-Language-Action Flow Model", 'ti:"a vision language action flow model"'),
+        ("π0: A Vision-Language-Action Flow Model", 'ti:"a vision language action flow model"'),
+        ("H$_2$O: Heavy-Hitter Oracle for Efficient Inference", 'ti:"heavy hitter oracle for efficient inference"'),
+        ("A {Study of X} in Y}: Results", 'ti:"a study of x in y results"'),
+        (
+            "Transparent Tracking \\& Triggering for Overlap of Compute & Collectives",
+            '(ti:"transparent tracking" AND ti:"triggering for overlap of compute" AND ti:"collectives")',
+        ),
+        ("Qwen2.5 Technical Report", 'ti:"technical report"'),
+        ("$γ-$MoD", 'ti:"γ mod"'),  # no plain word at all: its normalised tokens
+    ],
+)
+def test_a_title_is_searched_by_its_runs_of_plain_words(title, terms):
+    assert title_terms(title) == terms
+
+
+def test_a_missed_title_is_searched_by_its_words_in_either_number_or_its_name():
+    from paper2bib.resolver.queries import word_terms
+
+    terms = word_terms("Self Instruct: Aligning Language Model with Self Generated Instructions")
+    assert terms.startswith('(((ti:"instructions" OR ti:"instruction") AND (ti:"generated" OR ti:"generateds") AND ')
+    assert '(ti:"model" OR ti:"models")' not in terms  # five words at most, the distinctive ones first
+    assert terms.endswith(' OR ti:"self instruct")')
+    assert word_terms("JaxMARL: Multi-Agent RL Environments in JAX").endswith(' OR ti:"jaxmarl")')
+    assert word_terms("Doing More with Less -- Routing Strategies in Large Systems").endswith(
+        ' OR ti:"doing more with less")'
+    )
+    assert word_terms("Mamba") is None  # one word: the title search was already all of it
