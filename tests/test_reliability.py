@@ -32,7 +32,7 @@ from paper2bib.config import load_settings
 from paper2bib.errors import ArxivQueryError, ZoteroError
 from paper2bib.library import MIGRATIONS, Library
 from paper2bib.models import Entry, Record
-from paper2bib.resolver.queries import title_terms
+from paper2bib.resolver.queries import title_terms, word_terms
 from paper2bib.resolver.resolve import Resolver
 from paper2bib.zotero.client import ZoteroClient, content_write_token
 
@@ -174,6 +174,7 @@ def test_an_entry_arxiv_cannot_search_for_is_marked_not_fatal():
 def test_a_huge_paragraph_makes_a_bounded_query():
     huge = "word " * 14_000
     assert len(title_terms(huge) or "") < 300
+    assert len(word_terms(huge + ": " + huge) or "") < 300
 
 
 # ---------------------------------------------------------------- output

@@ -24,8 +24,7 @@ and the entry's authors (if it names any) are not all absent from the record. Of
 several titles adding a name, the one whose name the others contain ("ChatDev: X", not
 "Revisiting ChatDev: X"). A title that keeps its name but was reworded, or keeps a long
 subtitle under another name, is ``ambiguous`` (the likeliest first) unless the authors
-confirm it.
-Anything else — an extra or missing content word, another number — is another paper
+confirm it. Anything else — an extra or missing content word, another number — is another paper
 ("Gemma Technical Report" is not "Gemma 2 Technical Report").
 """
 
@@ -160,7 +159,7 @@ def _decide_by_title(
     peers = [c for c, m in ranked if m.kind == match.kind]
     if match.kind == NAME_ADDED and len(peers) > 1:
         peers = _named_itself(ranked)
-        best = peers[0]
+        best, match = next((c, m) for c, m in ranked if c is peers[0])
     authors = shared_authors(entry, records[best.arxiv_id])
     if match.kind in (EXACT, SAME, NAME_ADDED):
         if len(peers) > 1:

@@ -112,6 +112,7 @@ def word_terms(title: str | None) -> str | None:
     """
     if not title:
         return None
+    title = title[: MAX_PHRASE_CHARS * 20]
     parts = split_name(title)
     if parts and sum(len(r) for r in plain_runs(parts[1])) >= 3:
         title = parts[1]  # the name before the colon is what a later version renames

@@ -93,7 +93,8 @@ class Resolver:
         for k, terms in enumerate(passes):
             later = passes[k + 1 :]
             todo = [i for i in still_open if terms(entries[i])]
-            still_open = [i for i in still_open if i not in set(todo)]
+            asked = set(todo)
+            still_open = [i for i in still_open if i not in asked]
             for chunk, found in self._batches(todo, _of(entries, terms), emit):
                 final: list[tuple[int, Resolution]] = []
                 for i in chunk:
