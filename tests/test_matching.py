@@ -196,3 +196,36 @@ def test_a_missed_title_is_searched_by_its_words_in_either_number_or_its_name():
         ' OR ti:"doing more with less")'
     )
     assert word_terms("Mamba") is None  # one word: the title search was already all of it
+
+
+class _ScriptedClient:
+    """An arXiv client answering title-phrase searches and word searches differently."""
+
+    page_size = 200
+
+    def __init__(self, by_phrase: list[Record], by_words: list[Record]) -> None:
+        self.by_phrase, self.by_words, self.queries = by_phrase, by_words, []
+
+    def search(self, query: str, max_results: int | None = None) -> list[Record]:
+        self.queries.append(query)
+        return self.by_words if query.startswith("((") else self.by_phrase
+
+
+def test_a_rival_an_earlier_search_found_still_counts():
+    from paper2bib.resolver.resolve import Resolver
+
+    one = _rec("2006.11239", "Denoising Diffusion Probabilistic Models")
+    twin = _rec("2006.99999", "Denoising-Diffusion Probabilistic Models")
+    client = _ScriptedClient(by_phrase=[one, twin], by_words=[one])
+    [res] = Resolver(client).resolve([Entry(title="Denoising Diffusion Probabilistic Model")])  # type: ignore[arg-type]
+    assert len(client.queries) == 2  # the phrase, then the words: the word search finds only one of them
+    assert res.status == "ambiguous" and {c.arxiv_id for c in res.candidates} == {"2006.11239", "2006.99999"}
+
+
+def test_an_entry_with_nothing_to_search_is_unresolved_without_a_request():
+    from paper2bib.resolver.resolve import Resolver
+
+    client = _ScriptedClient(by_phrase=[], by_words=[])
+    out = Resolver(client).resolve([Entry(title=None), Entry(title="— ? —")])  # type: ignore[arg-type]
+    assert [r.why for r in out] == ["the entry has neither an arXiv id nor a title"] * 2
+    assert client.queries == []

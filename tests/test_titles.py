@@ -391,3 +391,9 @@ def test_a_surname_is_the_same_however_a_name_is_written(a, b):
     from paper2bib.resolver.matching import surname
 
     assert surname(a) == surname(b) != ""
+
+
+def test_the_same_words_in_another_order_are_another_title():
+    assert compare_titles("Neural Graph Models", "Graph Neural Models").kind == "different"
+    # the words of one aligned block, reordered around a small word
+    assert compare_titles("Graph Neural Learning for Deep", "Learning Deep for Graph Neural").kind == "different"

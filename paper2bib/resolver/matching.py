@@ -193,17 +193,12 @@ def _decide_by_title(
             c, m = confirmed[0]
             why = f"matched {_fmt(c)}; {m.why}, and the digest's authors"
             return Resolution("resolved", c.score, c.arxiv_id, c.version, why, tuple(cands[:SHOWN]))
+    if match.kind in (NAME_KEPT, NAME_CHANGED):
         return Resolution(
             "ambiguous",
             best.score,
-            why=f"likely {_fmt(best)}: {match.why}; pin it if it is the paper",
-            candidates=tuple(cands[:SHOWN]),
-        )
-    if match.kind == NAME_CHANGED:
-        return Resolution(
-            "ambiguous",
-            best.score,
-            why=f"maybe {_fmt(best)}: {match.why}; pin it if it is the paper",
+            why=f"{'likely' if match.kind == NAME_KEPT else 'maybe'} {_fmt(best)}: {match.why}; "
+            "pin it if it is the paper",
             candidates=tuple(cands[:SHOWN]),
         )
     shown = tuple(c for c in cands[:SHOWN] if c.score >= 0.3)
@@ -230,7 +225,7 @@ def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
 
 def _authors_confirm(shared: int | None, entry: Entry) -> bool:
     """At least half of the entry's authors (and at least one) are the record's."""
-    return bool(shared) and 2 * (shared or 0) >= len(entry.authors)
+    return shared is not None and shared > 0 and 2 * shared >= len(entry.authors)
 
 
 def decide_by_id(entry: Entry, record: Record | None) -> Resolution:

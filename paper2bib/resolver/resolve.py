@@ -55,17 +55,17 @@ class Resolver:
                 on_batch(results, records)
 
         by_id = [i for i, e in enumerate(entries) if e.arxiv_id]
-        by_text = [i for i, e in enumerate(entries) if not e.arxiv_id and not e.aside and title_terms(e.title)]
+        titles = {i: title_terms(e.title) for i, e in enumerate(entries) if not e.arxiv_id and not e.aside}
         for i, e in enumerate(entries):
             if e.aside and not e.arxiv_id:
                 out[i] = Resolution("unresolved", why=f"kept aside, not sent to arXiv: {e.aside}")
-            elif not e.arxiv_id and i not in by_text:
+            elif not e.arxiv_id and not titles[i]:
                 out[i] = Resolution("unresolved", why="the entry has neither an arXiv id nor a title")
 
         if out and on_batch:
             on_batch(list(out.items()), [])
         self._by_id(entries, by_id, emit)
-        self._by_text(entries, by_text, emit)
+        self._by_text(entries, {i: t for i, t in titles.items() if t}, emit)
         return [out[i] for i in range(len(entries))]
 
     def _search(self, query: str) -> list[Record]:
@@ -81,26 +81,28 @@ class Resolver:
             results = [(i, decide_by_id(entries[i], found.get(a))) for a in asked for i in by_id[a]]
             emit(results, [found[r.arxiv_id] for _, r in results if r.arxiv_id])
 
-    def _by_text(self, entries: Sequence[Entry], idx: list[int], emit: Callable) -> None:
-        """The searches, in order; each entry is decided on everything found for it so far."""
-        passes: list[Callable[[Entry], str | None]] = [
-            lambda e: title_terms(e.title),
-            lambda e: abstract_terms(e.abstract),
-            lambda e: word_terms(e.title),
+    def _by_text(self, entries: Sequence[Entry], titles: dict[int, str], emit: Callable) -> None:
+        """The searches, in order, for the entries with title searches (by index); each
+        entry is decided on everything found for it so far."""
+        idx = list(titles)
+        searches: list[dict[int, str | None]] = [
+            {**titles},
+            {i: abstract_terms(entries[i].abstract) for i in idx},
+            {i: word_terms(entries[i].title) for i in idx},
         ]
         pools: dict[int, dict[str, Record]] = {i: {} for i in idx}
         still_open = list(idx)
-        for k, terms in enumerate(passes):
-            later = passes[k + 1 :]
-            todo = [i for i in still_open if terms(entries[i])]
+        for k, terms in enumerate(searches):
+            later = searches[k + 1 :]
+            todo = [i for i in still_open if terms[i]]
             asked = set(todo)
             still_open = [i for i in still_open if i not in asked]
-            for chunk, found in self._batches(todo, _of(entries, terms), emit):
+            for chunk, found in self._batches(todo, terms.get, emit):
                 final: list[tuple[int, Resolution]] = []
                 for i in chunk:
                     pools[i].update((r.arxiv_id, r) for r in found)
                     res = decide(entries[i], pools[i].values())
-                    if res.status == "resolved" or not any(t(entries[i]) for t in later):
+                    if res.status == "resolved" or not any(t[i] for t in later):
                         final.append((i, res))
                     else:
                         still_open.append(i)
@@ -128,11 +130,6 @@ class Resolver:
                     yield from self._searches([i], terms, emit)
             else:
                 emit([(i, Resolution("unresolved", why=f"arXiv cannot search for this entry: {e}")) for i in chunk], [])
-
-
-def _of(entries: Sequence[Entry], terms: Callable[[Entry], str | None]) -> Callable[[int], str | None]:
-    """``terms`` of the entry at an index."""
-    return lambda i: terms(entries[i])
 
 
 def _chunks_by_terms(idx: list[int], terms: Callable[[int], str | None], size: int, max_chars: int) -> list[list[int]]:

@@ -111,11 +111,11 @@ class _Title:
 
 @lru_cache(maxsize=65536)
 def _parse(title: str) -> _Title:
-    text = _POSSESSIVE.sub("", latex_to_unicode(title).replace("{", "").replace("}", ""))
-    text = "".join(_spell(c) for c in fold(text))
+    plain = latex_to_unicode(title)
+    text = "".join(_spell(c) for c in fold(_POSSESSIVE.sub("", plain.replace("{", "").replace("}", ""))))
     parts = split_name(text)
     head = len(_TOKEN.findall(parts[0])) if parts and _TOKEN.search(parts[1]) else 0
-    written = split_name(latex_to_unicode(title))
+    written = split_name(plain)
     words = written[0].split() if written else []
     coined = len(words) == 1 or all(needs_case_protection(w) or w.isdigit() for w in words)
     return _Title(tuple(_TOKEN.findall(text)), head, coined)
@@ -193,10 +193,12 @@ def _diff(a: tuple[str, ...], b: tuple[str, ...]) -> _Diff:
             out.minor.add("small words " + "/".join(sorted({*xa, *xb} - {*na, *nb})))
             continue
         # a content difference: report the words as each side wrote them
-        out.only_a += [t for t, c in zip(a[i1:i2], xa) if c not in STOPWORDS and c not in nb]
-        out.only_b += [t for t, c in zip(b[j1:j2], xb) if c not in STOPWORDS and c not in na]
-        if not out.only_a and not out.only_b:  # reordered words: still a difference
-            out.only_a, out.only_b = list(a[i1:i2]), list(b[j1:j2])
+        only_a = [t for t, c in zip(a[i1:i2], xa) if c not in STOPWORDS and c not in nb]
+        only_b = [t for t, c in zip(b[j1:j2], xb) if c not in STOPWORDS and c not in na]
+        if not only_a and not only_b:  # the same words in another order: still a difference
+            only_a, only_b = list(a[i1:i2]), list(b[j1:j2])
+        out.only_a += only_a
+        out.only_b += only_b
     return out
 
 
