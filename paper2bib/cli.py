@@ -6,6 +6,7 @@ Data goes to stdout; progress, summaries and errors to stderr. Exit codes: 0 ok,
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import logging
@@ -18,7 +19,7 @@ from typing import Any
 
 import click
 
-from . import __version__, workflow
+from . import __version__, bibupdate, latexloop, userfile, workflow
 from .arxiv_ids import parse_id
 from .config import Settings, load_settings
 from .digest import read_source
@@ -265,46 +266,123 @@ def remove(settings: Settings, entries: tuple[str, ...]) -> int:
 @main.command()
 @click.argument("bibfile")
 @click.option("-o", "--output", help="Write the updated file here (atomically) instead of stdout.")
-@click.option("--in-place", is_flag=True, help="Replace BIBFILE atomically, keeping BIBFILE.orig.")
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="Edit BIBFILE itself, keeping the replaced bytes in BIBFILE.orig (then .orig.1, …).",
+)
+@click.option("--diff", "as_diff", is_flag=True, help="Print a unified diff of the changes; write nothing.")
 @click.option("--dry-run", is_flag=True, help="Only say what would change; write nothing.")
 @click.option("--preprint", is_flag=True, help="Write every arXiv entry as its preprint, even when published.")
+@click.option(
+    "--style",
+    type=click.Choice(bibupdate.STYLES),
+    default="arxiv",
+    show_default=True,
+    help="arxiv: a preprint becomes arXiv's @misc/@online form; keep: its entry type and venue text stay.",
+)
 @_settings_options
 @_run
-def update(settings: Settings, bibfile: str, output: str | None, in_place: bool, dry_run: bool, preprint: bool) -> int:
-    """Rewrite the arXiv entries of BIBFILE from arXiv, keeping every key, the order and every other byte.
+def update(
+    settings: Settings,
+    bibfile: str,
+    output: str | None,
+    in_place: bool,
+    as_diff: bool,
+    dry_run: bool,
+    preprint: bool,
+    style: str,
+) -> int:
+    """Edit the arXiv entries of BIBFILE field by field from arXiv, keeping every key, every
+    field paper2bib does not own, and every byte of every other entry.
 
-    Entries marked 'protect = {true}' or preceded by '% paper2bib: keep' are never touched.
-    Exits 3 when some entries were left as they were because the match was uncertain.
+    Entries marked 'protect = {true}' or preceded by '% paper2bib: keep' are never touched;
+    an entry that cannot be read is kept as it is and named. The file keeps its encoding
+    and line endings. Exits 3 when some entries were left for review.
 
     \b
     Example:
       paper2bib update refs.bib --in-place
     """
-    if output and in_place:
-        raise InputError("give either -o or --in-place, not both")
-    text = read_source(bibfile)
+    if sum(map(bool, (output, in_place, as_diff))) > 1:
+        raise InputError("give one of -o, --in-place and --diff")
+    if in_place and bibfile == "-":
+        raise InputError("--in-place needs a file, not stdin ('-'); use -o PATH or stdout")
+    if bibfile == "-":
+        snapshot = userfile.Snapshot(Path("stdin"), b"", read_source("-"), "utf-8", b"")
     target = None
     if output and not dry_run:
         target = check_target(
             output, [("the library", Path(settings.library)), (f"the input {bibfile}", Path(bibfile))]
         )
-    with _open(settings) as lib:
-        report = workflow.update_bib(lib, settings, bibfile, text, preprint=preprint)
-    if not dry_run:
-        if in_place:
-            write_file(Path(bibfile + ".orig"), text)
-            write_file(Path(bibfile), report.text)
+    if in_place and not dry_run:
+        userfile.check_writable(bibfile)
+    with userfile.locked(bibfile if bibfile != "-" else settings.library):
+        if bibfile != "-":
+            snapshot = userfile.read(bibfile)
+        with _open(settings) as lib:
+            report = latexloop.update_bib(
+                lib, settings, bibfile, snapshot.text, preprint=preprint, style=style, ascii_only=not snapshot.utf
+            )
+        data = userfile.encode(snapshot, report.text) if bibfile != "-" else report.text.encode("utf-8")
+        saved = None
+        if as_diff:
+            write_stdout(
+                "".join(
+                    difflib.unified_diff(
+                        report.original.splitlines(keepends=True),
+                        report.text.splitlines(keepends=True),
+                        fromfile=bibfile,
+                        tofile=bibfile + " (updated)",
+                    )
+                )
+            )
+        elif dry_run:
+            pass
+        elif in_place:
+            if report.changed:
+                saved = userfile.replace(snapshot, data)
         elif target is not None:
-            write_file(target, report.text)
+            write_file(target, report.text, data)
         else:
             write_stdout(report.text)
-    for line in report.changes + report.uncertain:
+    for line in _update_lines(report):
         _err(line)
-    _err(
-        f"{plural(len(report.changes), 'entry', 'entries')} updated, {len(report.uncertain)} left as they were"
-        + (" (dry run: nothing written)" if dry_run else "")
-    )
+    written = " (dry run: nothing written)" if dry_run else " (diff only: nothing written)" if as_diff else ""
+    if in_place and not dry_run:
+        written = f"; the original is in {saved}" if saved else f"; {bibfile} was not rewritten"
+    _err(_update_summary(report) + written)
     return EXIT_REVIEW if report.needs_review else 0
+
+
+def _update_lines(report: latexloop.UpdateReport) -> list[str]:
+    out = []
+    for o in report.outcomes:
+        if o.status == "updated":
+            out.append(f"{o.key}: " + "; ".join(bibupdate.describe(c) for c in o.changes))
+        elif o.status == "kept":
+            out.append(f"{o.key}: marked to keep, left as is")
+        elif o.status == "review":
+            out.append(f"{o.key}: {o.why}")
+        elif o.status == "unreadable":
+            out.append(f"line {o.line}: @{o.key or '(no key)'} kept as it was: {o.why}")
+    return out
+
+
+def _update_summary(report: latexloop.UpdateReport) -> str:
+    if not report.changed and not report.needs_review:
+        head = "nothing to change"
+    else:
+        head = f"{plural(report.count('updated'), 'entry', 'entries')} updated"
+    parts = [
+        head,
+        f"{report.count('unchanged')} already right",
+        f"{report.count('kept')} kept by request",
+        f"{report.count('review')} left for review",
+        f"{report.count('unreadable')} unreadable (kept as they were)",
+        f"{report.others} not arXiv papers (untouched)",
+    ]
+    return ", ".join(parts)
 
 
 @main.command()
@@ -316,23 +394,40 @@ def tex(settings: Settings, document: str, output: str | None) -> int:
     """Add to the bibliography the arXiv papers DOCUMENT (.tex or .aux) cites but it lacks.
 
     Keys that are arXiv ids (2307.06175, arXiv:2307.06175) or keys of the library are
-    filled, under exactly the cited key. Exits 3 if cited keys are still missing.
+    filled, under exactly the cited key. Files pulled in with \\input/\\include are read;
+    comments and verbatim environments are not. paper2bib writes only next to DOCUMENT
+    (or to -o). Exits 3 if cited keys are still missing.
 
     \b
     Example:
       paper2bib tex paper.tex
     """
-    with _open(settings) as lib:
-        report = workflow.fill_citations(lib, settings, document, output)
-    if report.text and report.target is not None:
-        write_file(report.target, report.text)
+    doc = latexloop.read_document(document)
+    target = latexloop.target_of(doc, output)
+    with userfile.locked(target):
+        snapshot = userfile.read(str(target)) if target.exists() and target.stat().st_size else None
+        with _open(settings) as lib:
+            report = latexloop.fill_citations(lib, settings, doc, target, snapshot.text if snapshot else "")
+        if report.text:
+            if snapshot is None:
+                write_file(target, report.text, exclusive=not target.exists())
+            else:
+                userfile.replace(snapshot, userfile.encode(snapshot, snapshot.text + report.text), backup=False)
     if report.added:
         _err(f"{plural(len(report.added), 'entry', 'entries')} added to {report.target}: {', '.join(report.added)}")
+    for line in report.same_paper:
+        _err(line)
+    for bib in report.missing_files:
+        _err(f"{bib} is named by the document but does not exist")
+    for name in report.outside:
+        _err(f"{name} is outside the document's folder: not read, not written")
+    for key in report.invalid:
+        _err(f"not a valid citation key, left out: {key!r}")
     if report.missing:
         _err(f"{plural(len(report.missing), 'cited key')} still missing: {', '.join(report.missing)}")
     if not report.added and not report.missing:
         _err(f"all {plural(len(report.cited), 'cited key')} are in the bibliography")
-    return EXIT_REVIEW if report.missing else 0
+    return EXIT_REVIEW if report.missing or report.invalid else 0
 
 
 @main.command()

@@ -48,8 +48,9 @@ def check_target(path: str, protected: Iterable[tuple[str, Path]]) -> Path:
     return target
 
 
-def write_file(target: Path, data: str) -> None:
-    """Replace ``target`` with ``data`` (UTF-8) atomically: all of it or, on failure, nothing."""
+def write_file(target: Path, data: str, encoded: bytes | None = None, exclusive: bool = False) -> None:
+    """Replace ``target`` with ``data`` (UTF-8, or ``encoded`` bytes) atomically: all of it
+    or, on failure, nothing. ``exclusive``: only if no file of that name appeared meanwhile."""
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
@@ -57,10 +58,14 @@ def write_file(target: Path, data: str) -> None:
         raise OutputError(f"cannot write {target}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8"))
+            f.write(encoded if encoded is not None else data.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, target)
+        if exclusive:
+            os.link(tmp, target)  # fails if the file exists: never over one that appeared meanwhile
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, target)
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -8,12 +8,18 @@ bibliographies it names, and how a .bib file is rewritten with some entries repl
   ``\\bibdata{}``.
 * :func:`rewrite` joins a .bib file's chunks back, with new text for some entries: every
   other byte stays as it was.
+* :func:`inputs` reads ``\\input``/``\\include``/``\\subfile`` names; :func:`valid_key`
+  tells a key BibTeX and biber can read from one that would break the file.
+
+Comments and ``verbatim``-like environments (``verbatim``, ``comment``, ``lstlisting``,
+``minted``…) are skipped before anything is read.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from .digest.bibfile import Chunk
 
@@ -25,21 +31,49 @@ _BIB = re.compile(
     r"\\(?:bibliography|addbibresource|addglobalbib|addsectionbib|bibdata)(?:\s*\[[^\]]*\])?\s*\{([^}]*)\}"
 )
 _COMMENT = re.compile(r"(?<!\\)%.*")
+_VERBATIM = re.compile(
+    r"\\begin\s*\{(verbatim\*?|Verbatim\*?|comment|lstlisting|minted|alltt|filecontents\*?)\}.*?(?:\\end\s*\{\1\}|\Z)",
+    re.DOTALL,
+)
+_VERB = re.compile(r"\\(?:verb|lstinline)\*?([^\w\s{])(.*?)\1")
+_INPUT = re.compile(r"\\(?:input|include|subfile|subfileinclude)\s*\{([^{}]*)\}")
+#: What a citation key may hold so that BibTeX, biber and this file's other readers agree.
+_KEY = re.compile(r"[^\s{}(),=#%\\\"'~]{1,200}")
 
 
 def _uncommented(text: str) -> str:
-    return "\n".join(_COMMENT.sub("", line) for line in text.split("\n"))
+    text = "\n".join(_COMMENT.sub("", line) for line in text.split("\n"))
+    return _VERB.sub("", _VERBATIM.sub("", text))
+
+
+def valid_key(key: str) -> bool:
+    """``key`` can be written as a BibTeX key: no space, brace, comma, backslash, quote, ``%``, ``#``…"""
+    return bool(_KEY.fullmatch(key))
+
+
+def inputs(text: str) -> list[str]:
+    """The files a document pulls in with ``\\input``/``\\include``/``\\subfile``, each with ``.tex``."""
+    out: dict[str, None] = {}
+    for m in _INPUT.finditer(_uncommented(text)):
+        name = m.group(1).strip()
+        if name:
+            out.setdefault(name if Path(name).suffix else name + ".tex", None)
+    return list(out)
 
 
 def citations(text: str) -> list[str]:
     """The keys cited in a .tex or .aux text, each once, in order (``*`` of ``\\nocite{*}`` left out)."""
     keys: dict[str, None] = {}
     for m in _CITE.finditer(_uncommented(text)):
-        for key in m.group(1).split(","):
+        for key in _split_keys(m.group(1)):
             key = key.strip()
             if key and key != "*":
                 keys.setdefault(key, None)
     return list(keys)
+
+
+def _split_keys(arg: str) -> list[str]:
+    return arg.split(",")
 
 
 def bibliographies(text: str) -> list[str]:

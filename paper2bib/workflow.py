@@ -6,21 +6,17 @@ is created only when something actually needs resolving, so a warm run sends not
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from . import mappings
-from .arxiv_ids import ArxivRef, parse_id
+from .arxiv_ids import ArxivRef
 from .citekeys import assign_keys, base_key
 from .config import Settings
-from .digest import parse_file, read_source
-from .digest.bibfile import arxiv_ref, parse_fields, split_bib
-from .digest.bibfile import authors as authors_of
+from .digest import parse_file
 from .errors import ArxivUnavailable, InputError, ZoteroError
 from .http import ServiceUnavailable
 from .hub.client import HubClient
@@ -40,9 +36,7 @@ from .resolver.resolve import Resolver
 from .scholar.dblp import DblpClient
 from .scholar.published import check, conference_candidates, evidence, parse_dblp_bibtex, search_hits
 from .scholar.s2 import S2Client
-from .texfiles import bibliographies, citations, entry_text, protected, rewrite
-from .text import latex_to_unicode, plural, squash_space
-from .writers import render
+from .text import plural
 from .zotero.client import ZoteroClient
 from .zotero.sync import Syncer
 from .zotero.sync import make_client as make_zotero_client
@@ -531,176 +525,6 @@ def run_sync(
         echo("run the same command again to finish; nothing is duplicated")
         return 1
     return 0
-
-
-# ---------------------------------------------------------------- the LaTeX author's loop
-def _papers_for(lib: Library, wanted: Sequence[tuple[StoredEntry, str]], preprint: bool = False) -> list[Paper | None]:
-    """The resolved paper of each stored entry, to be written under its key; None where the
-    entry is not resolved. One read of the records and published versions for all."""
-    ids = [e.resolved_id for e, _ in wanted if e.status == "resolved" and e.resolved_id]
-    records = lib.records(ids)
-    checks = {} if preprint else lib.published(ids)
-    out: list[Paper | None] = []
-    for e, key in wanted:
-        record = records.get(e.resolved_id or "") if e.status == "resolved" else None
-        check = checks.get(record.arxiv_id) if record else None
-        out.append(
-            Paper(record, key, tuple(with_abstract_links(e.links, record)), check.version if check else None)
-            if record
-            else None
-        )
-    return out
-
-
-def _looks_like_preprint(fields: dict[str, str]) -> bool:
-    """An entry without an id that is plainly an arXiv preprint: arXiv or CoRR as its venue."""
-    venue = " ".join(fields.get(k, "") for k in ("journal", "journaltitle", "howpublished", "note", "publisher"))
-    return bool(re.search(r"(?i)\barxiv\b|\bcorr\b|preprint", venue))
-
-
-def _changes(old: dict[str, str], paper: Paper) -> str:
-    """What rewriting an entry changes, in a few words (``+doi, title fixed``)."""
-    notes = []
-    if paper.published:
-        kind = paper.published.kind
-        if old.get("ENTRYTYPE", "").lower() != kind or paper.published.venue not in old.get("booktitle", "") + old.get(
-            "journal", ""
-        ):
-            notes.append(f"now @{kind} {paper.published.venue} {paper.published.year}")
-    if not old.get("eprint"):
-        notes.append("+eprint")
-    if not old.get("doi") and ((paper.published and paper.published.doi) or paper.record.doi):
-        notes.append("+doi")
-    if squash_space(latex_to_unicode(old.get("title", ""))).replace("{", "").replace("}", "") != paper.record.title:
-        notes.append("title fixed")
-    if len(authors_of(old.get("author"))) != len(paper.record.authors):
-        notes.append("authors completed")
-    return ", ".join(notes) or "refreshed (nothing changed in substance)"
-
-
-@dataclass
-class UpdateReport:
-    """``paper2bib update``: the file rewritten, and what happened to each arXiv entry."""
-
-    text: str
-    changes: list[str] = field(default_factory=list)  # "key: what changed"
-    uncertain: list[str] = field(default_factory=list)  # "key: why it was left as is"
-
-    @property
-    def needs_review(self) -> bool:
-        return bool(self.uncertain)
-
-
-def update_bib(
-    lib: Library, settings: Settings, source: str, text: str, preprint: bool = False, client: ArxivClient | None = None
-) -> UpdateReport:
-    """Rewrite the arXiv entries of a .bib (``text``, read from ``source``) from their
-    resolved records, each under its own key; every other byte is kept. Uncertain matches
-    are never applied: they are listed."""
-    try:
-        chunks = split_bib(text)
-        fields = parse_fields(text, chunks)
-    except InputError as e:
-        raise InputError(f"{source}: {e}") from None
-    todo: list[tuple[int, dict[str, str], Entry]] = []
-    report = UpdateReport(text)
-    for i, f in zip((i for i, c in enumerate(chunks) if c.kind == "entry"), fields):
-        if protected(chunks, i, f):
-            report.changes.append(f"{f['ID']}: marked to keep, left as is")
-            continue
-        ref = arxiv_ref(f)
-        if not ref and not (_looks_like_preprint(f) and f.get("title")):
-            continue  # not an arXiv paper: byte for byte
-        title = squash_space(latex_to_unicode(f["title"])) if f.get("title") else None
-        entry = Entry(
-            title=title,
-            arxiv_id=ref.arxiv_id if ref else None,
-            version=ref.version if ref else None,
-            source=source,
-            key=f["ID"],
-            authors=authors_of(f.get("author")),
-        )
-        todo.append((i, f, entry))
-    if not todo:
-        return report
-    ids = add(lib, settings, [e for _, _, e in todo], client=client).per_entry
-    stored = {s.id: s for s in lib.entries(ids)}
-    papers = _papers_for(lib, [(stored[eid], f["ID"]) for (_, f, _), eid in zip(todo, ids)], preprint)
-    replaced: dict[int, str] = {}
-    for (i, f, _), eid, paper in zip(todo, ids, papers):
-        s = stored[eid]
-        if paper is None:
-            why = s.why or s.status
-            if s.status == "ambiguous" and s.candidates:
-                why = "uncertain, candidates " + ", ".join(c.arxiv_id for c in s.candidates)
-            report.uncertain.append(f"{f['ID']}: {s.status}, left as is ({why})")
-            continue
-        replaced[i] = entry_text(render("bibtex", [paper]))
-        report.changes.append(f"{f['ID']}: {_changes(f, paper)}")
-    report.text = rewrite(chunks, replaced)
-    return report
-
-
-@dataclass
-class TexReport:
-    """``paper2bib tex``: the cited keys, those filled, and those still missing."""
-
-    cited: list[str]
-    target: Path | None
-    added: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    text: str = ""  # the target .bib with the new entries appended
-
-
-def fill_citations(
-    lib: Library, settings: Settings, document: str, output: str | None = None, client: ArxivClient | None = None
-) -> TexReport:
-    """The keys a .tex/.aux cites that none of its bibliographies has: those that are arXiv
-    ids, or keys of the library, resolved and appended (to ``output`` or the first
-    bibliography named) under exactly the cited key."""
-    path = Path(document)
-    text = read_source(document)
-    cited = citations(text)
-    named = [path.parent / b for b in bibliographies(text)]
-    target = Path(output) if output else (named[0] if named else None)
-    if target is None:
-        raise InputError(f"{document} names no bibliography (\\bibliography, \\addbibresource); give -o FILE.bib")
-    have: set[str] = set()
-    for bib in dict.fromkeys([*named, target]):
-        if bib.exists():
-            try:
-                have |= {c.key for c in split_bib(read_source(str(bib))) if c.kind == "entry"}
-            except InputError as e:
-                raise InputError(f"{bib}: {e}") from None
-    report = TexReport(cited, target)
-    missing = [k for k in cited if k not in have]
-    if not missing:
-        return report
-    by_key = lib.citekeys_by_key() | {k: a for a, k in bib_keys(lib.entries()).items()}
-    wanted: dict[str, Entry] = {}
-    for k in missing:
-        ref = parse_id(k)
-        if ref:
-            wanted[k] = Entry(title=None, arxiv_id=ref.arxiv_id, version=ref.version, source=document)
-        elif k in by_key:
-            wanted[k] = Entry(title=None, arxiv_id=by_key[k], source=document)
-        else:
-            report.missing.append(k)
-    if wanted:
-        ids = add(lib, settings, list(wanted.values()), client=client).per_entry
-        stored = {s.id: s for s in lib.entries(ids)}
-        papers = []
-        for k, paper in zip(wanted, _papers_for(lib, [(stored[eid], k) for k, eid in zip(wanted, ids)])):
-            if paper:
-                papers.append(paper)
-                report.added.append(k)
-            else:
-                report.missing.append(k)
-        if papers:
-            old = read_source(str(target)) if target.exists() and target.stat().st_size else ""
-            sep = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
-            report.text = old + sep + render("bibtex", papers)
-    return report
 
 
 def remove(lib: Library, refs: Sequence[str]) -> list[StoredEntry]:

@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA, record_from_json
-from paper2bib import workflow
+from paper2bib import latexloop, workflow
+from paper2bib.bibupdate import describe
 from paper2bib.cli import main
 from paper2bib.config import load_settings
 from paper2bib.digest.bibfile import split_bib
@@ -104,7 +105,7 @@ REFS = r"""% refs.bib of a paper in progress
 def test_update_rewrites_arxiv_entries_and_keeps_every_other_byte(tmp_path, arxiv):
     settings = load_settings()
     with Library(settings.library) as lib:
-        report = workflow.update_bib(lib, settings, "refs.bib", REFS)
+        report = latexloop.update_bib(lib, settings, "refs.bib", REFS)
     old, new = split_bib(REFS), split_bib(report.text)
     assert [c.key for c in new if c.kind == "entry"] == [c.key for c in old if c.kind == "entry"]
     keep = {"vaswani2017attention", "mine", "KnowledgeCard", "notonarxiv"}
@@ -118,9 +119,13 @@ def test_update_rewrites_arxiv_entries_and_keeps_every_other_byte(tmp_path, arxi
     assert by_key["sheng2024hybridflow"]["primaryclass"] == "cs.LG"
     assert by_key["gmod"]["eprint"] == "2410.13859"
     assert "HybridFlow" in by_key["sheng2024hybridflow"]["title"]
-    assert any(line.startswith("sheng2024hybridflow: ") and "title fixed" in line for line in report.changes)
-    assert "mine: marked to keep, left as is" in report.changes
-    assert [line.split(":")[0] for line in report.uncertain] == ["notonarxiv"]
+    by_outcome = {o.key: o for o in report.outcomes}
+    described = [describe(c) for c in by_outcome["sheng2024hybridflow"].changes]
+    assert "@article → @misc" in described and "-journal {arXiv preprint arXiv:2409.19256}" in described
+    assert any(d.startswith("title: {Hybridflow: A flexible and efficient rlhf framework} → {") for d in described)
+    assert by_outcome["mine"].status == by_outcome["KnowledgeCard"].status == "kept"
+    assert [o.key for o in report.outcomes if o.status == "review"] == ["notonarxiv"]
+    assert report.others == 1  # vaswani2017attention: not an arXiv paper
     assert arxiv.asked == ["2409.19256", "2410.13859"]  # the protected ones are never even asked
 
 
@@ -134,16 +139,22 @@ def test_update_cli_in_place_keeps_orig_and_dry_run_writes_nothing(tmp_path, arx
     result = runner.invoke(main, ["update", str(bib), "--in-place"])
     assert result.exit_code == 3, result.output  # notonarxiv is left as is and listed
     assert (tmp_path / "refs.bib.orig").read_text(encoding="utf-8") == REFS
-    assert "eprint = {2409.19256}" in bib.read_text(encoding="utf-8")
+    assert "eprint={2409.19256}" in bib.read_text(encoding="utf-8")  # in the entry's own layout
     assert "notonarxiv: unresolved, left as is" in result.stderr
 
 
-def test_a_broken_bib_is_refused_with_its_line(tmp_path, arxiv):
+def test_a_broken_entry_is_kept_and_named_while_the_others_are_updated(tmp_path, arxiv):
     bib = tmp_path / "refs.bib"
-    bib.write_text("@article{a,\n  title={A},\n\n@article{b, title={B}}\n", encoding="utf-8")
+    text = "@article{a,\n  title={A},\n\n@misc{b, eprint={2409.19256}}\n@inproceedings{,\n  title={No key}\n}\n"
+    bib.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["update", str(bib), "--in-place"])
-    assert result.exit_code == 2 and "line 1" in result.stderr
-    assert not (tmp_path / "refs.bib.orig").exists()
+    assert result.exit_code == 3, result.output
+    assert "line 1: @a kept as it was: its braces do not close" in result.stderr
+    assert "line 5: @(no key) kept as it was" in result.stderr
+    new = bib.read_text(encoding="utf-8")
+    assert new.startswith("@article{a,\n  title={A},\n\n@misc{b, eprint={2409.19256}, ")  # b is updated
+    assert new.endswith("@inproceedings{,\n  title={No key}\n}\n")
+    assert (tmp_path / "refs.bib.orig").read_text(encoding="utf-8") == text
 
 
 def _document(ids: list[str], package: str) -> str:
@@ -246,10 +257,10 @@ def test_update_of_a_bibliography_in_four_styles_parses_with_biber(tmp_path, arx
     text = (DATA / "real" / "refs-mixed-styles.bib").read_text(encoding="utf-8")
     settings = load_settings()
     with Library(settings.library) as lib:
-        report = workflow.update_bib(lib, settings, "refs.bib", text)
+        report = latexloop.update_bib(lib, settings, "refs.bib", text)
     old, new = split_bib(text), split_bib(report.text)
     assert [c.key for c in new if c.kind == "entry"] == [c.key for c in old if c.kind == "entry"]
-    changed = {line.split(":")[0] for line in report.changes}
+    changed = {o.key for o in report.outcomes if o.status == "updated"}
     for a, b in zip(old, new):
         assert (a.raw == b.raw) or a.key in changed  # only the entries it names changed
     (tmp_path / "out.bib").write_text(report.text, encoding="utf-8")

@@ -60,17 +60,29 @@ class Chunk:
     key: str = ""
 
 
-def _line(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
+class _Lines:
+    """Line numbers of positions met in increasing order, in time linear in the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def at(self, pos: int) -> int:
+        if pos < self.pos:  # never happens in one pass; stay correct if it does
+            self.pos, self.line = 0, 1
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
+
+
+_DELIMS = re.compile(r"[{}()\n]")
 
 
 def _close(text: str, start: int, opener: str) -> int:
     """The index after the delimiter closing the one at ``start``, or -1."""
     depth = 0
-    i = start
-    n = len(text)
-    while i < n:
-        c = text[i]
+    for m in _DELIMS.finditer(text, start):
+        c = m.group()
+        i = m.start()
         if c == "{":
             depth += 1
         elif c == "}":
@@ -79,34 +91,44 @@ def _close(text: str, start: int, opener: str) -> int:
                 return -1
             if depth == 0 and opener == "{":
                 return i + 1
-        elif c == ")" and opener == "(" and depth == 0 and i > start:
+        elif c == "(" and opener == "(" and i == start:
+            continue
+        elif c == ")" and opener == "(" and depth == 0:
             return i + 1
         elif c == "\n" and depth == (1 if opener == "{" else 0) and _NEW_ENTRY_LINE.match(text, i):
             return -1  # the next entry starts while this one is still open
-        i += 1
     return -1
 
 
-def split_bib(text: str) -> list[Chunk]:
+def split_bib(text: str, strict: bool = True) -> list[Chunk]:
     """The chunks of a .bib file, in order; ``"".join(c.raw for c in chunks) == text``.
 
-    Raises :class:`InputError` naming the line of an entry whose braces do not close.
+    An entry whose braces do not close raises :class:`InputError` naming its line; with
+    ``strict=False`` it becomes a ``broken`` chunk reaching to the next entry, so the rest
+    of the file is still read. Linear in the size of the file.
     """
     chunks: list[Chunk] = []
+    lines = _Lines(text)
     pos = 0
     for m in _AT.finditer(text):
         if m.start() < pos:
             continue
         kind = m.group(1).lower()
         end = _close(text, m.start(2), m.group(2))
-        line = _line(text, m.start())
-        if end < 0:
-            key = re.match(r"\s*([^,\s]*)", text[m.end() :]).group(1)  # type: ignore[union-attr]
-            raise InputError(
-                f"line {line}: @{m.group(1)}{{{key} is not closed (unbalanced braces); the file is not valid BibTeX"
-            )
+        line = lines.at(m.start())
         if m.start() > pos:
-            chunks.append(Chunk("text", text[pos : m.start()], _line(text, pos)))
+            chunks.append(Chunk("text", text[pos : m.start()], line - text.count("\n", pos, m.start())))
+        if end < 0:
+            key = re.match(r"\s*([^,\s]*)", text[m.end() : m.end() + 200]).group(1)  # type: ignore[union-attr]
+            if strict:
+                raise InputError(
+                    f"line {line}: @{m.group(1)}{{{key} is not closed (unbalanced braces); the file is not valid BibTeX"
+                )
+            nxt = _NEW_ENTRY_LINE.search(text, m.end())
+            end = nxt.start() + 1 if nxt else len(text)
+            chunks.append(Chunk("broken", text[m.start() : end], line, kind, key))
+            pos = end
+            continue
         raw = text[m.start() : end]
         if kind in _SPECIAL:
             chunks.append(Chunk(kind, raw, line, kind))
@@ -115,7 +137,7 @@ def split_bib(text: str) -> list[Chunk]:
             chunks.append(Chunk("entry", raw, line, kind, key))
         pos = end
     if pos < len(text):
-        chunks.append(Chunk("text", text[pos:], _line(text, pos)))
+        chunks.append(Chunk("text", text[pos:], lines.at(pos)))
     return chunks
 
 
@@ -136,26 +158,48 @@ def _parser() -> BibTexParser:
     return BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
 
 
-def parse_fields(text: str, chunks: list[Chunk]) -> list[dict[str, str]]:
-    """The fields of every entry chunk (lower-case names, ``ID`` and ``ENTRYTYPE`` too), in order."""
+def _lower(p: dict) -> dict[str, str]:
+    return {k.lower() if k not in ("ID", "ENTRYTYPE") else k: v for k, v in p.items()}
+
+
+def read_fields(text: str, chunks: list[Chunk]) -> list[dict[str, str] | None]:
+    """The fields of every entry chunk (lower-case names, ``ID`` and ``ENTRYTYPE`` too), in
+    order; None for an entry that cannot be read. One parse of the whole file; only the
+    entries it could not match are read again one by one."""
     entries = [c for c in chunks if c.kind == "entry"]
     try:
-        db = bibtexparser.loads(text, parser=_parser())
-        parsed = db.entries
+        parsed = bibtexparser.loads(text, parser=_parser()).entries
     except Exception:  # bibtexparser 1.x raises assorted errors on broken files
         parsed = []
-    if len(parsed) == len(entries) and all(p.get("ID") == c.key for p, c in zip(parsed, entries)):
-        return [{k.lower() if k not in ("ID", "ENTRYTYPE") else k: v for k, v in p.items()} for p in parsed]
     strings = "".join(c.raw + "\n" for c in chunks if c.kind == "string")
-    out = []
-    for c in entries:  # find the entry the parser could not read
+    out: list[dict[str, str] | None] = []
+    p = 0
+    for c in entries:
+        if p < len(parsed) and parsed[p].get("ID") == c.key and c.key:
+            out.append(_lower(parsed[p]))
+            p += 1
+            continue
         try:
             found = bibtexparser.loads(strings + c.raw, parser=_parser()).entries
         except Exception:
             found = []
-        if len(found) != 1:
+        if len(found) == 1 and found[0].get("ID") == c.key and c.key:
+            out.append(_lower(found[0]))
+            if p < len(parsed) and parsed[p].get("ID") == c.key:
+                p += 1
+        else:
+            out.append(None)
+    return out
+
+
+def parse_fields(text: str, chunks: list[Chunk]) -> list[dict[str, str]]:
+    """The fields of every entry chunk, in order; :class:`InputError` naming the first
+    entry that cannot be read."""
+    out = []
+    for c, fields in zip([c for c in chunks if c.kind == "entry"], read_fields(text, chunks)):
+        if fields is None:
             raise InputError(f"line {c.line}: @{c.type}{{{c.key} cannot be read as a BibTeX entry (check its fields)")
-        out.append({k.lower() if k not in ("ID", "ENTRYTYPE") else k: v for k, v in found[0].items()})
+        out.append(fields)
     return out
 
 
@@ -169,6 +213,7 @@ def arxiv_ref(fields: dict[str, str]) -> ArxivRef | None:
         if ref:
             return ref
     for name in (
+        "arxivid",  # Mendeley: arxivId = {hep-ex/0401008} beside eprint = {0401008}
         "doi",
         "url",
         "journal",
