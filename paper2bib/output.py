@@ -93,14 +93,14 @@ def write_stdout(data: str) -> None:
             out.write(data.encode("utf-8"))
             out.flush()
         else:
-            _write_all(fd, data.encode("utf-8"))
+            write_all(fd, data.encode("utf-8"))
     except BrokenPipeError:
         raise
     except OSError as e:
         raise OutputError(f"the output was cut short: {_reason(e)}") from None
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     """Every byte of ``data`` to ``fd``. A write may take only part of what it is given
     (a file-size limit, a full disk); the rest is written again, and then fails loudly."""
     view = memoryview(data)

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import stat
@@ -27,7 +26,9 @@ from pathlib import Path
 import platformdirs
 from filelock import FileLock, Timeout
 
+from .digest.source import read_bytes
 from .errors import InputError, OutputError
+from .output import write_all as _write_all
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 LOCK_WAIT = 120.0  # seconds a second run waits for the first to finish with the file
@@ -77,22 +78,9 @@ def decode_exact(data: bytes, name: str) -> tuple[str, str, bytes]:
 
 def read(path: str, max_bytes: int = 64 * 1024 * 1024) -> Snapshot:
     """The snapshot of ``path``, or :class:`InputError` with one clear line."""
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputError(f"{path}: is a directory, not a .bib file")
-        with p.open("rb") as f:
-            data = f.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
-    if len(data) > max_bytes:
-        raise InputError(f"{path}: larger than {max_bytes // (1024 * 1024)} MiB")
+    data = read_bytes(path, max_bytes, what=".bib file")
     text, encoding, bom = decode_exact(data, path)
-    return Snapshot(p, data, text, encoding, bom)
+    return Snapshot(Path(path), data, text, encoding, bom)
 
 
 def encode(snapshot: Snapshot, text: str) -> bytes:
@@ -161,15 +149,6 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        if n <= 0:
-            raise OSError(errno.EIO, "the file took no more bytes")
-        view = view[n:]
 
 
 _PART = ".p2b-part"  # temporary files of this module only, always written under the file's lock

@@ -37,8 +37,8 @@ def decode(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_source(path: str, max_bytes: int = MAX_BYTES) -> str:
-    """The text of ``path`` (``-`` reads stdin), or :class:`InputError` with one clear line."""
+def read_bytes(path: str, max_bytes: int = MAX_BYTES, what: str = "digest file") -> bytes:
+    """The bytes of ``path`` (``-`` reads stdin), or :class:`InputError` with one clear line."""
     name = "stdin" if path == "-" else path
     try:
         if path == "-":
@@ -46,7 +46,7 @@ def read_source(path: str, max_bytes: int = MAX_BYTES) -> str:
         else:
             p = Path(path)
             if p.is_dir():
-                raise InputError(f"{path}: is a directory, not a digest file")
+                raise InputError(f"{path}: is a directory, not a {what}")
             with p.open("rb") as f:
                 data = f.read(max_bytes + 1)
     except FileNotFoundError:
@@ -56,5 +56,10 @@ def read_source(path: str, max_bytes: int = MAX_BYTES) -> str:
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
     if len(data) > max_bytes:
-        raise InputError(f"{name}: larger than {max_bytes // (1024 * 1024)} MiB; split the digest")
-    return decode(data, name)
+        raise InputError(f"{name}: larger than {max_bytes // (1024 * 1024)} MiB; split it")
+    return data
+
+
+def read_source(path: str, max_bytes: int = MAX_BYTES) -> str:
+    """The text of ``path`` (``-`` reads stdin), or :class:`InputError` with one clear line."""
+    return decode(read_bytes(path, max_bytes), "stdin" if path == "-" else path)
