@@ -12,10 +12,11 @@ of the entry stays as it was, so an entry with nothing to change is not rewritte
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 #: The fields ``update`` may set, change or remove in an arXiv entry. The rest (``note``
-#: and ``abstract`` included, see :mod:`paper2bib.workflow`) are kept as the user wrote them.
+#: and ``abstract`` included, see :mod:`paper2bib.bibupdate`) are kept as the user wrote them.
 OWNED = frozenset(
     """title author year month date eprint archiveprefix eprinttype primaryclass eprintclass doi url
     booktitle journal journaltitle volume number pages publisher pubstate
@@ -23,6 +24,10 @@ OWNED = frozenset(
 )
 
 _NAME = re.compile(r"[^\s=,{}\"#()]+")
+_BRACES = re.compile(r"[{}]")
+_QUOTE_OR_BRACES = re.compile(r'[{}"]')
+_AFTER_VALUE = re.compile(r"[ \t]*,?[ \t]*")
+_COMMA = re.compile(r"[ \t\r\n]*,")
 _WORD = re.compile(r"[^\s,#{}()\"]+")
 
 
@@ -72,7 +77,7 @@ def _skip_space(raw: str, i: int) -> int:
 def _braced(raw: str, i: int) -> int:
     """The index after the ``}`` that closes the ``{`` at ``i``."""
     depth = 0
-    for m in re.compile(r"[{}]").finditer(raw, i):
+    for m in _BRACES.finditer(raw, i):
         depth += 1 if m.group() == "{" else -1
         if depth == 0:
             return m.end()
@@ -82,7 +87,7 @@ def _braced(raw: str, i: int) -> int:
 def _quoted(raw: str, i: int) -> int:
     """The index after the ``"`` that closes the one at ``i`` (outside braces)."""
     depth = 0
-    for m in re.compile(r'[{}"]').finditer(raw, i + 1):
+    for m in _QUOTE_OR_BRACES.finditer(raw, i + 1):
         c = m.group()
         if c == "{":
             depth += 1
@@ -236,20 +241,23 @@ def style_of(entry: EntryText) -> Style:
     line_start = raw.rfind("\n", 0, first.start) + 1
     indent = raw[line_start : first.start]
     indent = indent if not indent.strip() else ""
-    value_cols, name_cols = set(), set()
+    # values aligned at one column: by all fields, or by two thirds of them (DBLP aligns
+    # every field but a long "archivePrefix")
+    cols: list[tuple[int, int]] = []  # (value column, name column) of each field on its own line
     for f in fields:
         ls = raw.rfind("\n", 0, f.start) + 1
-        if raw[ls : f.start].strip():  # two fields on one line: no alignment to follow
-            value_cols = {0, 1}
+        if raw[ls : f.start].strip():
+            cols = []  # two fields on one line: no alignment to follow
             break
-        value_cols.add(f.value_start - ls)
-        name_cols.add(f.start - ls)
+        cols.append((f.value_start - ls, f.start - ls))
     value_col, right = 0, False
-    if len(fields) > 1 and len(value_cols) == 1 and len({len(f.name) for f in fields}) > 1:
-        value_col = value_cols.pop()
-        right = len(name_cols) > 1
-        if right:
-            indent = ""
+    if len(cols) > 1 and len({len(f.name) for f in fields}) > 1:
+        col, count = Counter(c for c, _ in cols).most_common(1)[0]
+        if count == len(cols) or (count >= 3 and count * 3 >= len(cols) * 2):
+            value_col = col
+            right = len({n for c, n in cols if c == col}) > 1
+            if right:
+                indent = ""
     return Style(newline, indent, gap, eq, value_col, right, quoted > braced, case, False, ", ", trailing)
 
 
@@ -276,11 +284,11 @@ class Change:
     new: str | None = None
 
 
-def _line_span(raw: str, f: Field, entry: EntryText) -> tuple[int, int]:
+def _line_span(raw: str, f: Field) -> tuple[int, int]:
     """The text a removed field takes with it: its whole line when it stands alone on
     one, else itself and the comma after it."""
     ls = raw.rfind("\n", 0, f.start) + 1
-    after = re.compile(r"[ \t]*,?[ \t]*").match(raw, f.end)
+    after = _AFTER_VALUE.match(raw, f.end)
     assert after is not None
     end = after.end()
     if not raw[ls : f.start].strip() and (end >= len(raw) or raw[end] in "\r\n"):
@@ -308,7 +316,7 @@ def apply(entry: EntryText, changes: list[Change], style: Style | None = None) -
         elif c.action == "removed":
             f = entry.get(c.name)
             assert f is not None
-            edits.append((*_line_span(raw, f, entry), ""))
+            edits.append((*_line_span(raw, f), ""))
     if added:
         edits.append(_insertion(entry, style, added))
     out = raw
@@ -328,7 +336,7 @@ def _insertion(entry: EntryText, style: Style, added: list[Change]) -> tuple[int
         body = ("," + style.newline).join("  " + ln.lstrip() for ln in lines)
         return len(head), pos, lead + ("" if head.endswith("\n") else style.newline) + body + style.newline
     last = entry.fields[-1]
-    comma = re.compile(r"[ \t\r\n]*,").match(raw, last.end)
+    comma = _COMMA.match(raw, last.end)
     if style.one_line:
         rest = style.separator.split(",", 1)[-1] if "," in style.separator else " "
         text = ("," + rest).join(lines)

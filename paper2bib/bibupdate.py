@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from . import mappings
 from .arxiv_ids import clean_doi, parse_id
 from .bibedit import Change, EntryText, Style, format_value, unwrap
+from .digest.bibfile import split_names
 from .models import Paper
 from .names import ascii_fold, split_name
 from .text import latex_to_unicode, squash_space
@@ -53,15 +53,6 @@ _SYNONYMS = {
     "journaltitle": ("journal",),
 }
 _ARXIV_VENUE = re.compile(r"(?i)^\W*(arxiv|corr|preprint|arxiv e-prints|arxiv preprint\b.*|e-?print.*)\W*$")
-_ARXIV_MENTION = re.compile(r"(?i)arxiv|\bcorr\b|preprint|abs/\d|\d{4}\.\d{4,5}")
-
-
-@dataclass(frozen=True)
-class EntryPlan:
-    """The edits for one entry: what to change, in order, and the dialect used."""
-
-    changes: tuple[Change, ...]
-    dialect: str
 
 
 def dialect_of(entry_type: str, names: Iterable[str]) -> str:
@@ -92,26 +83,6 @@ def _name_keys(value: str) -> list[tuple[str, str]]:
         given = ascii_fold(name.given or "").lower()
         out.append((re.sub(r"[^a-z0-9]", "", family), given[:1]))
     return out
-
-
-def split_names(value: str) -> list[str]:
-    """The names of an ``author`` field: split at `` and `` (any case) outside braces."""
-    names, depth, start, i, n = [], 0, 0, 0, len(value)
-    while i < n:
-        c = value[i]
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif depth == 0 and c in " \t\r\n":
-            m = re.compile(r"\s+and\s+", re.IGNORECASE).match(value, i)
-            if m:
-                names.append(value[start:i])
-                start = i = m.end()
-                continue
-        i += 1
-    names.append(value[start:])
-    return [squash_space(x) for x in names if x.strip()]
 
 
 def _month(value: str) -> int | None:
@@ -174,19 +145,23 @@ def _keeps_own(name: str, old: str, new: str) -> bool:
     return False
 
 
-def _target(paper: Paper, dialect: str, preprint: bool, ascii_only: bool) -> dict[str, str]:
-    """paper2bib's fields for the paper in the entry's dialect (values are LaTeX), with ``ENTRYTYPE``."""
+def _fields(paper: Paper, dialect: str, preprint: bool) -> dict[str, str]:
     if paper.published and not preprint:
-        fields = published_fields(paper, dialect, abstracts=False, links_in_note=False)
-    else:
-        make = biblatex_fields if dialect == "biblatex" else bibtex_fields
-        conf = mappings.load("fields.toml")[dialect]
-        fields = {"ENTRYTYPE": conf["entry_type"], **make(paper.record, paper.links, False, False)}
-    if ascii_only and dialect == "biblatex":  # a file that is not UTF-8: TeX for every letter
-        plain = bibtex_fields(paper.record, paper.links, False, False)
-        for name in ("title", "author", "note"):
-            if name in fields and name in plain and not (paper.published and not preprint):
-                fields[name] = plain[name]
+        return published_fields(paper, dialect, abstracts=False, links_in_note=False)
+    make = biblatex_fields if dialect == "biblatex" else bibtex_fields
+    conf = mappings.load("fields.toml")[dialect]
+    return {"ENTRYTYPE": conf["entry_type"], **make(paper.record, paper.links, False, False)}
+
+
+def _target(paper: Paper, dialect: str, preprint: bool, ascii_only: bool) -> dict[str, str]:
+    """paper2bib's fields for the paper in the entry's dialect (values are LaTeX), with
+    ``ENTRYTYPE``; with ``ascii_only`` (a file that is not UTF-8) every letter is TeX."""
+    fields = _fields(paper, dialect, preprint)
+    if ascii_only and dialect == "biblatex":
+        plain = _fields(paper, "bibtex", preprint)
+        plain["journaltitle"] = plain.get("journal", "")
+        texts = ("title", "author", "note", "booktitle", "journaltitle", "publisher")
+        fields.update({k: plain[k] for k in texts if k in fields and plain.get(k)})
     return fields
 
 
@@ -224,11 +199,11 @@ def plan(
     preprint: bool = False,
     how: str = "arxiv",
     ascii_only: bool = True,
-) -> EntryPlan:
-    """The edits that make ``entry`` describe ``paper``; none when it already does."""
+) -> tuple[Change, ...]:
+    """The edits that make ``entry`` describe ``paper``, in order; none when it already does."""
     names = {f.key for f in entry.fields}
     dialect = dialect_of(entry.type, names)
-    target = _target(paper, dialect, preprint, ascii_only or dialect == "bibtex")
+    target = _target(paper, dialect, preprint, ascii_only)
     published = bool(paper.published and not preprint)
     new_type = target.pop("ENTRYTYPE")
     old_type = entry.type.lower()
@@ -256,7 +231,7 @@ def plan(
     note = target.pop("note", None)
     year_written = False
     for name, value in target.items():
-        own = entry.get(name) or next((entry.get(s) for s in _SYNONYMS.get(name, ()) if entry.get(s)), None)
+        own = next((f for n in (name, *_SYNONYMS.get(name, ())) if (f := entry.get(n))), None)
         if own is None:
             if name == "month" and not year_written:
                 continue  # a month only goes with a year paper2bib writes
@@ -295,7 +270,7 @@ def plan(
     note_change = _note(own_note.value if own_note else None, note, style)
     if note_change:
         changes.append(note_change)
-    return EntryPlan(tuple(changes), dialect)
+    return tuple(changes)
 
 
 _IDENTITY = {"eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"}

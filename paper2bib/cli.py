@@ -6,6 +6,7 @@ Data goes to stdout; progress, summaries and errors to stderr. Exit codes: 0 ok,
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import json
@@ -22,7 +23,6 @@ import click
 from . import __version__, bibupdate, latexloop, userfile, workflow
 from .arxiv_ids import parse_id
 from .config import Settings, load_settings
-from .digest import read_source
 from .errors import InputError, Paper2BibError
 from .library import Library, describe_db_error
 from .output import check_target, write_file, write_stdout
@@ -308,8 +308,6 @@ def update(
         raise InputError("give one of -o, --in-place and --diff")
     if in_place and bibfile == "-":
         raise InputError("--in-place needs a file, not stdin ('-'); use -o PATH or stdout")
-    if bibfile == "-":
-        snapshot = userfile.Snapshot(Path("stdin"), b"", read_source("-"), "utf-8", b"")
     target = None
     if output and not dry_run:
         target = check_target(
@@ -317,14 +315,12 @@ def update(
         )
     if in_place and not dry_run:
         userfile.check_writable(bibfile)
-    with userfile.locked(bibfile if bibfile != "-" else settings.library):
-        if bibfile != "-":
-            snapshot = userfile.read(bibfile)
+    with userfile.locked(bibfile) if bibfile != "-" else contextlib.nullcontext():
+        snapshot = userfile.read(bibfile)
         with _open(settings) as lib:
             report = latexloop.update_bib(
                 lib, settings, bibfile, snapshot.text, preprint=preprint, style=style, ascii_only=not snapshot.utf
             )
-        data = userfile.encode(snapshot, report.text) if bibfile != "-" else report.text.encode("utf-8")
         saved = None
         if as_diff:
             write_stdout(
@@ -341,9 +337,9 @@ def update(
             pass
         elif in_place:
             if report.changed:
-                saved = userfile.replace(snapshot, data)
+                saved = userfile.replace(snapshot, userfile.encode(snapshot, report.text))
         elif target is not None:
-            write_file(target, report.text, data)
+            write_file(target, report.text, userfile.encode(snapshot, report.text))
         else:
             write_stdout(report.text)
     for line in _update_lines(report):

@@ -108,8 +108,7 @@ def update_bib(
     entry_chunks = [(i, c) for i, c in enumerate(chunks) if c.kind in ("entry", "broken")]
     fields = iter(read_fields(text, chunks))
     report = UpdateReport(text, text)
-    todo: list[tuple[int, Chunk, Entry]] = []
-    f_by_chunk: dict[int, dict[str, str]] = {}
+    todo: list[tuple[int, Chunk, dict[str, str], Entry]] = []
     for i, c in entry_chunks:
         f = next(fields) if c.kind == "entry" else None
         if f is None:
@@ -132,15 +131,14 @@ def update_bib(
             key=f["ID"],
             authors=authors_of(f.get("author")),
         )
-        todo.append((i, c, entry))
-        f_by_chunk[i] = f
+        todo.append((i, c, f, entry))
     if not todo:
         return report
-    ids = add(lib, settings, [e for _, _, e in todo], client=client).per_entry
+    ids = add(lib, settings, [e for *_, e in todo], client=client).per_entry
     stored = {s.id: s for s in lib.entries(ids)}
-    papers = papers_for(lib, [(stored[eid], c.key) for (_, c, _), eid in zip(todo, ids)], preprint)
+    papers = papers_for(lib, [(stored[eid], c.key) for (_, c, _, _), eid in zip(todo, ids)], preprint)
     replaced: dict[int, str] = {}
-    for (i, c, _), eid, paper in zip(todo, ids, papers):
+    for (i, c, f, _), eid, paper in zip(todo, ids, papers):
         s = stored[eid]
         if paper is None:
             why = s.why or s.status
@@ -148,7 +146,7 @@ def update_bib(
                 why = "uncertain, candidates " + ", ".join(x.arxiv_id for x in s.candidates)
             report.outcomes.append(Outcome(c.key, c.line, "review", why=f"{s.status}, left as is ({why})"))
             continue
-        conflict = _title_conflict(f_by_chunk[i].get("title"), paper)
+        conflict = _title_conflict(f.get("title"), paper)
         if conflict:
             report.outcomes.append(Outcome(c.key, c.line, "review", why=conflict))
             continue
@@ -158,12 +156,12 @@ def update_bib(
             report.outcomes.append(Outcome(c.key, c.line, "unreadable", why=str(e)))
             continue
         style_ = style_of(parsed)
-        edits = plan(parsed, style_, paper, preprint=preprint, how=style, ascii_only=ascii_only)
-        if not edits.changes:
+        changes = plan(parsed, style_, paper, preprint=preprint, how=style, ascii_only=ascii_only)
+        if not changes:
             report.outcomes.append(Outcome(c.key, c.line, "unchanged"))
             continue
-        replaced[i] = apply(parsed, list(edits.changes), style_)
-        report.outcomes.append(Outcome(c.key, c.line, "updated", edits.changes))
+        replaced[i] = apply(parsed, list(changes), style_)
+        report.outcomes.append(Outcome(c.key, c.line, "updated", changes))
     report.outcomes.sort(key=lambda o: o.line)
     report.text = rewrite(chunks, replaced)
     return report

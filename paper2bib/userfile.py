@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import stat
@@ -45,10 +46,6 @@ class Snapshot:
     bom: bytes
 
     @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    @property
     def utf(self) -> bool:
         """Any letter can be written to this file as it is."""
         return self.encoding.startswith("utf")
@@ -77,9 +74,9 @@ def decode_exact(data: bytes, name: str) -> tuple[str, str, bytes]:
 
 
 def read(path: str, max_bytes: int = 64 * 1024 * 1024) -> Snapshot:
-    """The snapshot of ``path``, or :class:`InputError` with one clear line."""
+    """The snapshot of ``path`` (``-``: stdin), or :class:`InputError` with one clear line."""
     data = read_bytes(path, max_bytes, what=".bib file")
-    text, encoding, bom = decode_exact(data, path)
+    text, encoding, bom = decode_exact(data, "stdin" if path == "-" else path)
     return Snapshot(Path(path), data, text, encoding, bom)
 
 
@@ -157,13 +154,9 @@ _PART = ".p2b-part"  # temporary files of this module only, always written under
 def _clean_leftovers(target: Path) -> None:
     """Remove temporary files a killed earlier run left beside ``target``. Only runs that
     hold the file's lock write them, and this one holds it: none of them is in use."""
-    for p in target.parent.glob(f".{glob_escape(target.name)}.*{_PART}"):
+    for p in target.parent.glob(f".{glob.escape(target.name)}.*{_PART}"):
         with contextlib.suppress(OSError):
             p.unlink()
-
-
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def _atomic_replace(target: Path, data: bytes, st: os.stat_result) -> None:

@@ -125,6 +125,11 @@ def test_links_modes_and_read_only_files(tmp_path, arxiv):  # noqa: F811
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
     assert (real.parent / "refs.bib.orig").read_text(encoding="utf-8") == GS
     assert not [p for p in real.parent.iterdir() if p.name.endswith("part")]
+    real.write_text(GS, encoding="utf-8")
+    (real.parent / ".refs.bib.abc123.p2b-part").write_bytes(b"left by a killed run")
+    (real.parent / ".other.bib.abc123.p2b-part").write_bytes(b"another file's")
+    assert _run("update", link, "--in-place").exit_code == 0
+    assert sorted(p.name for p in real.parent.iterdir() if p.name.endswith("part")) == [".other.bib.abc123.p2b-part"]
     ro = tmp_path / "ro.bib"
     ro.write_text(GS, encoding="utf-8")
     ro.chmod(0o444)
@@ -163,6 +168,7 @@ def test_tex_reads_inputs_skips_verbatim_and_refuses_bad_keys(tmp_path, arxiv): 
         tmp_path,
         "\\input{chapters/intro}\n\\begin{verbatim}\\cite{2501.00001}\\end{verbatim}\n"
         "\\begin{comment}\\cite{2501.00002}\\end{comment}\n"
+        "\\verb|\\cite{2501.00003}| \\lstinline!\\cite{2501.00004}!\n"
         "\\cite{2409.19256} \\cite{arXiv:2409.19256}\n"
         "\\cite{2411.00382\\immediate\\write18{touch pwn}}",
     )
@@ -170,6 +176,7 @@ def test_tex_reads_inputs_skips_verbatim_and_refuses_bad_keys(tmp_path, arxiv): 
     text = (tmp_path / "refs.bib").read_text(encoding="utf-8")
     assert "@misc{2410.13859," in text and "@misc{2409.19256," in text
     assert "2501.00001" not in text and "2501.00002" not in text and "write18" not in text
+    assert "2501.0000" not in result.stderr  # never even read as a citation
     assert "not a valid citation key, left out: '2411.00382\\\\immediate\\\\write18{touch pwn'" in result.stderr
     assert "arXiv:2409.19256 and 2409.19256 cite the same paper (2409.19256)" in result.stderr
     assert result.exit_code == 3
@@ -230,3 +237,29 @@ def test_two_tex_runs_at_once_lose_nothing(tmp_path, seed_records):
     assert sum("12 entries added" in o for o in outs) == 1
     assert sum("all 12 cited keys are in the bibliography" in o for o in outs) == 1
     time.sleep(0)
+
+
+def test_an_id_naming_another_work_is_never_rewritten(tmp_path, arxiv):  # noqa: F811
+    bib = tmp_path / "refs.bib"
+    text = "@book{arfken,\n  title={Mathematical Methods for Physicists},\n  eprint={2409.19256},\n  year={2013}\n}\n"
+    bib.write_text(text, encoding="utf-8")
+    result = _run("update", bib, "--in-place")
+    assert result.exit_code == 3 and "its id names arXiv:2409.19256" in result.stderr
+    assert bib.read_text(encoding="utf-8") == text and not (tmp_path / "refs.bib.orig").exists()
+
+
+def test_arxiv_down_leaves_the_file_as_it_was(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("PAPER2BIB_ARXIV_URL", f"http://127.0.0.1:{port}/api/query")
+    monkeypatch.setenv("PAPER2BIB_ARXIV_GIVE_UP_AFTER", "2")
+    bib = tmp_path / "refs.bib"
+    bib.write_text(GS, encoding="utf-8")
+    started = time.monotonic()
+    result = _run("update", bib, "--in-place")
+    assert result.exit_code == 1 and "arXiv" in result.stderr
+    assert time.monotonic() - started < 30
+    assert bib.read_text(encoding="utf-8") == GS and not (tmp_path / "refs.bib.orig").exists()

@@ -253,12 +253,34 @@ def _clean(value: str | None) -> str | None:
     return squash_space(latex_to_unicode(value)) if value and value.strip() else None
 
 
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def split_names(value: str) -> list[str]:
+    """The names of an ``author`` field as written: split at `` and `` (any case) outside
+    braces, so ``{Barnes and Noble} and Smith, John`` is two names."""
+    names, depth, start = [], 0, 0
+    i, n = 0, len(value)
+    while i < n:
+        c = value[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and c.isspace() and (m := _AND.match(value, i)):
+            names.append(value[start:i])
+            start = i = m.end()
+            continue
+        i += 1
+    names.append(value[start:])
+    return [squash_space(x) for x in names if x.strip()]
+
+
 def authors(value: str | None) -> tuple[str, ...]:
     """The names of a BibTeX ``author`` field, TeX decoded (``others`` dropped)."""
     if not value:
         return ()
-    names = re.split(r"\s+and\s+", squash_space(value))
-    return tuple(n for n in (_clean(x) for x in names) if n and n.lower() != "others")
+    return tuple(n for n in (_clean(x) for x in split_names(value)) if n and n.lower() != "others")
 
 
 def parse(text: str, source: str) -> list[Entry]:
