@@ -62,10 +62,9 @@ def _run(f: Callable) -> Callable:
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         verbose = kwargs.pop("verbose", False)
-        logging.basicConfig(
-            level=logging.INFO if verbose else logging.WARNING, format="paper2bib: %(message)s", stream=sys.stderr
-        )
-        logging.getLogger("arxiv").setLevel(logging.INFO if verbose else logging.ERROR)
+        quiet = bool((click.get_current_context().find_root().obj or {}).get("quiet"))
+        level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
+        logging.basicConfig(level=level, format="paper2bib: %(message)s", stream=sys.stderr)
         overrides: dict[str, Any] = {
             k: kwargs.pop(k)
             for k in ("library", "arxiv_url", "arxiv_delay", "contact", "key_format", "hf_url")
@@ -102,20 +101,24 @@ def _open(settings: Settings, create: bool = True) -> Library:
 
 
 def _progress(total: int, label: str):
-    """A progress bar on stderr when it is a terminal; otherwise nothing."""
-    if not sys.stderr.isatty() or total <= 1:
+    """A progress bar on stderr when it is a terminal (and not ``-q``); otherwise nothing."""
+    quiet = bool((click.get_current_context().find_root().obj or {}).get("quiet"))
+    if quiet or not sys.stderr.isatty() or total <= 1:
         return None
     return click.progressbar(length=total, label=label, file=sys.stderr)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paper2bib")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no warnings: summaries and errors only.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool) -> None:
     """Turn paper digests into arXiv-resolved BibTeX, biblatex, CSL-JSON and Zotero items.
 
     \b
     paper2bib add digest.txt && paper2bib export > refs.bib
     """
+    ctx.obj = {"quiet": quiet}
 
 
 @main.command()
@@ -169,11 +172,16 @@ def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
 
 def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> workflow.AddReport:
     bar = _progress(len(entries), "Resolving")
-    if bar:
-        with bar:
-            report = workflow.add(lib, settings, entries, refresh, progress=bar.update)
-    else:
-        report = workflow.add(lib, settings, entries, refresh)
+    checked = _progress(len(entries), "Published versions") if settings.lookup_published else None
+    with bar or contextlib.nullcontext(), checked or contextlib.nullcontext():
+        report = workflow.add(
+            lib,
+            settings,
+            entries,
+            refresh,
+            progress=bar.update if bar else None,
+            published_progress=checked.update if checked else None,
+        )
     _err(report.summary())
     if report.published and (line := report.published.summary()):
         _err(line)

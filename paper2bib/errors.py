@@ -41,8 +41,29 @@ class OutputError(Paper2BibError):
     """The output cannot be written where asked (exit 2 when the path is refused, 1 on a write failure)."""
 
 
-class ArxivUnavailable(Paper2BibError):
+class ServiceUnavailable(Paper2BibError):
+    """A service could not be reached, kept failing, or is down for the rest of this run:
+    what it was asked is "unknown, ask later". One subclass per service."""
+
+    service = "a service"
+
+
+class ArxivUnavailable(ServiceUnavailable):
     """arXiv could not be reached or kept failing after all retries."""
+
+    service = "arXiv"
+
+
+class S2Unavailable(ServiceUnavailable):
+    """Semantic Scholar could not be reached or kept failing."""
+
+    service = "Semantic Scholar"
+
+
+class DblpUnavailable(ServiceUnavailable):
+    """DBLP could not be reached, kept failing or kept answering with its bot-challenge page."""
+
+    service = "DBLP"
 
 
 class ArxivQueryError(Paper2BibError):
@@ -53,9 +74,22 @@ class ZoteroError(Paper2BibError):
     """The Zotero API refused or kept failing a request."""
 
 
+class ZoteroUnavailable(ZoteroError, ServiceUnavailable):
+    """Zotero could not be reached or kept failing after all retries."""
+
+    service = "Zotero"
+
+
+class WriteUncertain(ZoteroError):
+    """A Zotero write whose outcome is unknown: the server may have committed it (answer lost,
+    5xx, 412). Retrying blindly could duplicate items; the caller re-reads the library first."""
+
+
 class HubError(InputError):
     """The Hugging Face Hub has no such date, paper or collection, or refused the request (exit 2)."""
 
 
-class HubUnavailable(Paper2BibError):
+class HubUnavailable(ServiceUnavailable):
     """The Hugging Face Hub could not be reached or kept failing after all retries."""
+
+    service = "Hugging Face"

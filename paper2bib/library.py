@@ -13,13 +13,13 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Literal
 
 from .arxiv_ids import parse_id
 from .errors import EntryNotFound, LibraryError, LibraryMissing
-from .models import Candidate, Entry, Link, Published, Record, Resolution, Status
+from .models import Candidate, Entry, Link, Published, PublishedCheck, Record, Resolution, Status
 from .text import normalise
 
 MIGRATIONS: list[str] = [
@@ -163,16 +163,6 @@ def fingerprint(entry: Entry) -> str:
     if entry.arxiv_id:
         return f"arxiv:{entry.arxiv_id}"
     return f"title:{normalise(entry.title)}"
-
-
-@dataclass(frozen=True)
-class PublishedCheck:
-    """What a look-up found a paper became: ``published`` (with the version), ``preprint`` or
-    ``unknown`` (a service was down: asked again next time), and why."""
-
-    status: Literal["published", "preprint", "unknown"]
-    version: Published | None
-    why: str
 
 
 @dataclass(frozen=True)
@@ -648,6 +638,21 @@ class Library:
             version = Published(**{**data, "authors": tuple(data["authors"])}) if data else None
             out[r["arxiv_id"]] = PublishedCheck(r["status"], version, r["why"])
         return out
+
+    def published_due(self, arxiv_ids: Iterable[str], recheck_after: timedelta) -> list[str]:
+        """The papers of ``arxiv_ids`` to ask about now, in order: never checked, "unknown" (a
+        service was down), or a preprint last checked longer than ``recheck_after`` ago."""
+        ids = list(dict.fromkeys(arxiv_ids))
+        cutoff = (datetime.now(timezone.utc) - recheck_after).strftime("%Y-%m-%dT%H:%M:%SZ")
+        settled = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT arxiv_id FROM published WHERE arxiv_id IN (SELECT value FROM json_each(?))"
+                " AND (status = 'published' OR (status = 'preprint' AND checked_at > ?))",
+                (json.dumps(ids), cutoff),
+            )
+        }
+        return [a for a in ids if a not in settled]
 
     def store_published(self, checks: dict[str, PublishedCheck]) -> None:
         with self.transaction() as db:

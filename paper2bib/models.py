@@ -177,3 +177,13 @@ class Paper:
     key: str
     links: tuple[Link, ...] = ()
     published: Published | None = None
+
+
+@dataclass(frozen=True)
+class PublishedCheck:
+    """What a look-up found a paper became: ``published`` (with the version), ``preprint`` or
+    ``unknown`` (a service was down: asked again next time), and why."""
+
+    status: Literal["published", "preprint", "unknown"]
+    version: Published | None
+    why: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from filelock import FileLock, Timeout
 
@@ -18,7 +19,6 @@ from .citekeys import assign_keys, base_key
 from .config import Settings
 from .digest import parse_file
 from .errors import ArxivUnavailable, InputError, ZoteroError
-from .http import ServiceUnavailable
 from .hub.client import HubClient
 from .hub.sources import (
     HubSource,
@@ -28,13 +28,13 @@ from .hub.sources import (
     looks_like_hub,
     parse_source,
 )
-from .library import Library, PublishedCheck, StoredEntry
+from .library import Library, StoredEntry
 from .links import extract_links
 from .models import Entry, Link, Paper, Published, Record, Resolution
 from .resolver.client import ArxivClient
 from .resolver.resolve import Resolver
 from .scholar.dblp import DblpClient
-from .scholar.published import check, conference_candidates, evidence, parse_dblp_bibtex, search_hits
+from .scholar.lookup import Background, Outcome, look_up
 from .scholar.s2 import S2Client
 from .text import plural
 from .zotero.client import ZoteroClient
@@ -42,6 +42,8 @@ from .zotero.sync import Syncer
 from .zotero.sync import make_client as make_zotero_client
 
 Progress = Callable[[int], None]
+#: a preprint is asked about again after this long (a published paper never is, unless refreshed)
+RECHECK_PREPRINTS = timedelta(days=1)
 Echo = Callable[[str], None]
 SYNC_LOCK_WAIT = 600  # seconds a sync waits for another sync of the same Zotero library
 
@@ -141,18 +143,38 @@ def add(
     refresh: bool = False,
     client: ArxivClient | None = None,
     progress: Progress | None = None,
+    scholar: tuple[S2Client, DblpClient] | None = None,
+    published_progress: Progress | None = None,
 ) -> AddReport:
-    """Store parsed ``entries`` and resolve those that need it.
+    """Store parsed ``entries``, resolve those that need it, and look up the published
+    versions of the papers they resolve to.
 
-    Already-resolved entries are not looked up again unless ``refresh``. Raises
-    ``ArxivUnavailable`` if arXiv stays down; what was resolved before is stored.
+    The published versions are looked up in the background while arXiv is still asked, as
+    papers resolve. Already-resolved entries are not looked up again unless ``refresh``.
+    Raises ``ArxivUnavailable`` if arXiv stays down; what was resolved before is stored, and
+    so is what the look-ups found meanwhile.
     """
     added = lib.add_entries(entries)
     entry_ids = list(dict.fromkeys(i for i, _ in added))
     report = AddReport(entry_ids, new=sum(1 for _, was_new in added if was_new), per_entry=[i for i, _ in added])
+    background = Background(*(scholar or make_scholar_clients(settings))) if settings.lookup_published else None
+    fed: set[str] = set()
+
+    def feed(arxiv_ids: Iterable[str]) -> None:
+        if background is None:
+            return
+        new = [a for a in dict.fromkeys(arxiv_ids) if a not in fed]
+        due = new if refresh else lib.published_due(new, RECHECK_PREPRINTS)
+        fed.update(new)
+        records = lib.records(due)
+        background.feed([records[a] for a in due if a in records])
+
+    feed(e.resolved_id for e in lib.entries(entry_ids) if e.status == "resolved" and e.resolved_id and not refresh)
     try:
-        report.requests = resolve_stored(lib, settings, entry_ids, refresh, client, progress)
+        report.requests = resolve_stored(lib, settings, entry_ids, refresh, client, progress, on_resolved=feed)
     except ArxivUnavailable as e:
+        if background is not None:
+            report.published = store_outcome(lib, background)
         # what this run settled is stored; say so about this run's entries, not the library's
         statuses = Counter(x.status for x in lib.entries(entry_ids))
         settled = len(entry_ids) - statuses["pending"]
@@ -162,9 +184,9 @@ def add(
         ) from None
     stored = lib.entries(entry_ids)
     report.statuses = Counter(e.status for e in stored)
-    if settings.lookup_published:
-        resolved = [e.resolved_id for e in stored if e.status == "resolved" and e.resolved_id]
-        report.published = look_up_published(lib, settings, resolved, refresh=refresh)
+    if background is not None:
+        feed(e.resolved_id for e in stored if e.status == "resolved" and e.resolved_id)
+        report.published = store_outcome(lib, background, published_progress)
     return report
 
 
@@ -175,8 +197,11 @@ def resolve_stored(
     refresh: bool = False,
     client: ArxivClient | None = None,
     progress: Progress | None = None,
+    on_resolved: Callable[[list[str]], None] | None = None,
 ) -> int:
-    """Resolve the stored entries that need it; returns the requests sent."""
+    """Resolve the stored entries that need it; returns the requests sent.
+
+    ``on_resolved`` is told the arXiv ids of each batch's resolved entries once they are stored."""
     todo: list[StoredEntry] = [e for e in lib.entries(entry_ids) if refresh or e.status == "pending"]
     if not todo:
         return 0
@@ -188,6 +213,8 @@ def resolve_stored(
         lib.save_resolutions([(todo[i].id, r) for i, r in results], records)
         if progress:
             progress(len(results))
+        if on_resolved:
+            on_resolved([r.arxiv_id for _, r in results if r.status == "resolved" and r.arxiv_id])
 
     Resolver(client, batch=settings.arxiv_batch).resolve(as_entries, on_batch=store)
     return client.requests_made - before
@@ -232,64 +259,40 @@ def look_up_published(
     arxiv_ids: Sequence[str],
     refresh: bool = False,
     clients: tuple[S2Client, DblpClient] | None = None,
+    progress: Progress | None = None,
 ) -> PublishedReport:
     """Find what the resolved papers ``arxiv_ids`` became (see :mod:`paper2bib.scholar`).
 
-    Papers already checked are skipped unless ``refresh`` or last time a service was down.
-    A service that is down never fails the run: those papers stay "unknown, ask later".
+    Asked: papers never checked, those a service was down for, and preprints checked more
+    than a day ago (all of them with ``refresh``). A service that is down never fails the
+    run: those papers stay "unknown, ask later".
     """
-    report = PublishedReport()
-    done = lib.published(arxiv_ids)
-    todo = [a for a in dict.fromkeys(arxiv_ids) if refresh or a not in done or done[a].status == "unknown"]
+    todo = list(dict.fromkeys(arxiv_ids)) if refresh else lib.published_due(arxiv_ids, RECHECK_PREPRINTS)
     if not todo:
-        return report
+        return PublishedReport()
     s2, dblp = clients or make_scholar_clients(settings)
     records = lib.records(todo)
-    checks: dict[str, PublishedCheck] = {}
-    try:
-        linked = s2.papers(todo)
-    except ServiceUnavailable as e:
-        report.down, report.unknown = f"{e}: not checked, asked again next time", len(todo)
-        report.s2_requests = s2.requests_made
-        return report
-    for a in todo:
-        try:
-            checks[a] = _published_check(records[a], linked.get(a), dblp)
-        except ServiceUnavailable as e:
-            checks[a] = PublishedCheck("unknown", None, f"DBLP could not be asked ({e}); asked again next time")
-            report.down = "DBLP could not be asked for some papers: asked again next time"
-    lib.store_published(checks)
-    report.published = sum(c.status == "published" for c in checks.values())
-    report.preprints = sum(c.status == "preprint" for c in checks.values())
-    report.unknown = sum(c.status == "unknown" for c in checks.values())
-    report.s2_requests, report.dblp_requests = s2.requests_made, dblp.requests_made
-    return report
+    outcome = look_up([records[a] for a in todo if a in records], s2, dblp, progress=progress)
+    return _stored(lib, outcome, s2, dblp)
 
 
-def _published_check(record: Record, s2_record: dict | None, dblp: DblpClient) -> PublishedCheck:
-    """One paper: Semantic Scholar's evidence, then DBLP's record, then the checks."""
-    ev = evidence(s2_record)
-    if ev is None:
-        return PublishedCheck("preprint", None, "Semantic Scholar does not know the paper")
-    candidates: list[tuple[str, bool]] = [(ev.dblp_key, False)] if ev.dblp_key else []
-    if not candidates and (ev.venue or ev.doi or ev.acl):
-        # S2 names a venue but links only the CoRR record: DBLP's title search may find it
-        candidates = [(k, True) for k in conference_candidates(record, search_hits(dblp.search(record.title)))[:3]]
-    if not candidates:
-        return PublishedCheck("preprint", None, "no published version known yet")
-    reasons = []
-    for key, by_search in candidates:
-        text = dblp.record_bibtex(key)
-        version = parse_dblp_bibtex(text, key) if text else None
-        if version is None:
-            reasons.append(f"DBLP has no usable record {key}")
-            continue
-        why = check(record, version, found_by_search=by_search)
-        if why is None:
-            how = "found by title in DBLP" if by_search else "linked by Semantic Scholar"
-            return PublishedCheck("published", version, f"{version.venue} {version.year} ({how}: {key})")
-        reasons.append(why)
-    return PublishedCheck("preprint", None, "; ".join(reasons))
+def store_outcome(lib: Library, background: Background, progress: Progress | None = None) -> PublishedReport:
+    """Wait for the background look-ups and store what they found."""
+    return _stored(lib, background.finish(progress), background.s2, background.dblp)
+
+
+def _stored(lib: Library, outcome: Outcome, s2: S2Client, dblp: DblpClient) -> PublishedReport:
+    known = {a: c for a, c in outcome.checks.items() if c.status != "unknown"}
+    lib.store_published(known)  # "unknown" is not stored: asked again next time
+    statuses = Counter(c.status for c in outcome.checks.values())
+    return PublishedReport(
+        published=statuses["published"],
+        preprints=statuses["preprint"],
+        unknown=statuses["unknown"],
+        s2_requests=s2.requests_made,
+        dblp_requests=dblp.requests_made,
+        down=outcome.down,
+    )
 
 
 def pin(lib: Library, settings: Settings, entry: str, ref: ArxivRef, force: bool = False) -> tuple[int, Record]:

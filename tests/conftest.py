@@ -49,10 +49,22 @@ def _before_record_request(request):
     return request
 
 
+def batch_body(r1, r2) -> None:
+    """Semantic Scholar's batch requests share one URL and differ in the papers they name:
+    they match on their body too, so a replay answers each batch with its own recording."""
+    if r1.path.endswith("/paper/batch") or r2.path.endswith("/paper/batch"):
+        assert r1.body == r2.body, "a batch of other papers"
+
+
+def pytest_recording_configure(config, vcr) -> None:
+    vcr.register_matcher("batch_body", batch_body)
+
+
 def vcr_options() -> dict:
     """How every cassette is recorded: secrets filtered, stand-in URLs rewritten to the real ones."""
     return {
-        "filter_headers": ["authorization", "zotero-api-key", "user-agent"],
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "batch_body"],
+        "filter_headers": ["authorization", "zotero-api-key", "user-agent", "x-api-key"],
         "before_record_request": _before_record_request,
         "decode_compressed_response": True,
     }

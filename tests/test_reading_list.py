@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import vcr
 
-from conftest import RECORD_ARXIV_URL, vcr_options
+from conftest import RECORD_ARXIV_URL, batch_body, vcr_options
 from paper2bib import workflow
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
@@ -44,7 +44,9 @@ def outcome(tmp_path_factory):
         env={"PAPER2BIB_CONFIG": str(path.with_suffix(".toml"))}
         | ({"PAPER2BIB_ARXIV_URL": RECORD_ARXIV_URL} if RECORD_ARXIV_URL else {}),
     )
-    with vcr.VCR(record_mode=mode, **vcr_options()).use_cassette(str(CASSETTE)) as cassette:
+    recorder = vcr.VCR(record_mode=mode, **vcr_options())
+    recorder.register_matcher("batch_body", batch_body)
+    with recorder.use_cassette(str(CASSETTE)) as cassette:
         with Library(path) as lib:
             report = workflow.add(lib, settings, parse_file(str(DATA / "reading-list.md")))
             stored = lib.entries()

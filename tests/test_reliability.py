@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 from filelock import FileLock
 
-from conftest import ROOT
+from conftest import DATA, ROOT
 from paper2bib import workflow
 from paper2bib.cli import main
 from paper2bib.config import load_settings
@@ -262,13 +262,10 @@ def test_a_read_only_library_is_a_clear_error(seed_library):  # pragma: no cover
 
 
 def test_absurd_versions_from_arxiv_are_ignored_not_fatal():
-    from paper2bib.resolver.client import record_from_result
+    from paper2bib.resolver.feed import parse_feed
 
-    class R:
-        def get_short_id(self) -> str:
-            return "2401.00001v" + "9" * 30
-
-    assert record_from_result(R()) is None  # type: ignore[arg-type]
+    feed = (DATA / "arxiv-feed-1605.08386.xml").read_bytes().replace(b"1605.08386v1</id>", b"1605.08386v" + b"9" * 30 + b"</id>")
+    assert parse_feed(feed).records == ()
 
 
 def test_cli_has_no_internal_errors_for_a_damaged_config(tmp_path, monkeypatch):

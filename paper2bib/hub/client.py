@@ -1,9 +1,10 @@
 """The Hugging Face Hub papers API client: daily pages, papers, collections.
 
-``requests`` and ``tenacity``, as for arXiv: the few GET endpoints paper2bib reads need no
-SDK, and one retry policy and one bounded session serve every service. The Hub sends no
-``Retry-After``: a 429 is waited out for the seconds its ``RateLimit: "api";r=…;t=…``
-header announces, with one line on stderr. Pages are followed through ``Link: rel="next"``
+The network layer (:mod:`paper2bib.net`), as for every service: the few GET endpoints
+paper2bib reads need no SDK. The Hub sends no ``Retry-After``: a 429 is waited out for the
+seconds its ``RateLimit: "api";r=…;t=…`` header announces (up to a minute; longer is
+"down, ask later"). A 500's ``RateLimit`` header describes the quota window, not a wait,
+and is not waited out. Pages are followed through ``Link: rel="next"``
 to the end, at 100 items a request, always against the configured base URL.
 """
 
@@ -14,13 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
+from requests.adapters import BaseAdapter
 
 from ..errors import HubError, HubUnavailable
-from ..http import PoliteClient, ServiceUnavailable
 from ..links import urlsplit
+from ..net import Answer, HttpService, RetryPolicy
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PAGE_SIZE = 100  # the Hub's largest ``limit``
 
 
@@ -33,48 +33,52 @@ class HubClient:
     :param token: an access token (``HF_TOKEN``), sent as a bearer token when given.
     :param timeout: seconds an exchange may take in all.
     :param attempts: tries per request; :param max_wait: the longest rate-limit wait honoured.
+    :param adapter: a ``requests`` transport adapter (tests inject faults); ``clock``/``sleep`` likewise.
     """
 
     url: str = "https://huggingface.co"
     delay: float = 0.5
     token: str | None = field(default=None, repr=False)
-    timeout: float = 30.0
-    attempts: int = 6
-    max_wait: float = 300.0
+    timeout: float = 15.0
+    attempts: int = 4
+    max_wait: float = 60.0
+    adapter: BaseAdapter | None = field(default=None, repr=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 
     def __post_init__(self) -> None:
         headers = {"Accept": "application/json"} | ({"Authorization": f"Bearer {self.token}"} if self.token else {})
-        self._http = PoliteClient(
-            "Hugging Face", self.url, self.delay, self.timeout, self.attempts, self.max_wait, headers, self.sleep
+        policy = RetryPolicy(
+            attempts=self.attempts, deadline=self.timeout, give_up_after=max(25.0, self.timeout), max_wait=self.max_wait
         )
+        self.http = HttpService(
+            "Hugging Face", self.url, HubUnavailable, policy, self.delay, headers,
+            adapter=self.adapter, clock=self.clock, sleep=self.sleep,
+        )  # fmt: skip
 
     @property
     def requests_made(self) -> int:
         """HTTP requests sent so far, retries and pages included."""
-        return self._http.requests_made
+        return self.http.requests
 
-    def _get(self, path: str, what: str) -> requests.Response:
-        try:
-            return self._http.request("GET", path, what)
-        except ServiceUnavailable as e:
-            raise HubUnavailable(str(e)) from None
+    def _get(self, path: str, what: str) -> Answer:
+        return self.http.request("GET", path, what)
 
-    def _json(self, resp: requests.Response, what: str) -> Any:
-        if resp.status_code == 404:
+    def _json(self, resp: Answer, what: str) -> Any:
+        if resp.status == 404:
             raise HubError(f"Hugging Face has no {what}")
         try:
             data = resp.json()
         except ValueError:
             raise HubUnavailable(f"Hugging Face at {self.url}: {what}: the answer is not JSON") from None
-        if resp.status_code != 200:
+        if resp.status != 200:
             message = data.get("error") if isinstance(data, dict) else None
-            raise HubError(f"Hugging Face refused {what}: {message or f'HTTP {resp.status_code}'}")
+            raise HubError(f"Hugging Face refused {what}: {str(message or f'HTTP {resp.status}')[:200]}")
         return data
 
-    def _next(self, resp: requests.Response) -> str | None:
+    def _next(self, resp: Answer) -> str | None:
         """The next page, against our base URL (the Hub's Link names its own host)."""
-        nxt = resp.links.get("next", {}).get("url")
+        nxt = resp.links.get("next")
         if not nxt:
             return None
         parts = urlsplit(nxt)

@@ -70,15 +70,15 @@ def is_workshop(key: str, venue: str) -> bool:
     return "workshop" in venue.lower() or bool(re.search(r"(^|/)(w|ws|workshop)[^/]*/", key))
 
 
-def parse_dblp_bibtex(text: str, key: str) -> Published | None:
-    """The published version from DBLP's BibTeX of record ``key`` (``@inproceedings``/``@article``)."""
+def _entries(text: str) -> list[dict[str, str]]:
     try:
         db = bibtexparser.loads(text, parser=BibTexParser(common_strings=True, ignore_nonstandard_types=False))
     except Exception:  # bibtexparser 1.x raises assorted errors on broken input
-        return None
-    if not db.entries:
-        return None
-    f = {k.lower(): squash_space(v) for k, v in db.entries[0].items()}
+        return []
+    return [{k.lower(): squash_space(v) for k, v in e.items()} for e in db.entries]
+
+
+def _published(f: dict[str, str], key: str) -> Published | None:
     kind = f.get("entrytype", "").lower()
     if kind not in ("inproceedings", "article") or not f.get("title") or not f.get("year", "").isdigit():
         return None
@@ -92,7 +92,6 @@ def parse_dblp_bibtex(text: str, key: str) -> Published | None:
         for a in re.split(r"\s+and\s+", f.get("author", ""))
         if a.strip()
     )
-    doi = f.get("doi")
     return Published(
         kind="inproceedings" if kind == "inproceedings" else "article",
         title=(text_of("title") or "").rstrip("."),
@@ -103,10 +102,44 @@ def parse_dblp_bibtex(text: str, key: str) -> Published | None:
         number=f.get("number"),
         pages=(f.get("pages") or "").replace("--", "-") or None,
         publisher=text_of("publisher"),
-        doi=doi,
+        doi=f.get("doi"),
         url=f.get("url"),
         dblp_key=key,
     )
+
+
+def parse_dblp_bibtex(text: str, key: str) -> Published | None:
+    """The published version from DBLP's BibTeX of record ``key`` (``@inproceedings``/``@article``)."""
+    entries = _entries(text)
+    return _published(entries[0], key) if entries else None
+
+
+def search_candidates(record: Record, text: str) -> list[Published]:
+    """The records of a DBLP search answer in BibTeX (``format=bib``) that could be
+    ``record``'s published version: not CoRR, and of the same title."""
+    out = []
+    for f in _entries(text):
+        key = f.get("id", "").removeprefix("DBLP:")
+        if not key or key.startswith("journals/corr/") or f.get("journal") == "CoRR":
+            continue
+        version = _published(f, key)
+        if version and same_title(record.title, version.title):
+            out.append(version)
+    return out
+
+
+#: venues Semantic Scholar names for papers that only have a preprint (never a reason to search)
+PREPRINT_VENUES = frozenset(
+    {"arxiv", "arxiv.org", "corr", "biorxiv", "medrxiv", "ssrn", "research square", "preprints"}
+)
+
+
+def names_a_venue(ev: Evidence) -> bool:
+    """Whether Semantic Scholar says the paper appeared somewhere a DBLP search could find:
+    a venue that is not a preprint server nor a workshop, a DOI that is not arXiv's, or an ACL id."""
+    venue = ev.venue.strip().lower()
+    real_venue = bool(venue) and venue not in PREPRINT_VENUES and "workshop" not in venue
+    return real_venue or bool(ev.doi) or bool(ev.acl)
 
 
 def check(record: Record, candidate: Published, found_by_search: bool) -> str | None:
@@ -122,23 +155,3 @@ def check(record: Record, candidate: Published, found_by_search: bool) -> str | 
         if is_workshop(candidate.dblp_key, candidate.venue):
             return f"DBLP {candidate.dblp_key} is a workshop paper"
     return None
-
-
-def search_hits(answer: dict[str, Any]) -> list[dict[str, Any]]:
-    """The hits of a DBLP search answer (JSON), each with ``key``, ``title``, ``venue``, ``year``, ``type``."""
-    hits = (((answer or {}).get("result") or {}).get("hits") or {}).get("hit") or []
-    if isinstance(hits, dict):
-        hits = [hits]
-    return [h["info"] for h in hits if isinstance(h, dict) and isinstance(h.get("info"), dict)]
-
-
-def conference_candidates(record: Record, hits: list[dict[str, Any]]) -> list[str]:
-    """DBLP keys of the search hits that could be the paper's published version (not CoRR)."""
-    out = []
-    for info in hits:
-        key = str(info.get("key") or "")
-        if not key or key.startswith("journals/corr/") or str(info.get("venue")) == "CoRR":
-            continue
-        if same_title(record.title, str(info.get("title") or "")):
-            out.append(key)
-    return out

@@ -1,9 +1,13 @@
-"""A Zotero Web API client on pyzotero: retries, library versions, precise errors.
+"""A Zotero Web API client on pyzotero, fed by the network layer's policy and breaker.
 
-pyzotero does the HTTP (and waits out ``Backoff``/``Retry-After`` before the next
-request); this layer retries what is worth retrying with tenacity — 429, 5xx, timeouts,
-dropped connections — and turns the rest into :class:`ZoteroError` with a message a user
-can act on. The API key is never part of a message.
+pyzotero builds the requests and reads the answers; every exchange goes through
+:class:`BoundedTransport`, which bounds it (deadline, size cap after decompression,
+redirects kept on the host — pyzotero would otherwise follow one to a ``file:`` address)
+and turns 429, 5xx, timeouts and dropped connections into failed attempts before pyzotero
+sees them. ``Backoff``/``Retry-After`` are taken out of the answers too: the policy waits
+them out (up to a minute; longer is "down, ask later"), never pyzotero's own sleep.
+Everything else becomes :class:`ZoteroError` with a message a user can act on. The API
+key is never part of a message.
 """
 
 from __future__ import annotations
@@ -11,73 +15,72 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx2
-import tenacity
 from pyzotero import zotero
 from pyzotero import zotero_errors as ze
 
-from ..errors import ZoteroError
-from ..http import DeadlineExceeded, read_capped, run_with_deadline
+from ..errors import WriteUncertain, ZoteroError, ZoteroUnavailable
+from ..net import Breaker, Failed, Failure, RedirectRefused, ResponseTooLarge, RetryPolicy, Service, announced_wait
+from ..net.bounded import DeadlineExceeded, decompress_capped, read_capped, redirect_target, run_with_deadline
+from ..net.policy import TRANSIENT_STATUSES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_WRITE = 50
-
-
-class _HTTPFailure(Exception):
-    """A failed answer, with its HTTP status as the response gave it (not parsed from a message)."""
-
-    def __init__(self, status: int, detail: str = ""):
-        super().__init__(f"HTTP {status}" + (f": {detail}" if detail else ""))
-        self.status, self.detail = status, detail
-
-
-class WriteUncertain(Exception):
-    """A write whose outcome is unknown: the server may have committed it (answer lost, 5xx).
-
-    Retrying blindly could duplicate items; the caller must re-read the library first.
-    """
-
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-def _rate_limited(exc: BaseException) -> bool:
-    """Refused before any work was done: safe to send again as is."""
-    return isinstance(exc, (ze.TooManyRequestsError, ze.TooManyRetriesError)) or (
-        isinstance(exc, _HTTPFailure) and exc.status == 429
-    )
-
-
-def _retryable(exc: BaseException) -> bool:
-    if _rate_limited(exc) or isinstance(exc, httpx2.TransportError):
-        return True
-    return isinstance(exc, _HTTPFailure) and exc.status in RETRY_STATUSES
+POLICY = RetryPolicy(attempts=6, deadline=30.0, give_up_after=90.0, max_wait=60.0)
+_WAIT_HEADERS = ("Backoff", "Retry-After")
 
 
 class BoundedTransport(httpx2.BaseTransport):
-    """Wraps a transport: each exchange must finish within ``deadline`` seconds and stay
-    under the response size cap (see :mod:`paper2bib.http`)."""
+    """Wraps a transport: each exchange finishes within ``deadline`` seconds, stays under the
+    size cap once decompressed, and never leaves the host it was sent to. 429/5xx answers,
+    timeouts and lost connections raise :class:`~paper2bib.net.Failed`; a ``Backoff`` asked
+    for in an answer is handed to ``hold`` (the service waits it out before its next request)."""
 
-    def __init__(self, inner: httpx2.BaseTransport, deadline: float):
-        self.inner, self.deadline = inner, deadline
+    def __init__(self, inner: httpx2.BaseTransport, deadline: float, hold: Callable[[float], None] = lambda s: None):
+        self.inner, self.deadline, self.hold = inner, deadline, hold
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        def exchange() -> httpx2.Response:
+        request.headers["Accept-Encoding"] = "gzip, deflate"
+
+        def exchange() -> tuple[httpx2.Response, httpx2.Headers]:
             resp = self.inner.handle_request(request)
             try:
                 body = read_capped(resp.stream)  # type: ignore[arg-type]
             finally:
                 resp.close()
-            return httpx2.Response(resp.status_code, headers=resp.headers, content=body, request=request)
+            headers = httpx2.Headers(resp.headers)
+            body = decompress_capped(body, headers.get("Content-Encoding", ""))
+            for name in ("Content-Encoding", "Content-Length", *_WAIT_HEADERS):
+                headers.pop(name, None)
+            return httpx2.Response(resp.status_code, headers=headers, content=body, request=request), resp.headers
 
         try:
-            return run_with_deadline(exchange, self.deadline)
-        except DeadlineExceeded as e:
-            raise httpx2.ReadTimeout(str(e), request=request) from None
+            resp, raw_headers = run_with_deadline(exchange, self.deadline)
+        except (DeadlineExceeded, httpx2.TimeoutException):
+            raise Failed(Failure("timed out")) from None
+        except httpx2.TransportError:
+            raise Failed(Failure("connection failed")) from None
+        except (ResponseTooLarge, ValueError) as e:
+            raise Failed(Failure(str(e), transient=False)) from None
+        status = resp.status_code
+        if status in TRANSIENT_STATUSES:
+            announced = announced_wait(status, raw_headers)
+            if announced is None and status == 429 and (b := raw_headers.get("Backoff", "")).isdigit():
+                announced = float(b)
+            raise Failed(Failure(f"HTTP {status}", status, announced))
+        if (b := raw_headers.get("Backoff", "").strip()).isdigit():
+            self.hold(float(b))
+        if 300 <= status < 400 and "Location" in resp.headers:
+            try:
+                redirect_target(str(request.url), resp.headers["Location"])
+            except RedirectRefused as e:
+                raise Failed(Failure(f"Zotero answered with {e}", transient=False)) from None
+        return resp
 
     def close(self) -> None:
         self.inner.close()
@@ -108,6 +111,7 @@ class ZoteroClient:
     :param transport: the ``httpx2`` transport to send requests with (tests pass one that
         injects faults); every exchange is bounded by ``deadline`` seconds in all.
     :param attempts: tries per request at most; :param wait: first backoff step in seconds.
+    :param clock: ``sleep``: injected time (tests).
     """
 
     def __init__(
@@ -120,23 +124,40 @@ class ZoteroClient:
         attempts: int = 6,
         wait: float = 1.0,
         deadline: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ):
-        client = httpx2.Client(
-            transport=BoundedTransport(transport or httpx2.HTTPTransport(), deadline),
+        policy = RetryPolicy(
+            attempts=attempts, backoff=wait, deadline=deadline, give_up_after=max(POLICY.give_up_after, 3 * deadline)
+        )
+        self.service = Service(
+            "Zotero",
+            url.rstrip("/"),
+            ZoteroUnavailable,
+            policy,
+            0.0,
+            Breaker(threshold=attempts),
+            clock=clock,
+            sleep=sleep,
+        )
+        self.http = httpx2.Client(
+            transport=BoundedTransport(transport or httpx2.HTTPTransport(), deadline, self.service.hold),
             timeout=min(deadline, 30.0),
-            follow_redirects=True,
+            follow_redirects=True,  # on the same host only: BoundedTransport refuses the others
             event_hooks={"request": [content_write_token, self._count], "response": [self._note_status]},
         )
         self.last_status = 0
-        self.zot = zotero.Zotero(library_id, library_type, api_key, client=client)
+        self.zot = zotero.Zotero(library_id, library_type, api_key, client=self.http)
         self.zot.endpoint = url.rstrip("/")
         self.library = f"{library_type}s/{library_id}"
-        self.attempts = attempts
         self.wait = wait
         self.version = 0  # the library version of the last answer
         self.has_read = False  # whether self.version comes from an answer (a new library's is 0)
         self.requests = 0
         self.writes = 0
+
+    def __repr__(self) -> str:
+        return f"ZoteroClient({self.library!r}, {self.service.url!r})"
 
     # ------------------------------------------------------------------ plumbing
     def _count(self, request: httpx2.Request) -> None:
@@ -157,60 +178,43 @@ class ZoteroClient:
                 self.has_read = True
 
     def _call(self, what: str, fn: Callable[[], T], write: bool = False) -> T:
-        """Run one API call with retries. A write is retried as is only when rate-limited;
-        any other transient failure of a write raises :class:`WriteUncertain`."""
+        """Run one API call under the policy. A write is retried as is only when rate-limited
+        (refused before any work was done); any other failed attempt of a write raises
+        :class:`WriteUncertain`: the server may have committed it."""
 
-        def once() -> T:
+        def attempt(deadline: float) -> T:
             self.last_status = 0
             try:
                 out = fn()
-            except json.JSONDecodeError:
-                # pyzotero hands back a 429/5xx body on writes instead of raising; a 200
-                # whose body is not JSON is a garbled answer
-                raise _HTTPFailure(self.last_status, "the answer is not JSON") from None
-            except (
-                ze.PreConditionFailedError,
-                ze.UserNotAuthorisedError,
-                ze.TooManyRequestsError,
-                ze.TooManyRetriesError,
-            ):
+            except Failed as e:
+                if write and e.failure.status != 429:
+                    raise WriteUncertain(f"Zotero: {what}: {e.failure.what}") from None
                 raise
+            except json.JSONDecodeError:
+                raise ZoteroError(f"Zotero at {self.service.url}: {what}: the answer is not JSON") from None
+            except ze.PreConditionFailedError:
+                if write:  # the library changed since it was read, or this very write was already made
+                    raise WriteUncertain("the Zotero library changed since it was read (HTTP 412)") from None
+                raise ZoteroError(f"Zotero: {what} failed (HTTP 412)") from None
+            except ze.UserNotAuthorisedError as e:
+                need = "write" if write else "read"
+                raise ZoteroError(
+                    f"Zotero refused the API key for {self.library} ({_response_text(e)}): "
+                    f"the key needs {need} access to this library"
+                ) from None
             except ze.PyZoteroError as e:
-                raise _HTTPFailure(self.last_status, _first_line(e)) from None
+                raise ZoteroError(f"Zotero: {what} failed (HTTP {self.last_status}: {_first_line(e)})") from None
+            except (ZoteroError, httpx2.HTTPError):
+                raise
+            except Exception as e:  # pyzotero reading an answer that is not Zotero's
+                raise ZoteroError(
+                    f"Zotero at {self.service.url}: the answer to {what} could not be read ({type(e).__name__}); "
+                    "check the Zotero URL"
+                ) from None
             self._track()
             return out
 
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            log.warning(
-                "Zotero: %s: %s; retrying", what, _describe(state.outcome.exception() if state.outcome else None)
-            )
-
-        try:
-            return tenacity.Retrying(
-                retry=tenacity.retry_if_exception(_rate_limited if write else _retryable),
-                wait=tenacity.wait_exponential(multiplier=self.wait, max=30),
-                stop=tenacity.stop_after_attempt(self.attempts),
-                before_sleep=before_sleep,
-                reraise=True,
-            )(once)
-        except ze.PreConditionFailedError:
-            if write:  # the library changed since it was read, or this very write was already made
-                raise WriteUncertain("the Zotero library changed since it was read (HTTP 412)") from None
-            raise ZoteroError(f"Zotero: {what} failed (HTTP 412)") from None
-        except ze.UserNotAuthorisedError as e:
-            need = "write" if write else "read"
-            detail = _response_text(e)
-            raise ZoteroError(
-                f"Zotero refused the API key for {self.library} ({detail}): the key needs {need} access to this library"
-            ) from None
-        except Exception as e:
-            if write and _retryable(e) and not _rate_limited(e):
-                raise WriteUncertain(_describe(e)) from None
-            if isinstance(e, _HTTPFailure) and not _retryable(e):
-                raise ZoteroError(f"Zotero: {what} failed ({e})") from None
-            if isinstance(e, (ze.PyZoteroError, httpx2.HTTPError, _HTTPFailure)):
-                raise ZoteroError(f"Zotero: {what} failed ({_describe(e)}); try again later") from None
-            raise
+        return self.service.call(attempt, what)
 
     # ------------------------------------------------------------------ reads
     def all_items(self, since: int | None = None) -> list[dict]:
@@ -262,16 +266,19 @@ class ZoteroClient:
     def replace_item(self, item: dict) -> bool:
         """PUT one full item (``key`` and ``version`` in it): how an item changes its type.
 
+        pyzotero's ``update_item`` PATCHes, which keeps the fields the new type does not have;
+        the PUT goes through the same client, with pyzotero's headers.
         True when Zotero took it; False on 412 (changed since it was read: re-read it);
         raises :class:`WriteUncertain` when the outcome is unknown.
         """
         url = f"{self.zot.endpoint}/{self.library}/items/{item['key']}"
 
         def put() -> int:
-            resp = self.zot._send("PUT", url, json=item, headers={"If-Unmodified-Since-Version": str(item["version"])})
-            self.zot.request = resp
-            if resp.status_code in (429, 500, 502, 503, 504):
-                raise _HTTPFailure(resp.status_code)
+            headers = {**self.zot.default_headers(), "If-Unmodified-Since-Version": str(item["version"])}
+            resp = self.http.request("PUT", url, json=item, headers=headers)
+            v = resp.headers.get("Last-Modified-Version")
+            if v and v.isdigit():
+                self.version = max(self.version, int(v))
             return resp.status_code
 
         status = self._call("replacing an item", put, write=True)
@@ -311,15 +318,3 @@ def _response_text(exc: BaseException) -> str:
 def _first_line(exc: BaseException) -> str:
     lines = [ln for ln in str(exc).splitlines() if ln.strip()]
     return "; ".join(lines[:4]) if lines else type(exc).__name__
-
-
-def _describe(exc: BaseException | None) -> str:
-    if isinstance(exc, httpx2.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpx2.TransportError):
-        return "connection lost"
-    if isinstance(exc, _HTTPFailure):
-        return f"HTTP {exc.status}"
-    if isinstance(exc, ze.PyZoteroError):
-        return type(exc).__name__
-    return str(exc) if exc else "unknown"

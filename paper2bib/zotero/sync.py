@@ -17,7 +17,6 @@ place and writes nothing.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -354,7 +353,7 @@ class Syncer:
                     log.warning(
                         "Zotero: a write's outcome is unknown (%s); checking what arrived before writing again", e
                     )
-                    time.sleep(min(2**round_, 30) * self.zc.wait)
+                    self.zc.service.sleep(min(2**round_, 30) * self.zc.wait)
                     self._absorb(self.zc.all_items(since=seen))
                     still = []
                     for i in pending:
