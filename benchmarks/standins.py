@@ -77,6 +77,18 @@ def zotero(shared: Path, key: str, library: str, extra: list[str] = ()) -> Itera
             yield s
 
 
+@contextmanager
+def scholar(shared: Path, extra_s2: list[str] = (), extra_dblp: list[str] = ()) -> Iterator[tuple[StandIn, StandIn]]:
+    """The Semantic Scholar and DBLP stand-ins serving the seed's papers (and DBLP's crowd)."""
+    data = shared / "scholar"
+    with tempfile.TemporaryDirectory() as t1, tempfile.TemporaryDirectory() as t2:
+        s2_cmd = [sys.executable, str(shared / "tools" / "fake_s2.py"), "--data", str(data / "s2-papers.json")]
+        dblp_cmd = [sys.executable, str(shared / "tools" / "fake_dblp.py"), "--data", str(data / "dblp-records.json")]
+        dblp_cmd += ["--data", str(data / "dblp-crowd.json")]
+        with _serve(s2_cmd + list(extra_s2), Path(t1), "") as s2, _serve(dblp_cmd + list(extra_dblp), Path(t2), "") as dblp:
+            yield s2, dblp
+
+
 def synthetic_records(n: int, seed: int = 1) -> list[dict]:
     """``n`` distinct arXiv-like records (ids 2601.00001…), for scale runs."""
     import random

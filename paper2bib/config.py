@@ -68,7 +68,7 @@ class Settings:
     hf_delay: float = 0.5
     hf_token: str | None = field(default=None, repr=False)
     zotero_url: str = DEFAULT_ZOTERO_URL
-    zotero_api_key: str | None = None
+    zotero_api_key: str | None = field(default=None, repr=False)
     zotero_library_id: str | None = None
     zotero_library_type: str = "user"
 

@@ -339,7 +339,7 @@ def test_items_another_sync_made_meanwhile_are_linked_not_sent_again(seed_librar
 @pytest.mark.parametrize(
     "status, body, message",
     [
-        (200, "<html>garbage</html>", r"reading items failed \(the answer is not a list of items\)"),
+        (200, "<html>garbage</html>", r"reading items failed \(Zotero answered with something that is not JSON \(text/html\)\)"),
         (500, "An error occurred", r"reading items failed \(HTTP 500\); try again later"),
         (404, "Not found", r"reading items failed \(HTTP 404"),
     ],

@@ -153,7 +153,8 @@ class Service:
             )(once)
         except Failed as e:
             self.breaker.trip(e.failure.what)  # the breaker was closed when this request began
-            log.warning("%s is not answering (%s): not asked again in this run", self.name, e.failure.what)
+            # the caller reports the failure in its own line; -v tells when the breaker opened
+            log.info("%s is not answering (%s): not asked again in this run", self.name, e.failure.what)
             raise self.error(f"{self.name} at {self.url}: {what} failed ({e.failure.what}); try again later") from None
 
 
@@ -241,7 +242,7 @@ class HttpService(Service):
             try:
                 answer = run_with_deadline(lambda: self._exchange(method, url, deadline, kwargs), deadline)
             except DeadlineExceeded as e:
-                raise Failed(Failure(f"timed out ({e})")) from None
+                raise Failed(Failure(f"timed out after {deadline:.0f} s")) from None
             except requests.Timeout:
                 raise Failed(Failure("timed out")) from None
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):

@@ -86,7 +86,7 @@ def look_up(
     try:
         linked = s2.papers([r.arxiv_id for r in records])
     except ServiceUnavailable as e:
-        out.down = out.down or f"{e}: not checked, asked again next time"
+        out.down = out.down or f"{str(e).removesuffix('; try again later')}: asked again next time"
         for r in records:
             out.checks[r.arxiv_id] = PublishedCheck("unknown", None, "Semantic Scholar could not be asked")
         if progress:
@@ -99,7 +99,7 @@ def look_up(
             out.checks[r.arxiv_id] = PublishedCheck(
                 "unknown", None, f"DBLP could not be asked ({e}); asked again next time"
             )
-            out.down = out.down or "DBLP could not be asked for some papers: asked again next time"
+            out.down = out.down or f"{str(e).removesuffix('; try again later')}: its papers are asked again next time"
         if progress:
             progress(1)
     return out

@@ -75,6 +75,11 @@ class BoundedTransport(httpx2.BaseTransport):
             raise Failed(Failure(f"HTTP {status}", status, announced))
         if (b := raw_headers.get("Backoff", "").strip()).isdigit():
             self.hold(float(b))
+        ctype = resp.headers.get("Content-Type", "")
+        if 200 <= status < 300 and resp.content and "json" not in ctype:
+            # every call paper2bib makes asks for JSON; pyzotero would read XML as an Atom feed
+            what = ctype.split(";")[0].strip() or "no content type"
+            raise Failed(Failure(f"Zotero answered with something that is not JSON ({what[:60]})", transient=False))
         if 300 <= status < 400 and "Location" in resp.headers:
             try:
                 redirect_target(str(request.url), resp.headers["Location"])
