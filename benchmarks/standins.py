@@ -85,7 +85,10 @@ def scholar(shared: Path, extra_s2: list[str] = (), extra_dblp: list[str] = ()) 
         s2_cmd = [sys.executable, str(shared / "tools" / "fake_s2.py"), "--data", str(data / "s2-papers.json")]
         dblp_cmd = [sys.executable, str(shared / "tools" / "fake_dblp.py"), "--data", str(data / "dblp-records.json")]
         dblp_cmd += ["--data", str(data / "dblp-crowd.json")]
-        with _serve(s2_cmd + list(extra_s2), Path(t1), "") as s2, _serve(dblp_cmd + list(extra_dblp), Path(t2), "") as dblp:
+        with (
+            _serve(s2_cmd + list(extra_s2), Path(t1), "") as s2,
+            _serve(dblp_cmd + list(extra_dblp), Path(t2), "") as dblp,
+        ):
             yield s2, dblp
 
 

@@ -108,6 +108,57 @@ def _progress(total: int, label: str):
     return click.progressbar(length=total, label=label, file=sys.stderr)
 
 
+class _Phases:
+    """The long phases of a command, one bar each on stderr when it is a terminal (not ``-q``):
+    a bar with counts when the total is known, a running count when it is not."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.count_label: str | None = None
+
+    def __call__(self, label: str, total: int | None) -> Callable[[int], None]:
+        self.close()
+        if total is not None:
+            self.bar = _progress(total, label)
+            if self.bar is None:
+                return lambda n: None
+            self.bar.__enter__()
+            return self.bar.update
+        if _progress(2, label) is None:  # not a terminal, or -q
+            return lambda n: None
+        self.count_label, done = label, [0]
+
+        def count(n: int) -> None:
+            done[0] += n
+            sys.stderr.write(f"\r{label}: {done[0]}")
+            sys.stderr.flush()
+
+        return count
+
+    def then(self, echo: Callable[[str], None]) -> Callable[[str], None]:
+        """``echo`` that first ends the running phase, so a line never lands inside a bar."""
+
+        def after(line: str) -> None:
+            self.close()
+            echo(line)
+
+        return after
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+        if self.count_label is not None:
+            sys.stderr.write("\n")
+            self.count_label = None
+
+    def __enter__(self) -> _Phases:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paper2bib")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no warnings: summaries and errors only.")
@@ -135,7 +186,8 @@ def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
     Example:
       paper2bib parse hf-papers-listing.txt --json
     """
-    entries = workflow.parse_files(files, settings)
+    with _Phases() as phases:
+        entries = workflow.parse_files(files, settings, phases=phases)
     if as_json:
         click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
     else:
@@ -164,7 +216,8 @@ def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
     Example:
       paper2bib add hf-papers-listing.txt
     """
-    entries = workflow.parse_files(files, settings)  # bad input fails before the library is touched
+    with _Phases() as phases:
+        entries = workflow.parse_files(files, settings, phases=phases)  # bad input fails before the library is touched
     with _open(settings) as lib:
         report = _add(lib, settings, entries, refresh)
     return EXIT_REVIEW if report.needs_review else 0
@@ -325,9 +378,16 @@ def update(
         userfile.check_writable(bibfile)
     with userfile.locked(bibfile) if bibfile != "-" else contextlib.nullcontext():
         snapshot = userfile.read(bibfile)
-        with _open(settings) as lib:
+        with _open(settings) as lib, _Phases() as phases:
             report = latexloop.update_bib(
-                lib, settings, bibfile, snapshot.text, preprint=preprint, style=style, ascii_only=not snapshot.utf
+                lib,
+                settings,
+                bibfile,
+                snapshot.text,
+                preprint=preprint,
+                style=style,
+                ascii_only=not snapshot.utf,
+                phases=phases,
             )
         saved = None
         if as_diff:
@@ -471,7 +531,8 @@ def export(
       paper2bib export --format biblatex -o refs.bib
     """
     code = 0
-    entries = workflow.parse_files(files, settings) if files else []
+    with _Phases() as phases:
+        entries = workflow.parse_files(files, settings, phases=phases) if files else []
     target = None
     if output:
         protected = [("the library", Path(settings.library))] + [(f"the input {f}", Path(f)) for f in files if f != "-"]
@@ -540,15 +601,16 @@ def sync(
 
     if zotero_url:
         settings = with_overrides(settings, zotero_url=zotero_url)
-    with _open(settings, create=False) as lib:
+    with _open(settings, create=False) as lib, _Phases() as phases:
         return workflow.run_sync(
             lib,
             settings,
             collection=collection,
             dry_run=dry_run,
-            echo=_err,
+            echo=phases.then(_err),
             out=click.echo,
             recreate_deleted=recreate_deleted,
+            phases=phases,
         )
 
 

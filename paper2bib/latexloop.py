@@ -26,7 +26,7 @@ from .resolver.client import ArxivClient
 from .resolver.titles import compare_titles
 from .texfiles import bibliographies, citations, inputs, protected, rewrite, valid_key
 from .text import latex_to_unicode, squash_space
-from .workflow import add, bib_keys, with_abstract_links
+from .workflow import Phases, add, bib_keys, with_abstract_links
 from .writers import render
 
 
@@ -96,6 +96,7 @@ def update_bib(
     style: str = "arxiv",
     ascii_only: bool = False,
     client: ArxivClient | None = None,
+    phases: Phases | None = None,
 ) -> UpdateReport:
     """Edit the arXiv entries of a .bib (``text``, read from ``source``) field by field from
     their resolved records, each under its own key; every other byte is kept.
@@ -134,7 +135,8 @@ def update_bib(
         todo.append((i, c, f, entry))
     if not todo:
         return report
-    ids = add(lib, settings, [e for *_, e in todo], client=client).per_entry
+    progress = phases("Resolving", len(todo)) if phases and len(todo) > 1 else None
+    ids = add(lib, settings, [e for *_, e in todo], client=client, progress=progress).per_entry
     stored = {s.id: s for s in lib.entries(ids)}
     papers = papers_for(lib, [(stored[eid], c.key) for (_, c, _, _), eid in zip(todo, ids)], preprint)
     replaced: dict[int, str] = {}

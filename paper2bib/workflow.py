@@ -42,6 +42,9 @@ from .zotero.sync import Syncer
 from .zotero.sync import make_client as make_zotero_client
 
 Progress = Callable[[int], None]
+#: starts a long phase of work — its label, its total (None: not known) — and returns its
+#: progress callback; the CLI draws a bar per phase on a terminal
+Phases = Callable[[str, "int | None"], Progress]
 #: a preprint is asked about again after this long (a published paper never is, unless refreshed)
 RECHECK_PREPRINTS = timedelta(days=1)
 Echo = Callable[[str], None]
@@ -89,7 +92,9 @@ class AddReport:
         return text
 
 
-def parse_files(paths: Sequence[str], settings: Settings | None = None, hub: HubClient | None = None) -> list[Entry]:
+def parse_files(
+    paths: Sequence[str], settings: Settings | None = None, hub: HubClient | None = None, phases: Phases | None = None
+) -> list[Entry]:
     """Parse every file and Hub source first, so a bad one stops the run before anything is written.
 
     ``hf:2025-W12``, ``https://huggingface.co/papers/…`` and the other Hub forms are read
@@ -110,7 +115,7 @@ def parse_files(paths: Sequence[str], settings: Settings | None = None, hub: Hub
             entries.extend(parse_file(p))
             continue
         hub = hub or make_hub_client(settings)
-        entries.extend(read_hub(hub, source))
+        entries.extend(read_hub(hub, source, phases))
     return entries
 
 
@@ -121,7 +126,7 @@ def make_hub_client(settings: Settings | None) -> HubClient:
     return HubClient(url=settings.hf_url, delay=settings.hf_delay, token=settings.hf_token)
 
 
-def read_hub(hub: HubClient, source: HubSource) -> list[Entry]:
+def read_hub(hub: HubClient, source: HubSource, phases: Phases | None = None) -> list[Entry]:
     """The entries of one Hub source: a day, week or month of daily papers, a paper, a collection."""
     name = str(source)
     if source.kind in ("date", "week", "month"):
@@ -130,7 +135,13 @@ def read_hub(hub: HubClient, source: HubSource) -> list[Entry]:
             raise InputError(f"{name}: Hugging Face lists no papers for {source.value}")
         return entries
     ids = [source.value] if source.kind == "paper" else collection_paper_ids(hub.collection(source.value))
-    out = [e for i, a in enumerate(ids) if (e := entry_from_paper(hub.paper(a), name, i))]
+    advance = phases("Hugging Face papers", len(ids)) if phases and len(ids) > 1 else None
+    out = []
+    for i, a in enumerate(ids):
+        if e := entry_from_paper(hub.paper(a), name, i):
+            out.append(e)
+        if advance:
+            advance(1)
     if not out:
         raise InputError(f"{name}: the collection holds no arXiv paper")
     return out
@@ -481,6 +492,7 @@ def run_sync(
     out: Echo = print,
     client: ZoteroClient | None = None,
     recreate_deleted: bool = False,
+    phases: Phases | None = None,
 ) -> int:
     """``paper2bib zotero sync``: returns the exit code (0 done, 1 not all done).
 
@@ -502,6 +514,8 @@ def run_sync(
             ) from None
     try:
         papers = export_records(lib, settings, store_keys=not dry_run)
+        if phases and not dry_run:
+            zc.on_request = phases("Zotero requests", None)
         report = Syncer(lib, zc, recreate_deleted=recreate_deleted).run(papers, collection, dry_run, out)
     finally:
         lock.release()

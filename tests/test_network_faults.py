@@ -141,7 +141,9 @@ def status(code: int, headers: dict | None = None) -> Handler:
     return lambda request: (code, headers or {}, b'{"message": "no"}')
 
 
-def run_seed(seed_library, s2_handler: Handler, dblp_handler: Handler) -> tuple[workflow.PublishedReport, SimClock, SimService, SimService]:
+def run_seed(
+    seed_library, s2_handler: Handler, dblp_handler: Handler
+) -> tuple[workflow.PublishedReport, SimClock, SimService, SimService]:
     """``add`` of the seed listing on its library (resolved: arXiv is not asked), with the
     published versions looked up against the simulated services at the default delays."""
     clock = SimClock()

@@ -201,7 +201,10 @@ def test_services_that_are_down_never_fail_add_and_are_asked_later(seed_library,
     listing.write_text("- HybridFlow: A Flexible and Efficient RLHF Framework\n")  # in the library: no arXiv request
     monkeypatch.setenv("PAPER2BIB_LOOKUP_PUBLISHED", "1")
     with hub_server(Script((503, {}, {"message": "down"}))) as url:
-        clients = (S2Client(url=url, delay=0, policy=RetryPolicy(attempts=2), sleep=lambda s: None), DblpClient(url=url, delay=0))
+        clients = (
+            S2Client(url=url, delay=0, policy=RetryPolicy(attempts=2), sleep=lambda s: None),
+            DblpClient(url=url, delay=0),
+        )
         monkeypatch.setattr(workflow, "make_scholar_clients", lambda settings: clients)
         result = CliRunner().invoke(main, ["add", str(listing)])
     assert result.exit_code == 0, result.stderr

@@ -264,7 +264,11 @@ def test_a_read_only_library_is_a_clear_error(seed_library):  # pragma: no cover
 def test_absurd_versions_from_arxiv_are_ignored_not_fatal():
     from paper2bib.resolver.feed import parse_feed
 
-    feed = (DATA / "arxiv-feed-1605.08386.xml").read_bytes().replace(b"1605.08386v1</id>", b"1605.08386v" + b"9" * 30 + b"</id>")
+    feed = (
+        (DATA / "arxiv-feed-1605.08386.xml")
+        .read_bytes()
+        .replace(b"1605.08386v1</id>", b"1605.08386v" + b"9" * 30 + b"</id>")
+    )
     assert parse_feed(feed).records == ()
 
 
@@ -339,7 +343,11 @@ def test_items_another_sync_made_meanwhile_are_linked_not_sent_again(seed_librar
 @pytest.mark.parametrize(
     "status, body, message",
     [
-        (200, "<html>garbage</html>", r"reading items failed \(Zotero answered with something that is not JSON \(text/html\)\)"),
+        (
+            200,
+            "<html>garbage</html>",
+            r"reading items failed \(Zotero answered with something that is not JSON \(text/html\)\)",
+        ),
         (500, "An error occurred", r"reading items failed \(HTTP 500\); try again later"),
         (404, "Not found", r"reading items failed \(HTTP 404"),
     ],

@@ -241,7 +241,7 @@ class HttpService(Service):
         def attempt(deadline: float) -> T:
             try:
                 answer = run_with_deadline(lambda: self._exchange(method, url, deadline, kwargs), deadline)
-            except DeadlineExceeded as e:
+            except DeadlineExceeded:
                 raise Failed(Failure(f"timed out after {deadline:.0f} s")) from None
             except requests.Timeout:
                 raise Failed(Failure("timed out")) from None

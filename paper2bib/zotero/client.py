@@ -160,6 +160,7 @@ class ZoteroClient:
         self.has_read = False  # whether self.version comes from an answer (a new library's is 0)
         self.requests = 0
         self.writes = 0
+        self.on_request: Callable[[int], None] | None = None  # progress: told of every request sent
 
     def __repr__(self) -> str:
         return f"ZoteroClient({self.library!r}, {self.service.url!r})"
@@ -170,6 +171,8 @@ class ZoteroClient:
         self.requests += 1
         if request.method != "GET":
             self.writes += 1
+        if self.on_request:
+            self.on_request(1)
 
     def _note_status(self, response: httpx2.Response) -> None:
         self.last_status = response.status_code
