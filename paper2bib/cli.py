@@ -105,7 +105,7 @@ def _progress(total: int, label: str):
     quiet = bool((click.get_current_context().find_root().obj or {}).get("quiet"))
     if quiet or not sys.stderr.isatty() or total <= 1:
         return None
-    return click.progressbar(length=total, label=label, file=sys.stderr)
+    return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
 
 
 class _Phases:
@@ -224,17 +224,8 @@ def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
 
 
 def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> workflow.AddReport:
-    bar = _progress(len(entries), "Resolving")
-    checked = _progress(len(entries), "Published versions") if settings.lookup_published else None
-    with bar or contextlib.nullcontext(), checked or contextlib.nullcontext():
-        report = workflow.add(
-            lib,
-            settings,
-            entries,
-            refresh,
-            progress=bar.update if bar else None,
-            published_progress=checked.update if checked else None,
-        )
+    with _Phases() as phases:
+        report = workflow.add(lib, settings, entries, refresh, phases=phases)
     _err(report.summary())
     if report.published and (line := report.published.summary()):
         _err(line)
@@ -564,9 +555,10 @@ def refresh(settings: Settings) -> int:
     Example:
       paper2bib refresh
     """
-    with _open(settings, create=False) as lib:
+    with _open(settings, create=False) as lib, _Phases() as phases:
         resolved = sorted({e.resolved_id for e in lib.entries(status="resolved") if e.resolved_id})
-        report = workflow.look_up_published(lib, settings, resolved, refresh=True)
+        progress = phases("Published versions", len(resolved)) if len(resolved) > 1 else None
+        report = workflow.look_up_published(lib, settings, resolved, refresh=True, progress=progress)
     _err(report.summary() or "nothing to check")
     return 0
 

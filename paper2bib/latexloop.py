@@ -135,8 +135,7 @@ def update_bib(
         todo.append((i, c, f, entry))
     if not todo:
         return report
-    progress = phases("Resolving", len(todo)) if phases and len(todo) > 1 else None
-    ids = add(lib, settings, [e for *_, e in todo], client=client, progress=progress).per_entry
+    ids = add(lib, settings, [e for *_, e in todo], client=client, phases=phases).per_entry
     stored = {s.id: s for s in lib.entries(ids)}
     papers = papers_for(lib, [(stored[eid], c.key) for (_, c, _, _), eid in zip(todo, ids)], preprint)
     replaced: dict[int, str] = {}

@@ -153,9 +153,8 @@ def add(
     entries: Sequence[Entry],
     refresh: bool = False,
     client: ArxivClient | None = None,
-    progress: Progress | None = None,
     scholar: tuple[S2Client, DblpClient] | None = None,
-    published_progress: Progress | None = None,
+    phases: Phases | None = None,
 ) -> AddReport:
     """Store parsed ``entries``, resolve those that need it, and look up the published
     versions of the papers they resolve to.
@@ -163,7 +162,8 @@ def add(
     The published versions are looked up in the background while arXiv is still asked, as
     papers resolve. Already-resolved entries are not looked up again unless ``refresh``.
     Raises ``ArxivUnavailable`` if arXiv stays down; what was resolved before is stored, and
-    so is what the look-ups found meanwhile.
+    so is what the look-ups found meanwhile. ``phases`` is told of the two long phases:
+    resolving, then the look-ups still running when arXiv is done.
     """
     added = lib.add_entries(entries)
     entry_ids = list(dict.fromkeys(i for i, _ in added))
@@ -182,6 +182,7 @@ def add(
 
     feed(e.resolved_id for e in lib.entries(entry_ids) if e.status == "resolved" and e.resolved_id and not refresh)
     try:
+        progress = phases("Resolving", len(entry_ids)) if phases else None
         report.requests = resolve_stored(lib, settings, entry_ids, refresh, client, progress, on_resolved=feed)
     except ArxivUnavailable as e:
         if background is not None:
@@ -197,7 +198,10 @@ def add(
     report.statuses = Counter(e.status for e in stored)
     if background is not None:
         feed(e.resolved_id for e in stored if e.status == "resolved" and e.resolved_id)
-        report.published = store_outcome(lib, background, published_progress)
+        start = background.done
+        left = background.fed - start
+        checked = phases("Published versions", left) if phases and left > 1 else None
+        report.published = store_outcome(lib, background, checked, since=start)
     return report
 
 
@@ -287,9 +291,11 @@ def look_up_published(
     return _stored(lib, outcome, s2, dblp)
 
 
-def store_outcome(lib: Library, background: Background, progress: Progress | None = None) -> PublishedReport:
-    """Wait for the background look-ups and store what they found."""
-    return _stored(lib, background.finish(progress), background.s2, background.dblp)
+def store_outcome(
+    lib: Library, background: Background, progress: Progress | None = None, since: int = 0
+) -> PublishedReport:
+    """Wait for the background look-ups and store what they found (``progress``: those after ``since``)."""
+    return _stored(lib, background.finish(progress, since), background.s2, background.dblp)
 
 
 def _stored(lib: Library, outcome: Outcome, s2: S2Client, dblp: DblpClient) -> PublishedReport:

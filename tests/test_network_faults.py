@@ -263,3 +263,54 @@ def test_what_the_tool_sends_semantic_scholar_is_one_batch_of_the_papers_asked(s
     (sent,) = s2.requests
     assert sent.method == "POST" and sent.url.startswith("https://s2.test/graph/v1/paper/batch?fields=")
     assert sorted(json.loads(sent.body)["ids"]) == sorted(f"ARXIV:{a}" for a in records)
+
+
+def test_the_long_phases_are_told_with_their_totals(seed):
+    path, records = seed
+    seen: list[tuple[str, int | None, list[int]]] = []
+
+    def phases(label: str, total: int | None):
+        steps: list[int] = []
+        seen.append((label, total, steps))
+        return steps.append
+
+    clock = SimClock()
+    s2_ok, dblp_ok = seed_services(records)
+    clients = (
+        S2Client(url="https://s2.test", adapter=SimService(clock, s2_ok), clock=clock.clock, sleep=clock.sleep),
+        DblpClient(url="https://dblp.test", adapter=SimService(clock, dblp_ok), clock=clock.clock, sleep=clock.sleep),
+    )
+    with Library(path) as lib:
+        workflow.add(
+            lib, load_settings({"lookup_published": True}), parse_file(str(SEED)), scholar=clients, phases=phases
+        )
+    labels = [label for label, _, _ in seen]
+    assert labels in (["Resolving"], ["Resolving", "Published versions"])  # nothing to resolve: all stored
+    if len(seen) == 2:
+        _, total, steps = seen[1]
+        assert total <= len(records) and sum(steps) == total
+
+
+@pytest.mark.parametrize("quiet, tty", [(False, True), (True, True), (False, False)])
+def test_bars_are_drawn_on_a_terminal_only_and_q_silences_them(monkeypatch, quiet, tty):
+    import click
+
+    from paper2bib.cli import _Phases, main
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    err = Terminal()
+    monkeypatch.setattr("sys.stderr", err)
+    with click.Context(main, obj={"quiet": quiet}), _Phases() as phases:
+        advance = phases("Published versions", 40)
+        for _ in range(40):
+            advance(1)
+        count = phases("Zotero requests", None)
+        count(3)
+    shown = err.getvalue()
+    if tty and not quiet:
+        assert "Published versions" in shown and "40/40" in shown and "Zotero requests: 3" in shown
+    else:
+        assert shown == ""

@@ -124,18 +124,34 @@ def test_a_bad_zotero_answer_is_one_clear_line(monkeypatch, answer, message):
     assert "passwd" not in text.replace("file:///etc/passwd", "") and "root:" not in text
 
 
-def test_zotero_backoff_and_retry_after_are_waited_by_the_policy_not_by_pyzotero():
+@pytest.mark.parametrize("retry_after", ["100000", "70"])
+def test_a_retry_after_beyond_a_minute_means_ask_later_at_once(retry_after):
     slept: list[float] = []
-    answers = [
-        httpx2.Response(429, headers={"Retry-After": "100000"}),
-    ]
+    answers = [httpx2.Response(429, headers={"Retry-After": retry_after})]
     client = ZoteroClient(
         "1001", "user", ZOTERO_KEY, url="https://api.zotero.test",
         transport=httpx2.MockTransport(lambda r: answers[0]), attempts=6, sleep=slept.append,
     )  # fmt: skip
     with pytest.raises(ZoteroError, match="HTTP 429"):
         client.all_items()
-    assert slept == [] and client.requests == 1  # a day's wait is "down, ask later", at once
+    assert slept == [] and client.requests == 1  # a long wait is "down, ask later", at once
+
+
+def test_zotero_backoff_is_waited_by_the_policy_not_by_pyzotero():
+    slept: list[float] = []
+    item = {"key": "A", "version": 1, "data": {"key": "A", "version": 1, "itemType": "preprint"}}
+    answers = [
+        httpx2.Response(200, json=[item], headers={"Backoff": "5", "Last-Modified-Version": "1", "Total-Results": "1"}),
+        httpx2.Response(200, json=[item], headers={"Last-Modified-Version": "1", "Total-Results": "1"}),
+    ]
+    client = ZoteroClient(
+        "1001", "user", ZOTERO_KEY, url="https://api.zotero.test",
+        transport=httpx2.MockTransport(lambda r: answers.pop(0)), sleep=slept.append,
+    )  # fmt: skip
+    assert [i["key"] for i in client.all_items()] == ["A"]
+    assert slept == []
+    client.all_items()  # the next request waits what the Backoff asked
+    assert len(slept) == 1 and 4.5 <= slept[0] <= 5
 
 
 # ---------------------------------------------------------------- secrets

@@ -140,11 +140,11 @@ class Background:
     def _count(self, n: int) -> None:
         self.done += n
 
-    def finish(self, progress: Callable[[int], None] | None = None) -> Outcome:
-        """Wait for the papers fed so far, reporting each one checked to ``progress`` (in the
-        caller's thread); returns what was found. Re-raises a bug of the worker."""
+    def finish(self, progress: Callable[[int], None] | None = None, since: int = 0) -> Outcome:
+        """Wait for the papers fed so far, reporting each one checked after the first ``since``
+        to ``progress`` (in the caller's thread); returns what was found. Re-raises a bug of the worker."""
         self._queue.put(None)
-        reported = 0
+        reported = since
         while self._thread.is_alive():
             self._thread.join(0.2)
             if progress and self.done > reported:

@@ -31,7 +31,7 @@ from ..net.policy import TRANSIENT_STATUSES
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_WRITE = 50
-POLICY = RetryPolicy(attempts=6, deadline=30.0, give_up_after=90.0, max_wait=60.0)
+POLICY = RetryPolicy(attempts=6, deadline=30.0, give_up_after=60.0, max_wait=60.0)
 _WAIT_HEADERS = ("Backoff", "Retry-After")
 
 
@@ -133,7 +133,7 @@ class ZoteroClient:
         sleep: Callable[[float], None] = time.sleep,
     ):
         policy = RetryPolicy(
-            attempts=attempts, backoff=wait, deadline=deadline, give_up_after=max(POLICY.give_up_after, 3 * deadline)
+            attempts=attempts, backoff=wait, deadline=deadline, give_up_after=max(POLICY.give_up_after, 2 * deadline)
         )
         self.service = Service(
             "Zotero",
