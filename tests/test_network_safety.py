@@ -5,15 +5,12 @@ of every repr, log line and error message."""
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import logging
 
 import httpx2
 import pytest
-import requests
-from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
+from test_network_faults import SimClock, SimService
 
 from paper2bib.config import load_settings
 from paper2bib.errors import Paper2BibError, S2Unavailable, ZoteroError
@@ -27,23 +24,10 @@ ZOTERO_KEY = "zoteroSecretKey0123456789"
 HF_TOKEN = "hf_secretToken0123456789"
 
 
-class Recorder(BaseAdapter):
-    """Answers with ``answers`` in turn (the last repeats) and keeps every request sent."""
-
-    def __init__(self, *answers: tuple[int, dict, bytes]):
-        super().__init__()
-        self.answers, self.sent = list(answers), []
-
-    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
-        self.sent.append(request)
-        status, headers, body = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        resp = requests.Response()
-        resp.status_code, resp.headers = status, CaseInsensitiveDict(headers)
-        resp.raw, resp.url, resp.request = io.BytesIO(body), request.url, request
-        return resp
-
-    def close(self) -> None:
-        pass
+def Recorder(*answers: tuple[int, dict, bytes]) -> SimService:
+    """A service answering ``answers`` in turn (the last repeats), keeping every request sent."""
+    queue = list(answers)
+    return SimService(SimClock(), lambda request: queue.pop(0) if len(queue) > 1 else queue[0])
 
 
 BATCH = (200, {"Content-Type": "application/json"}, b'[{"title": "T", "externalIds": {}}]')
@@ -58,7 +42,7 @@ def test_a_redirect_off_the_host_is_not_followed_and_the_key_stays_home(location
     client = S2Client(url="https://api.s2.test", api_key=S2_KEY, adapter=server, sleep=lambda s: None)
     with pytest.raises(S2Unavailable, match="not followed") as e:
         client.papers(["2307.06175"])
-    assert [r.url.split("/")[2] for r in server.sent] == ["api.s2.test"]  # nothing went to the other host
+    assert [r.url.split("/")[2] for r in server.requests] == ["api.s2.test"]  # nothing went to the other host
     assert S2_KEY not in str(e.value) and len(str(e.value).splitlines()) == 1
 
 
@@ -66,8 +50,8 @@ def test_a_redirect_on_the_same_host_is_followed():
     server = Recorder((307, {"Location": "/graph/v1/paper/batch?fields=title&moved=1"}, b""), BATCH)
     found = S2Client(url="https://api.s2.test", api_key=S2_KEY, adapter=server).papers(["2307.06175"])
     assert found["2307.06175"] == {"title": "T", "externalIds": {}}
-    assert [r.headers["x-api-key"] for r in server.sent] == [S2_KEY, S2_KEY]
-    assert json.loads(server.sent[1].body) == {"ids": ["ARXIV:2307.06175"]}  # a 307 keeps the body
+    assert [r.headers["x-api-key"] for r in server.requests] == [S2_KEY, S2_KEY]
+    assert json.loads(server.requests[1].body) == {"ids": ["ARXIV:2307.06175"]}  # a 307 keeps the body
 
 
 def test_a_redirect_from_https_to_http_is_not_followed():
@@ -175,4 +159,4 @@ def test_secrets_are_never_in_a_repr_a_log_line_or_an_error(caplog, monkeypatch)
     for text in texts:
         for secret in (ZOTERO_KEY, S2_KEY, HF_TOKEN):
             assert secret not in text
-    assert failing.sent[0].headers["x-api-key"] == S2_KEY  # sent where it belongs, and only there
+    assert failing.requests[0].headers["x-api-key"] == S2_KEY  # sent where it belongs, and only there
