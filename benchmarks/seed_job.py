@@ -40,6 +40,10 @@ FAULTS = {
     "dblp-challenge": ([], ["--challenge-every", "1"]),
     "s2-hang": (["--hang-every", "1", "--hang-seconds", "600"], []),
     "s2-429": (["--rate-limit-every", "1"], []),
+    # services that are up but misbehave now and then: slower, never wrong
+    "dblp-429-every-5th": ([], ["--rate-limit-every", "5"]),
+    "dblp-hang-every-20th": ([], ["--hang-every", "20", "--hang-seconds", "60"]),
+    "s2-504-every-2nd": (["--timeout-every", "2"], []),
 }
 
 

@@ -5,6 +5,7 @@ The host → kind rules are data: ``mappings/url-kinds.toml``.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
@@ -15,6 +16,15 @@ from urllib.parse import urlsplit as _urlsplit
 from . import mappings
 from .models import Link, LinkKind
 
+log = logging.getLogger(__name__)
+
+#: the longest link paper2bib writes or attaches (browsers and Zotero handle far longer, but no
+#: code or project page needs more)
+MAX_URL = 2000
+# controls, spaces, zero-width and bidi formatting characters: never part of a link a reader can trust
+_NOT_IN_URL = re.compile(r"[\x00-\x20\x7f-\xa0\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
+_HOST = re.compile(r"(?i)^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})\.?$")
+
 
 def urlsplit(url: str) -> SplitResult:
     """``urllib.parse.urlsplit`` that never raises: a URL it cannot read (``http://[x``) has no host."""
@@ -24,6 +34,41 @@ def urlsplit(url: str) -> SplitResult:
     except ValueError:
         return SplitResult("", "", url, "", "")
     return parts
+
+
+def safe_url(url: str) -> str | None:
+    """Why ``url`` is not a web link paper2bib may write or attach (None if it is one):
+    ``http``/``https`` only, a host name, no credentials, no control, space or bidi characters,
+    at most :data:`MAX_URL` characters."""
+    if len(url) > MAX_URL:
+        return f"longer than {MAX_URL} characters"
+    if _NOT_IN_URL.search(url):
+        return "it holds control, space or bidi characters"
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"not a web link ({parts.scheme or 'no'} scheme)"
+    if "@" in parts.netloc:
+        return "it holds credentials"
+    try:
+        host = (parts.hostname or "").encode("idna").decode("ascii")  # 例え.jp → xn--r8jz45g.jp
+    except UnicodeError:
+        return "no host name"
+    if not _HOST.match(host):
+        return "no host name"
+    return None
+
+
+def web_links(links: Iterable[Link], what: str = "") -> list[Link]:
+    """``links`` without those that are not web links (see :func:`safe_url`), each dropped with a warning."""
+    out = []
+    for link in links:
+        why = safe_url(link.url)
+        if why is None:
+            out.append(link)
+        else:
+            shown = re.sub(r"^([^/]*//)[^/@]*@", r"\1…@", link.url[:80])  # never a password in a log
+            log.warning("dropped a link%s that is not safe to write (%s): %s", what, why, ascii(shown))
+    return out
 
 
 _TRAILING = ".,;:!?'\"*>]}"
@@ -95,12 +140,13 @@ def extract_links(text: str | None) -> tuple[Link, ...]:
             continue
         seen.add(url)
         out.append(Link(url, classify(url)))
-    return tuple(out)
+    return tuple(web_links(out))
 
 
 def attached(links: Iterable[Link]) -> list[Link]:
-    """The links a paper carries into its outputs: all but links to (other) papers."""
-    return [link for link in links if link.kind != "paper"]
+    """The links a paper carries into its outputs and Zotero: all but links to (other) papers,
+    and only web links (a library written by an older version may hold others)."""
+    return [link for link in links if link.kind != "paper" and safe_url(link.url) is None]
 
 
 def label(kind: str) -> str:

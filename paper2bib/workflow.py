@@ -29,6 +29,7 @@ from .hub.sources import (
     parse_source,
 )
 from .library import Library, StoredEntry
+from .limits import clean_entry, clean_published, clean_record
 from .links import extract_links
 from .models import Entry, Link, Paper, Published, Record, Resolution
 from .resolver.client import ArxivClient
@@ -116,7 +117,7 @@ def parse_files(
             continue
         hub = hub or make_hub_client(settings)
         entries.extend(read_hub(hub, source, phases))
-    return entries
+    return [clean_entry(e) for e in entries]
 
 
 def make_hub_client(settings: Settings | None) -> HubClient:
@@ -451,7 +452,12 @@ def export_records(
     versions = {
         a: short_venue(c.version) if venue_style == "short" else c.version for a, c in published.items() if c.version
     }
-    return [Paper(records[a], keys[a], tuple(links[a]), versions.get(a)) for a in order]
+    return [
+        Paper(
+            clean_record(records[a]), keys[a], tuple(links[a]), clean_published(v) if (v := versions.get(a)) else None
+        )
+        for a in order
+    ]
 
 
 def bib_keys(entries: Iterable[StoredEntry]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs
 
 from ..arxiv_ids import is_arxiv_id
-from ..links import attached, extract_links, urlsplit
+from ..links import attached, extract_links, urlsplit, web_links
 from ..models import Entry, Link
 from ..text import squash_space
 
@@ -105,6 +105,8 @@ def hub_links(abstract_links: tuple[Link, ...], github: str | None, project: str
         if not url:
             continue
         hub = Link(url, "code" if kind == "code" else "project", hub=True)
+        if not web_links([hub], " from Hugging Face"):
+            continue
         same = next((i for i, link in enumerate(out) if _same_url(link.url, url)), None)
         if same is None:
             out.append(hub)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..arxiv_ids import clean_doi, is_arxiv_id, is_category
+from ..limits import clean_record
 from ..models import Record
 
 log = logging.getLogger(__name__)
@@ -89,19 +90,21 @@ def record_from_entry(entry: etree._Element) -> Record | None:
         return None
     primary = entry.find("arxiv:primary_category", NS)
     primary_term = primary.get("term", "") if primary is not None else ""
-    return Record(
-        arxiv_id=ident,
-        version=int(ver),
-        title=_text(entry, "atom:title"),
-        authors=tuple(" ".join((a.text or "").split()) for a in entry.findall("atom:author/atom:name", NS)),
-        summary=_text(entry, "atom:summary"),
-        published=_text(entry, "atom:published")[:10],
-        updated=_text(entry, "atom:updated")[:10],
-        primary_category=primary_term if is_category(primary_term) else None,
-        categories=tuple(t for c in entry.findall("atom:category", NS) if is_category(t := c.get("term", ""))),
-        comment=_text(entry, "arxiv:comment") or None,
-        journal_ref=_text(entry, "arxiv:journal_ref") or None,
-        doi=clean_doi(_text(entry, "arxiv:doi") or None),
+    return clean_record(
+        Record(
+            arxiv_id=ident,
+            version=int(ver),
+            title=_text(entry, "atom:title"),
+            authors=tuple(" ".join((a.text or "").split()) for a in entry.findall("atom:author/atom:name", NS)),
+            summary=_text(entry, "atom:summary"),
+            published=_text(entry, "atom:published")[:10],
+            updated=_text(entry, "atom:updated")[:10],
+            primary_category=primary_term if is_category(primary_term) else None,
+            categories=tuple(t for c in entry.findall("atom:category", NS) if is_category(t := c.get("term", ""))),
+            comment=_text(entry, "arxiv:comment") or None,
+            journal_ref=_text(entry, "arxiv:journal_ref") or None,
+            doi=clean_doi(_text(entry, "arxiv:doi") or None),
+        )
     )
 
 

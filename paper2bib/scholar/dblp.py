@@ -18,7 +18,7 @@ from requests.adapters import BaseAdapter
 from ..errors import DblpUnavailable
 from ..net import Answer, HttpService, RetryPolicy
 
-POLICY = RetryPolicy(attempts=4, deadline=15.0, give_up_after=25.0, max_wait=60.0)
+POLICY = RetryPolicy(attempts=4, deadline=10.0, give_up_after=20.0, max_wait=60.0)
 
 
 def challenge(answer: Answer) -> str | None:

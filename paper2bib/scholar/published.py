@@ -18,6 +18,7 @@ from typing import Any
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
 
+from ..limits import clean_published
 from ..models import Published, Record
 from ..names import ascii_fold, split_name
 from ..text import latex_to_unicode, normalise, squash_space
@@ -92,19 +93,21 @@ def _published(f: dict[str, str], key: str) -> Published | None:
         for a in re.split(r"\s+and\s+", f.get("author", ""))
         if a.strip()
     )
-    return Published(
-        kind="inproceedings" if kind == "inproceedings" else "article",
-        title=(text_of("title") or "").rstrip("."),
-        authors=authors,
-        venue=text_of("booktitle" if kind == "inproceedings" else "journal") or "",
-        year=int(f["year"]),
-        volume=f.get("volume"),
-        number=f.get("number"),
-        pages=(f.get("pages") or "").replace("--", "-") or None,
-        publisher=text_of("publisher"),
-        doi=f.get("doi"),
-        url=f.get("url"),
-        dblp_key=key,
+    return clean_published(
+        Published(
+            kind="inproceedings" if kind == "inproceedings" else "article",
+            title=(text_of("title") or "").rstrip("."),
+            authors=authors,
+            venue=text_of("booktitle" if kind == "inproceedings" else "journal") or "",
+            year=int(f["year"]),
+            volume=f.get("volume"),
+            number=f.get("number"),
+            pages=(f.get("pages") or "").replace("--", "-") or None,
+            publisher=text_of("publisher"),
+            doi=f.get("doi"),
+            url=f.get("url"),
+            dblp_key=key,
+        )
     )
 
 

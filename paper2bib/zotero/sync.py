@@ -25,6 +25,7 @@ import httpx2
 from ..config import Settings
 from ..errors import ConfigError, ZoteroError
 from ..library import Library, ZoteroState
+from ..links import safe_url
 from ..models import Paper
 from .client import MAX_WRITE, WriteUncertain, ZoteroClient
 from .items import (
@@ -294,7 +295,11 @@ class Syncer:
         def wanted(ref: str) -> bool:
             return ref not in have and (aid, ref) not in self.made
 
-        out = [(aid, link.url, link_attachment(link, parent)) for link in paper.links if wanted(link.url)]
+        out = [
+            (aid, link.url, link_attachment(link, parent))
+            for link in paper.links
+            if safe_url(link.url) is None and wanted(link.url)
+        ]
         if paper.record.comment and wanted("note:comment"):
             out.append((aid, "note:comment", comment_note(paper.record.comment, parent)))
         return out

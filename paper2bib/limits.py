@@ -1,0 +1,103 @@
+"""What a field may hold before it is written anywhere (pure, but for a warning).
+
+Metadata comes from services and files paper2bib does not control. Before a record is stored
+or written, every text field loses its control characters (C0 and C1: a tab or a line break
+becomes a space) and bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069, which make
+text read other than it is), and is cut at its cap with a marker, with a warning: a 1 MB
+title would otherwise cost BibTeX's string pool, a LaTeX run and citeproc minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+from .models import Entry, Published, Record
+
+log = logging.getLogger(__name__)
+
+#: the caps, in characters (the longest real values are far below: arXiv's longest titles are
+#: ~300 characters, abstracts 1,920, collaborations list ~3,000 authors)
+CAPS = {
+    "title": 1000,
+    "author": 300,
+    "authors": 5000,  # names in one record
+    "abstract": 10_000,
+    "comment": 2000,
+    "journal_ref": 1000,
+    "venue": 500,
+    "publisher": 300,
+    "doi": 300,
+    "pages": 100,
+    "volume": 100,
+    "number": 100,
+    "url": 2000,
+}
+#: what marks a value that was cut
+MARKER = " […]"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str, field: str, where: str = "") -> str:
+    """``text`` without control or bidi-override characters, cut at the cap of ``field``."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r\x0b\x0c\x85" else "", text)
+    cap = CAPS[field]
+    if len(text) > cap:
+        log.warning("%s%s is %s characters long: cut at %s", where, field, f"{len(text):,}", f"{cap:,}")
+        text = text[: cap - len(MARKER)].rstrip() + MARKER
+    return text
+
+
+def _maybe(text: str | None, field: str, where: str) -> str | None:
+    return clean(text, field, where) if text is not None else None
+
+
+def clean_record(r: Record) -> Record:
+    """``r`` with every field clean and within its cap (the same object when nothing changes)."""
+    where = f"arXiv:{r.arxiv_id}: "
+    authors = r.authors
+    if len(authors) > CAPS["authors"]:
+        log.warning("%s%s authors: the first %s kept", where, f"{len(authors):,}", f"{CAPS['authors']:,}")
+        authors = authors[: CAPS["authors"]]
+    new = replace(
+        r,
+        title=clean(r.title, "title", where),
+        authors=tuple(clean(a, "author", where) for a in authors),
+        summary=clean(r.summary, "abstract", where),
+        comment=_maybe(r.comment, "comment", where),
+        journal_ref=_maybe(r.journal_ref, "journal_ref", where),
+        doi=_maybe(r.doi, "doi", where),
+    )
+    return r if new == r else new
+
+
+def clean_published(p: Published) -> Published:
+    """``p`` (DBLP's record of a published version) with every field clean and within its cap."""
+    where = f"DBLP {p.dblp_key[:100]}: "
+    new = replace(
+        p,
+        title=clean(p.title, "title", where),
+        authors=tuple(clean(a, "author", where) for a in p.authors[: CAPS["authors"]]),
+        venue=clean(p.venue, "venue", where),
+        volume=_maybe(p.volume, "volume", where),
+        number=_maybe(p.number, "number", where),
+        pages=_maybe(p.pages, "pages", where),
+        publisher=_maybe(p.publisher, "publisher", where),
+        doi=_maybe(p.doi, "doi", where),
+        url=_maybe(p.url, "url", where),
+    )
+    return p if new == p else new
+
+
+def clean_entry(e: Entry) -> Entry:
+    """A digest's entry with its title, abstract and authors clean and within their caps."""
+    where = f"{e.source}: entry {e.position + 1}: "
+    new = replace(
+        e,
+        title=_maybe(e.title, "title", where),
+        abstract=_maybe(e.abstract, "abstract", where),
+        authors=tuple(clean(a, "author", where) for a in e.authors[: CAPS["authors"]]),
+    )
+    return e if new == e else new

@@ -1,0 +1,67 @@
+"""Huge or hostile field values are cut at a documented cap with a marker and a warning, and
+every control and bidi-override character is gone before anything is stored or written."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+
+from conftest import DATA
+from paper2bib.limits import CAPS, MARKER, clean, clean_record
+from paper2bib.models import Paper, Record
+from paper2bib.resolver.feed import parse_feed
+from paper2bib.scholar.published import parse_dblp_bibtex
+from paper2bib.writers import render
+
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _feed(title: str, author: str, summary: str) -> bytes:
+    feed = (DATA / "arxiv-feed-1605.08386.xml").read_text(encoding="utf-8")
+    feed = feed.replace("Heat-bath random walks with Markov bases", title)
+    feed = feed.replace("Caprice Stanley", author)
+    feed = re.sub(r"<summary>.*?</summary>", f"<summary>{summary}</summary>", feed, flags=re.S)
+    return feed.encode("utf-8")
+
+
+def test_an_arxiv_answer_with_controls_and_a_huge_title_is_cleaned_and_cut(caplog):
+    caplog.set_level(logging.WARNING)
+    title = "Spoof \u202etxt.exe\u202c title\u0085 " + "long " * 200_000  # 1 MB
+    (record,) = parse_feed(_feed(title, "Eve\u2066 Attacker", "An\u0080 abstract\u009b with C1")).records
+    assert len(record.title) == CAPS["title"] and record.title.endswith(MARKER)
+    assert record.title.startswith("Spoof txt.exe title ")
+    assert record.authors[0] == "Eve Attacker" and record.summary == "An abstract with C1"
+    assert "arXiv:1605.08386: title is 1,000,0" in caplog.text and "cut at 1,000" in caplog.text
+
+
+def test_a_dblp_record_with_a_huge_booktitle_is_cut():
+    bib = (
+        "@inproceedings{DBLP:conf/x/Y24,\n author = {A B},\n title = {T},\n booktitle = {"
+        + "B" * 1_000_000
+        + "},\n year = {2024}\n}\n"
+    )
+    version = parse_dblp_bibtex(bib, "conf/x/Y24")
+    assert version is not None and len(version.venue) == CAPS["venue"] and version.venue.endswith(MARKER)
+
+
+def test_clean_keeps_what_is_fine_and_is_idempotent():
+    text = "Ångström — ∑ ℵ with a tab\there, LRM\u200e and ZWJ\u200d kept"
+    assert clean(text, "title") == "Ångström — ∑ ℵ with a tab here, LRM\u200e and ZWJ\u200d kept"
+    assert clean(clean(text, "title"), "title") == clean(text, "title")
+    r = Record("2401.00001", 1, "Fine", ("A B",), "S", "2024-01-01")
+    assert clean_record(r) is r
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex", "csl-json"])
+def test_outputs_of_cleaned_records_hold_no_control_or_bidi_characters(fmt):
+    raw = Record(
+        "2401.00001", 1, "Title \u202eevil\u202c \x1b[31m", ("Ann\u0085 Author", "B\u2067 C"), "Abs\u0000tract", "2024-01-01",
+        comment="c\u009bomment", journal_ref="J\u202a. Ref",
+    )  # fmt: skip
+    text = render(fmt, [Paper(clean_record(raw), "author2024title", ())], abstracts=True)
+    assert not CONTROLS.search(text.replace("\n", "").replace("\t", ""))
+    if fmt == "csl-json":
+        assert json.loads(text)[0]["title"] == "Title evil [31m"
