@@ -13,6 +13,7 @@ which are kept aside with the reason.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from ..errors import InputError
 from ..links import extract_links
 from ..models import Entry
 from ..text import latex_to_unicode, squash_space
+
+log = logging.getLogger(__name__)
 
 _AT = re.compile(r"@[ \t]*([a-zA-Z][\w-]*)[ \t\r\n]*([{(])")
 _NEW_ENTRY_LINE = re.compile(r"\n[ \t]*@[ \t]*[a-zA-Z]+[ \t]*[{(]")
@@ -154,6 +157,76 @@ def looks_like(text: str) -> bool:
     return inside > 0 and outside < inside
 
 
+#: the most an ``@string`` may expand to, and how deep its references may nest: a doubling
+#: chain of 40 one-line strings would otherwise expand to a terabyte
+MAX_STRING = 100_000
+MAX_STRING_DEPTH = 30
+_STRING_DEF = re.compile(r"@[ \t]*string[ \t\r\n]*[{(]\s*([^\s=#{}(),\"]+)\s*=\s*", re.IGNORECASE)
+_NAME = re.compile(r"[^\s#{}(),\"]+")
+
+
+def _string_parts(value: str) -> list[tuple[str, str]] | None:
+    """The ``#``-joined parts of an ``@string`` value: ``("text", literal)`` or ``("ref", name)``;
+    None if it cannot be read. Linear."""
+    parts: list[tuple[str, str]] = []
+    i, n = 0, len(value)
+    while i < n:
+        c = value[i]
+        if c.isspace() or c == "#":
+            i += 1
+        elif c == "{":
+            depth, j = 0, i
+            while j < n:
+                depth += {"{": 1, "}": -1}.get(value[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            if j >= n:
+                return None
+            parts.append(("text", value[i + 1 : j]))
+            i = j + 1
+        elif c == '"':
+            j = value.find('"', i + 1)
+            if j < 0:
+                return None
+            parts.append(("text", value[i + 1 : j]))
+            i = j + 1
+        elif m := _NAME.match(value, i):
+            word = m.group()
+            parts.append(("text", word) if word.isdigit() else ("ref", word.lower()))
+            i = m.end()
+        else:
+            return None
+    return parts
+
+
+def unsafe_strings(chunks: list[Chunk]) -> dict[int, str]:
+    """The ``@string`` chunks (by index) that would expand past :data:`MAX_STRING` characters
+    or nest past :data:`MAX_STRING_DEPTH`, with why; measured without expanding anything."""
+    size: dict[str, int] = {}
+    depth: dict[str, int] = {}
+    out: dict[int, str] = {}
+    for i, c in enumerate(chunks):
+        if c.kind != "string" or not (m := _STRING_DEF.match(c.raw)):
+            continue
+        parts = _string_parts(c.raw[m.end() : -1])
+        if parts is None:
+            continue  # bibtexparser reads it, or not, on its own
+        n = sum(len(v) if kind == "text" else size.get(v, len(v)) for kind, v in parts)
+        d = 1 + max((depth.get(v, 0) for kind, v in parts if kind == "ref"), default=0)
+        name = m.group(1).lower()
+        if n > MAX_STRING or d > MAX_STRING_DEPTH:
+            out[i] = (
+                f"@string {m.group(1)[:40]} would expand to {n:,} characters"
+                if n > MAX_STRING
+                else (f"@string {m.group(1)[:40]} nests {d} strings deep")
+            )
+            size[name], depth[name] = MAX_STRING + 1, d  # whatever uses it is unsafe too
+        else:
+            size[name], depth[name] = n, d
+    return out
+
+
 def _parser() -> BibTexParser:
     return BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
 
@@ -167,11 +240,18 @@ def read_fields(text: str, chunks: list[Chunk]) -> list[dict[str, str] | None]:
     order; None for an entry that cannot be read. One parse of the whole file; only the
     entries it could not match are read again one by one."""
     entries = [c for c in chunks if c.kind == "entry"]
+    unsafe = unsafe_strings(chunks)
+    if unsafe:
+        first, more = next(iter(unsafe.values())), len(unsafe) - 1
+        also = f" (and {more} more that use it)" if more else ""
+        log.warning("%s%s: not expanded; the entries that use it are left as they are", first, also)
+    if unsafe:
+        text = "".join(c.raw for i, c in enumerate(chunks) if i not in unsafe)
     try:
         parsed = bibtexparser.loads(text, parser=_parser()).entries
     except Exception:  # bibtexparser 1.x raises assorted errors on broken files
         parsed = []
-    strings = "".join(c.raw + "\n" for c in chunks if c.kind == "string")
+    strings = "".join(c.raw + "\n" for i, c in enumerate(chunks) if c.kind == "string" and i not in unsafe)
     out: list[dict[str, str] | None] = []
     p = 0
     for c in entries:
