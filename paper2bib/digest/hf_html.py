@@ -46,7 +46,7 @@ def _from_props(soup: BeautifulSoup, source: str) -> list[Entry]:
     for node in soup.find_all(True, attrs={"data-target": targets}):
         try:
             props = json.loads(str(node.get("data-props") or ""))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested beyond any real page's data
             continue
         if not isinstance(props, dict):
             continue
@@ -59,19 +59,38 @@ def _from_props(soup: BeautifulSoup, source: str) -> list[Entry]:
 
 
 def _inline(tag: Tag) -> str:
-    """A block's text with its links as Markdown links; nested lists, scripts and images left out."""
+    """A block's text with its links as Markdown links; nested lists, scripts and images left out.
+
+    Iterative: a page nested ten thousand tags deep costs time in proportion, not a crash."""
     parts: list[str] = []
-    for node in tag.children:
-        if isinstance(node, Tag):
-            if node.name in ("ul", "ol", "script", "style", "img", "svg", "table"):
-                continue
-            if node.name == "a" and node.get("href"):
-                parts.append(f"[{_inline(node)}]({_absolute(str(node['href']).strip())})")
-            else:
-                parts.append(" " + _inline(node) + " " if node.name in _BLOCKS else _inline(node))
-        else:
+    stack: list[Tag | str | object] = list(reversed(list(tag.children)))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and not isinstance(node, Tag):
             parts.append(str(node))
-    return squash_space("".join(parts).replace("\n", " "))
+            continue
+        if not isinstance(node, Tag) or node.name in ("ul", "ol", "script", "style", "img", "svg", "table"):
+            continue
+        if node.name in ("li", "tr") or (node.name in _HEADINGS and tag.name in _HEADINGS):
+            continue  # a block of its own (an unclosed <li> nests the next one in it): read once, there
+        if node.name == "a" and node.get("href"):
+            opening, closing = "[", f"]({_absolute(str(node['href']).strip())})"
+        elif node.name in _BLOCKS:
+            opening = closing = " "
+        else:
+            opening = closing = ""
+        stack.append(_Text(closing))
+        stack.extend(reversed(list(node.children)))
+        stack.append(_Text(opening))
+    text = squash_space("".join(parts).replace("\n", " "))
+    return _LINK_EDGES.sub(lambda m: "[" if m.group(1) else "](", text)
+
+
+class _Text(str):
+    """Markup made while walking (a link's brackets), told apart from the page's own text."""
+
+
+_LINK_EDGES = re.compile(r"(\[) (?=\S)|(?<=\S) (\]\()")
 
 
 def _absolute(href: str) -> str:
@@ -79,6 +98,7 @@ def _absolute(href: str) -> str:
     return "https://huggingface.co" + href if _PAPER_HREF.match(href) and href.startswith("/") else href
 
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = ("p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "br", "section")
 
 
@@ -89,18 +109,35 @@ def to_markdown(soup: BeautifulSoup) -> str:
         t.decompose()
     lines: list[str] = []
     root = soup.body or soup
-    wanted = ["h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "p", "pre", "dt", "dd", "blockquote", "div"]
-    for tag in root.find_all(wanted):
-        if tag.name in ("p", "dt", "dd", "blockquote", "div") and tag.find_parent(["li", "td", "th", "pre", "p"]):
+    wanted = ("h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "p", "pre", "dt", "dd", "blockquote", "div")
+    # one iterative pass, in document order: whether a tag sits inside li/td/th/pre/p and how
+    # many lists hold it (asking each tag for its parents would be quadratic on deep pages)
+    blocks: list[tuple[Tag, bool, int]] = []
+    stack: list[tuple[Tag, bool, int]] = [(root, False, 0)]
+    while stack:
+        node, inside, lists = stack.pop()
+        if node is not root and node.name in wanted:
+            blocks.append((node, inside, lists))
+        inner = inside or node.name in ("li", "td", "th", "pre", "p")
+        deeper = lists + (node.name in ("ul", "ol"))
+        stack.extend((c, inner, deeper) for c in reversed(list(node.children)) if isinstance(c, Tag))
+    holders: set[int] = set()  # tags holding a wanted block: each ancestor marked once
+    for tag, _, _ in blocks:
+        up = tag.parent
+        while up is not None and id(up) not in holders:
+            holders.add(id(up))
+            up = up.parent
+    for tag, inside, lists in blocks:
+        if tag.name in ("p", "dt", "dd", "blockquote", "div") and inside:
             continue
-        if tag.name == "div" and tag.find(wanted):
+        if tag.name == "div" and id(tag) in holders:
             continue  # a container: its blocks are read one by one
         if tag.name == "pre":
             lines += ["```", tag.get_text(), "```", ""]
         elif tag.name[0] == "h" and tag.name[1:].isdigit():
             lines += ["#" * int(tag.name[1:]) + " " + _inline(tag), ""]
         elif tag.name == "li":
-            depth = len(tag.find_parents(["ul", "ol"])) - 1
+            depth = lists - 1
             lines.append("  " * max(depth, 0) + "- " + _inline(tag))
         elif tag.name == "tr":
             cells = [_inline(c) for c in tag.find_all(["td", "th"], recursive=False)]

@@ -23,13 +23,16 @@ from ..models import Entry, Link
 from ..text import squash_space
 from .titles import clean_title_line, is_title_like
 
+#: list nesting kept as items; deeper lines are text of the item above (no real list nests deeper)
+MAX_LIST_DEPTH = 12
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HTML_LINE = re.compile(r"^\s*</?[a-zA-Z][^>]*>")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# a target holds no "(" but in one balanced pair (Wikipedia-style): a stray "(" cannot make it re-scan the line
+_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?((?:[^()\s>]|\([^()\s>]*\))*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 #: Link labels that name a resource, not a paper.
 _GENERIC_LABEL = re.compile(
@@ -45,7 +48,10 @@ _READING_HEADING = re.compile(
 )
 #: Tags people put before a title: ``[NeurIPS 2023]``, ``【CVPR'24】``, ``(ICLR 2024)``.
 _BRACKET_TAG = re.compile(r"^\s*(?:\[[^\]]{1,30}\]|【[^】]{1,30}】|\((?:[A-Za-z'’]+\s*)?\d{2,4}[^)]{0,12}\))\s*")
-_AUTHORS_TAIL = re.compile(r"\s+(?:[-–—|]\s+|\bby\s+)(?=[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,|\s+et al\b|\s+and\b|$))")
+# (?<!\s): a run of spaces is tried once, from its start (else every space of a long run re-scans it)
+_AUTHORS_TAIL = re.compile(
+    r"(?<!\s)\s+(?:[-–—|]\s+|\bby\s+)(?=[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,|\s+et al\b|\s+and\b|$))"
+)
 
 
 @dataclass
@@ -111,6 +117,9 @@ def _blocks(text: str) -> list[_Block]:
             indent = len(m.group(1).expandtabs(4))
             while item_stack and blocks[item_stack[-1]].level >= indent:
                 item_stack.pop()
+            if len(item_stack) >= MAX_LIST_DEPTH:  # deeper is no reading list: text of the deepest item
+                blocks[item_stack[-1]].text += "\n" + line.strip()
+                continue
             parent = item_stack[-1] if item_stack else None
             blocks.append(_Block("item", m.group(2), n, level=indent, parent=parent, list_id=list_id, section=section))
             if parent is not None:
@@ -179,7 +188,7 @@ def text_title(text: str) -> str | None:
         s = _BRACKET_TAG.sub("", s)
     s = re.sub(r"\[\s*\]", " ", s)
     s = _AUTHORS_TAIL.split(s, maxsplit=1)[0]
-    s = re.split(r"\s*\|\s*", s.strip(" |"), maxsplit=1)[0]
+    s = re.split(r"(?<!\s)\s*\|\s*", s.strip(" |"), maxsplit=1)[0]
     title = clean_title_line(s)
     if not title:
         return None
@@ -290,12 +299,21 @@ def parse(text: str, source: str) -> list[Entry]:
             )
         )
 
+    hints: dict[int, tuple[str | None, tuple[Link, ...]]] = {}
+
     def section_hint(b: _Block, ident: str) -> tuple[str | None, tuple[Link, ...]]:
-        """The heading of the outermost section that holds this one paper, and its links."""
+        """The heading of the outermost section that holds this one paper, and its links
+        (worked out once per section: a section of a thousand items citing it is read once)."""
         if b.section is None or section_ids.get(b.section) != {ident}:
             return None, ()
+        if b.section not in hints:
+            hints[b.section] = _section_hint(b)
+        return hints[b.section]
+
+    def _section_hint(b: _Block) -> tuple[str | None, tuple[Link, ...]]:
+        assert b.section is not None
         chain = [b.section]  # the sections holding this one paper, innermost first
-        while (up := blocks[chain[-1]].up) is not None and section_ids.get(up) == {ident}:
+        while (up := blocks[chain[-1]].up) is not None and section_ids.get(up) == section_ids[b.section]:
             chain.append(up)
         # the innermost whose heading reads as a title, not as a numbered part ("4. Results")
         sec = next(

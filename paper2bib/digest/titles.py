@@ -11,12 +11,13 @@ _EMPHASIS = re.compile(r"^(\*\*|__|\*|_|`|\"|“|')(.*)(\1|”)$")
 def clean_title_line(line: str) -> str | None:
     """A list line reduced to its title (bullet, numbering, emphasis, quotes removed)."""
     s = _BULLET.sub("", line).strip()
-    s = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", s)  # [text](url) → text
+    s = re.sub(r"\[([^\[\]]+)\]\([^()]*\)", r"\1", s)  # [text](url) → text (no bracket inside: linear)
     s = re.sub(r"https?://\S+", "", s).strip(" \t-–—:|,;()[]")
-    m = _EMPHASIS.match(s)
-    while m:
-        s = m.group(2).strip()
+    for _ in range(4):  # **"Title"**: a few layers at most (each is a scan of the line)
         m = _EMPHASIS.match(s)
+        if not m:
+            break
+        s = m.group(2).strip()
     s = re.sub(r"\s+", " ", s).strip()
     return s if re.search(r"[^\W\d_]", s) else None
 
