@@ -81,8 +81,13 @@ class ZoteroUnavailable(ZoteroError, ServiceUnavailable):
 
 
 class WriteUncertain(ZoteroError):
-    """A Zotero write whose outcome is unknown: the server may have committed it (answer lost,
-    5xx, 412). Retrying blindly could duplicate items; the caller re-reads the library first."""
+    """A Zotero write not known to be in place: its answer was lost or a 5xx (it may have been
+    committed), or a 412 (it was not: the library changed since it was read, or the same write
+    was already made). Retrying blindly could duplicate items; the caller re-reads the library first."""
+
+    def __init__(self, message: str, refused: bool = False):
+        super().__init__(message)
+        self.refused = refused  # a 412: certainly not committed
 
 
 class HubError(InputError):

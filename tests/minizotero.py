@@ -20,7 +20,14 @@ import httpx2
 
 
 class MiniZotero(httpx2.BaseTransport):
-    def __init__(self, write_delay: float = 0.0, before_first_item_write=None) -> None:
+    def __init__(
+        self,
+        write_delay: float = 0.0,
+        before_first_item_write=None,
+        page_size: int = 100,
+        refuse_every: int = 0,
+        between_pages=None,
+    ) -> None:
         self.lock = threading.Lock()
         self.version = 0  # a new library, as Zotero reports it
         self.items: dict[str, dict] = {}
@@ -31,6 +38,9 @@ class MiniZotero(httpx2.BaseTransport):
         self.before_first_item_write = before_first_item_write  # another client's writes, at that moment
         self.posts = 0
         self.puts = 0
+        self.page_size = page_size  # items a read answers with at most; the rest behind Link: rel="next"
+        self.refuse_every = refuse_every  # every Nth write: 412 as if someone else had just written
+        self.between_pages = between_pages  # another client's writes while a paged read is under way
 
     def _answer(self, request: httpx2.Request, status: int, body: object, **headers: str) -> httpx2.Response:
         headers = {"Last-Modified-Version": str(self.version), **headers}
@@ -70,15 +80,26 @@ class MiniZotero(httpx2.BaseTransport):
                 self.puts += 1
             return httpx2.Response(204, headers={"Last-Modified-Version": str(self.version)}, request=request)
         if request.method == "GET":
+            if int(query.get("start", 0)) > 0 and self.between_pages and store is self.items:
+                hook, self.between_pages = self.between_pages, None
+                hook(self)
             with self.lock:
                 since = int(query.get("since", 0))
                 keys = set(query["itemKey"].split(",")) if "itemKey" in query else None
                 rows = [
                     {"key": k, "version": d["version"], "data": d}
-                    for k, d in store.items()
+                    # newest first, as Zotero sorts by dateModified: what changes during a paged
+                    # read lands on pages already read
+                    for k, d in sorted(store.items(), key=lambda kv: (-kv[1]["version"], kv[0]))
                     if d["version"] > since and (keys is None or k in keys)
                 ]
-            return self._answer(request, 200, rows, **{"Total-Results": str(len(rows))})
+            start, limit = int(query.get("start", 0)), min(int(query.get("limit", 100)), self.page_size)
+            page = rows[start : start + limit]
+            extra = {"Total-Results": str(len(rows))}
+            if start + limit < len(rows):
+                nxt = request.url.copy_merge_params({"start": str(start + limit), "limit": str(limit)})
+                extra["Link"] = f'<{nxt}>; rel="next"'
+            return self._answer(request, 200, page, **extra)
         return self._write(request, store)
 
     def _write(self, request: httpx2.Request, store: dict[str, dict]) -> httpx2.Response:
@@ -93,6 +114,8 @@ class MiniZotero(httpx2.BaseTransport):
             base = request.headers.get("If-Unmodified-Since-Version")
             if token and token in self.tokens:
                 return self._answer(request, 412, "Write token already used")
+            if self.refuse_every and self.posts % self.refuse_every == 0:
+                return self._answer(request, 412, "Library has been modified since specified version")
             if base is not None and int(base) != self.version:
                 return self._answer(
                     request,

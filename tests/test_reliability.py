@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import resource
 import shutil
 import sqlite3
@@ -287,11 +288,19 @@ def test_delay_of_infinity_is_refused(monkeypatch):
 
 
 # ---------------------------------------------------------------- concurrent Zotero syncs
-def _sync_into(zotero, library: Path, collection: str = "Seed") -> tuple[int, list[str]]:
+def _sync_into(
+    zotero, library: Path, collection: str = "Seed", key_format: str = "{auth}{year}{title}"
+) -> tuple[int, list[str]]:
     from paper2bib.zotero.sync import make_client
 
     settings = load_settings(
-        {"library": str(library), "zotero_api_key": "k", "zotero_library_id": "1", "zotero_library_type": "user"}
+        {
+            "library": str(library),
+            "zotero_api_key": "k",
+            "zotero_library_id": "1",
+            "zotero_library_type": "user",
+            "key_format": key_format,
+        }
     )
     said: list[str] = []
     with Library(library) as lib:
@@ -316,6 +325,48 @@ def test_two_syncs_at_once_make_each_paper_and_the_collection_once(seed_library,
     assert len(archive_ids) == 89 == len(set(archive_ids))
     assert len(zotero.collections) == 1
     assert all(d["collections"] == list(zotero.collections) for d in zotero.preprints())
+
+
+@pytest.mark.parametrize("trial", range(8))
+def test_two_library_files_syncing_at_once_never_duplicate_and_count_only_their_own(seed_library, tmp_path, trial):
+    """A laptop's and a desktop's library (the same papers, other citation keys: writes that
+    differ) synced at once into one Zotero that pages its answers and refuses some writes with
+    412: every paper once, and the two summaries' "created" add up to 89."""
+    from minizotero import MiniZotero
+
+    zotero = MiniZotero(write_delay=0.01 * (trial % 3), page_size=7 + trial, refuse_every=3 + trial % 4)
+    desktop = tmp_path / "desktop.sqlite"
+    shutil.copy(seed_library, desktop)
+    jobs = [(seed_library, "{auth}{year}{title}"), (desktop, "{auth}_{year}")]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda job: _sync_into(zotero, job[0], key_format=job[1]), jobs))
+    assert [code for code, _ in results] == [0, 0], results
+    archive_ids = [d["archiveID"] for d in zotero.preprints()]
+    assert len(archive_ids) == 89 == len(set(archive_ids))
+    created = [int(re.search(r"; (\d+) were created", said[-1]).group(1)) for _, said in results]
+    assert sum(created) == 89, [said[-1] for _, said in results]
+    assert len(zotero.collections) == 1
+
+
+def test_items_made_during_a_paged_read_are_never_created_again(seed_library):
+    """Another client creates the papers while this sync reads the library page by page,
+    newest first: they land on a page already read. The read counts as of its first page, so
+    the creation is refused (412), the library read again, and the papers linked."""
+    from minizotero import MiniZotero
+
+    with Library(seed_library) as lib:
+        ids = sorted(lib.records())
+
+    def another_client_creates_everything(zotero: MiniZotero) -> None:
+        zotero.add([{"itemType": "preprint", "archiveID": f"arXiv:{a}", "title": a} for a in ids])
+
+    zotero = MiniZotero(page_size=10, between_pages=another_client_creates_everything)
+    zotero.add([{"itemType": "journalArticle", "title": f"Unrelated {i}"} for i in range(30)])
+    code, said = _sync_into(zotero, seed_library)
+    assert code == 0, said
+    archive_ids = [d["archiveID"] for d in zotero.preprints()]
+    assert len(archive_ids) == 89 == len(set(archive_ids))
+    assert "; 0 were created, 89 linked" in said[-1]
 
 
 def test_items_another_sync_made_meanwhile_are_linked_not_sent_again(seed_library):

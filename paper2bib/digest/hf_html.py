@@ -137,7 +137,7 @@ def to_markdown(soup: BeautifulSoup) -> str:
         elif tag.name[0] == "h" and tag.name[1:].isdigit():
             lines += ["#" * int(tag.name[1:]) + " " + _inline(tag), ""]
         elif tag.name == "li":
-            depth = lists - 1
+            depth = min(lists - 1, markdown.MAX_LIST_DEPTH)  # an indent per level: bounded, or n² spaces
             lines.append("  " * max(depth, 0) + "- " + _inline(tag))
         elif tag.name == "tr":
             cells = [_inline(c) for c in tag.find_all(["td", "th"], recursive=False)]

@@ -158,6 +158,7 @@ class ZoteroClient:
         self.wait = wait
         self.version = 0  # the library version of the last answer
         self.has_read = False  # whether self.version comes from an answer (a new library's is 0)
+        self._versions: list[int] = []  # Last-Modified-Version of each answer of the running call
         self.requests = 0
         self.writes = 0
         self.on_request: Callable[[int], None] | None = None  # progress: told of every request sent
@@ -176,22 +177,33 @@ class ZoteroClient:
 
     def _note_status(self, response: httpx2.Response) -> None:
         self.last_status = response.status_code
+        v = response.headers.get("Last-Modified-Version", "")
+        if v.isdigit() and response.status_code < 300:
+            self._versions.append(int(v))
 
-    def _track(self) -> None:
-        resp = self.zot.request
-        if resp is not None:
-            v = resp.headers.get("Last-Modified-Version")
-            if v and v.isdigit():
-                self.version = max(self.version, int(v))
-                self.has_read = True
+    def _track(self, versions: list[int], advance: bool) -> None:
+        """Move ``self.version`` — the library version everything up to which has been read —
+        after a call that saw ``versions``.
 
-    def _call(self, what: str, fn: Callable[[], T], write: bool = False) -> T:
+        A read of several pages counts as of its first page: a page later reporting a newer
+        version means the library changed during the read, and what changed may sit on pages
+        already read; the next creation, sent with the older version, then gets a 412 and a
+        re-read instead of a duplicate. A write moves it only when it was made on exactly the
+        version read (``advance``): a write of changed items alone may follow someone
+        else's creations, which this client has not seen.
+        """
+        if versions and advance:
+            self.version = max(self.version, min(versions))
+            self.has_read = True
+
+    def _call(self, what: str, fn: Callable[[], T], write: bool = False, advance: bool = False) -> T:
         """Run one API call under the policy. A write is retried as is only when rate-limited
         (refused before any work was done); any other failed attempt of a write raises
         :class:`WriteUncertain`: the server may have committed it."""
 
         def attempt(deadline: float) -> T:
             self.last_status = 0
+            self._versions = []
             try:
                 out = fn()
             except Failed as e:
@@ -202,7 +214,9 @@ class ZoteroClient:
                 raise ZoteroError(f"Zotero at {self.service.url}: {what}: the answer is not JSON") from None
             except ze.PreConditionFailedError:
                 if write:  # the library changed since it was read, or this very write was already made
-                    raise WriteUncertain("the Zotero library changed since it was read (HTTP 412)") from None
+                    raise WriteUncertain(
+                        "the Zotero library changed since it was read (HTTP 412)", refused=True
+                    ) from None
                 raise ZoteroError(f"Zotero: {what} failed (HTTP 412)") from None
             except ze.UserNotAuthorisedError as e:
                 need = "write" if write else "read"
@@ -219,7 +233,7 @@ class ZoteroClient:
                     f"Zotero at {self.service.url}: the answer to {what} could not be read ({type(e).__name__}); "
                     "check the Zotero URL"
                 ) from None
-            self._track()
+            self._track(self._versions, advance=bool(advance))
             return out
 
         return self.service.call(attempt, what)
@@ -230,7 +244,10 @@ class ZoteroClient:
         params: dict[str, Any] = {"limit": 100}
         if since is not None:
             params["since"] = since
-        return _objects(self._call("reading items", lambda: self.zot.everything(self.zot.items(**params))), "items")
+        # a read of every item (changed since ``since``): the one read that moves the version
+        return _objects(
+            self._call("reading items", lambda: self.zot.everything(self.zot.items(**params)), advance=True), "items"
+        )
 
     def items_by_key(self, keys: list[str]) -> list[dict]:
         """The current state of up to 50 items, by key."""
@@ -269,7 +286,12 @@ class ZoteroClient:
         # new objects are created only on the library as last read: a concurrent creation
         # elsewhere makes this a 412, and the caller re-reads before writing again
         base = self.version if self.has_read and not any("key" in o for o in items) else None
-        return self._call("writing items", lambda: self.zot.create_items(items, last_modified=base), write=True)
+        return self._call(
+            "writing items",
+            lambda: self.zot.create_items(items, last_modified=base),
+            write=True,
+            advance=base is not None,
+        )
 
     def replace_item(self, item: dict) -> bool:
         """PUT one full item (``key`` and ``version`` in it): how an item changes its type.
@@ -284,9 +306,6 @@ class ZoteroClient:
         def put() -> int:
             headers = {**self.zot.default_headers(), "If-Unmodified-Since-Version": str(item["version"])}
             resp = self.http.request("PUT", url, json=item, headers=headers)
-            v = resp.headers.get("Last-Modified-Version")
-            if v and v.isdigit():
-                self.version = max(self.version, int(v))
             return resp.status_code
 
         status = self._call("replacing an item", put, write=True)
@@ -303,6 +322,7 @@ class ZoteroClient:
             "creating a collection",
             lambda: self.zot.create_collections([{"name": name}], last_modified=base),
             write=True,
+            advance=base is not None,
         )
 
 

@@ -113,6 +113,7 @@ class Syncer:
         self.recreate_deleted = recreate_deleted
         # arXiv id → the item key an earlier sync made or linked: preferred over look-alike items
         self.known = {a: link.key for a, link in self.links.items() if not link.deleted or recreate_deleted}
+        self.written_here: set[int] = set()
         self.deleted = {a for a, link in self.links.items() if link.deleted and not recreate_deleted}
         self.made = lib.zotero_links_made(zc.library)  # children made (or found) before: never re-added
         self.failed: list[str] = []
@@ -166,6 +167,8 @@ class Syncer:
                 key = self._find_collection(name)
                 if key:
                     return key
+                # the library moved on since it was read: catch up, so the next try is based on it
+                self._absorb(self.zc.all_items(since=self.zc.version))
                 continue
             if answer.get("successful"):
                 return next(iter(answer["successful"].values()))["key"]
@@ -341,6 +344,7 @@ class Syncer:
         with ``rebuild(id)`` and sent again. Objects Zotero rejects are reported in ``self.failed``.
         """
         done: dict[int, str] = {}
+        self.written_here = set()  # confirmed by this run's own answers (not found after a re-read)
         for start in range(0, len(objects), MAX_WRITE):
             pending = list(range(start, min(start + MAX_WRITE, len(objects))))
             for round_ in range(ROUNDS):
@@ -352,6 +356,7 @@ class Syncer:
                 if not pending:
                     break
                 seen = self.zc.version
+                based = self.zc.has_read and not any("key" in objects[i] for i in pending)
                 try:
                     answer = self.zc.create_items([objects[i] for i in pending])
                 except WriteUncertain as e:
@@ -365,12 +370,17 @@ class Syncer:
                         key = find(ids[i])
                         if key:
                             done[i] = key
+                            # a creation sent on version ``seen`` that went through made exactly
+                            # version seen + 1: an item of that version is this run's
+                            if based and not e.refused and (self.by_key.get(key) or {}).get("version") == seen + 1:
+                                self.written_here.add(i)
                         else:
                             still.append(i)
                     pending = still
                     continue
                 for pos, obj in (answer.get("successful") or {}).items():
                     done[pending[int(pos)]] = obj["key"]
+                    self.written_here.add(pending[int(pos)])
                 for pos, key in (answer.get("unchanged") or {}).items():
                     done[pending[int(pos)]] = key
                 self._absorb(list((answer.get("successful") or {}).values()))
@@ -481,7 +491,9 @@ class Syncer:
         )
         for i, k in created.items():
             self.known[new_ids[i]] = k
-        report.created = len(created)
+        # only what this run's own writes made: items another sync made meanwhile were linked
+        report.created = len(created.keys() & self.written_here)
+        report.linked += len(created.keys() - self.written_here)
 
         # children: links and the arXiv comment, under every paper now in Zotero
         parents = {p.record.arxiv_id: k for p, k in plan.link} | {new_ids[i]: k for i, k in created.items()}
