@@ -49,7 +49,7 @@ def _abbreviation(node: LatexMacroNode) -> str:
 def _l2t() -> LatexNodes2Text:
     db = get_default_latex_context_db()
     # pylatexenc drops what it does not know and reads files for \input: keep both as text
-    keep = ["input", "include", "includegraphics", "openout", "write", "immediate", "catcode", "def", "csname"]
+    keep = ["input", "include", "includegraphics", "openout", "write", "immediate", "catcode", "def", "csname", "verb"]
     db.add_context_category(
         "paper2bib",
         prepend=True,

@@ -65,3 +65,10 @@ def test_outputs_of_cleaned_records_hold_no_control_or_bidi_characters(fmt):
     assert not CONTROLS.search(text.replace("\n", "").replace("\t", ""))
     if fmt == "csl-json":
         assert json.loads(text)[0]["title"] == "Title evil [31m"
+
+
+def test_verbatim_tex_keeps_its_words():
+    from paper2bib.text import latex_to_unicode
+
+    assert latex_to_unicode(r"Parsing \verb|x_y| fast") == r"Parsing \verb|x_y| fast"  # was "Parsing \verb fast"
+    assert latex_to_unicode(r"\input{secret.txt}") == r"\input{secret.txt}"  # shown, never read
