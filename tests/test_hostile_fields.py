@@ -72,3 +72,26 @@ def test_verbatim_tex_keeps_its_words():
 
     assert latex_to_unicode(r"Parsing \verb|x_y| fast") == r"Parsing \verb|x_y| fast"  # was "Parsing \verb fast"
     assert latex_to_unicode(r"\input{secret.txt}") == r"\input{secret.txt}"  # shown, never read
+
+
+@pytest.mark.latex
+@pytest.mark.pandoc
+def test_pandoc_to_pdflatex_compiles_records_that_held_controls_and_a_huge_title(tmp_path):
+    from conftest import require_tool, run
+
+    require_tool("pandoc")
+    require_tool("pdflatex")
+    raw = Record(
+        "2401.00001", 1, "Spoof \u202etxt.exe\u202c and \u0085C1\u009b " + "word " * 50_000, ("Ann\u0085 Author",),
+        "Abs\u0000tract", "2024-01-01",
+    )  # fmt: skip
+    (tmp_path / "refs.json").write_text(render("csl-json", [Paper(clean_record(raw), "a2024", ())]), encoding="utf-8")
+    (tmp_path / "doc.md").write_text("---\nbibliography: refs.json\nnocite: '@*'\n---\n")
+    made = run(["pandoc", "--citeproc", "-s", "--to", "latex", "-o", "doc.tex", "doc.md"], tmp_path)
+    assert made.returncode == 0, made.stderr
+    compiled = run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], tmp_path, timeout=120)
+    assert compiled.returncode == 0, compiled.stdout[-2000:]
+    tex = (tmp_path / "doc.tex").read_text(encoding="utf-8")
+    assert (
+        "Spoof Txt.exe and {C1} Word" in tex and "\u202e" not in tex and "\x85" not in tex
+    )  # title-cased by the style

@@ -237,39 +237,44 @@ def _lower(p: dict) -> dict[str, str]:
 
 def read_fields(text: str, chunks: list[Chunk]) -> list[dict[str, str] | None]:
     """The fields of every entry chunk (lower-case names, ``ID`` and ``ENTRYTYPE`` too), in
-    order; None for an entry that cannot be read. One parse of the whole file; only the
-    entries it could not match are read again one by one."""
+    order; None for an entry that cannot be read.
+
+    Entries are parsed in batches, each after the file's ``@string`` definitions (bibtexparser
+    1.x grows faster than the file on thousands of entries in one parse; a batch at least as
+    large as the definitions keeps the whole linear). A batch that does not read back entry
+    for entry is read again one entry at a time, so one broken entry costs only itself.
+    """
     entries = [c for c in chunks if c.kind == "entry"]
     unsafe = unsafe_strings(chunks)
     if unsafe:
         first, more = next(iter(unsafe.values())), len(unsafe) - 1
         also = f" (and {more} more that use it)" if more else ""
         log.warning("%s%s: not expanded; the entries that use it are left as they are", first, also)
-    if unsafe:
-        text = "".join(c.raw for i, c in enumerate(chunks) if i not in unsafe)
-    try:
-        parsed = bibtexparser.loads(text, parser=_parser()).entries
-    except Exception:  # bibtexparser 1.x raises assorted errors on broken files
-        parsed = []
-    strings = "".join(c.raw + "\n" for i, c in enumerate(chunks) if c.kind == "string" and i not in unsafe)
+    defs = [c.raw for i, c in enumerate(chunks) if c.kind == "string" and i not in unsafe]
+    strings = "".join(raw + "\n" for raw in defs)
+    size = max(ENTRY_BATCH, len(defs))
     out: list[dict[str, str] | None] = []
-    p = 0
-    for c in entries:
-        if p < len(parsed) and parsed[p].get("ID") == c.key and c.key:
-            out.append(_lower(parsed[p]))
-            p += 1
+    for start in range(0, len(entries), size):
+        batch = entries[start : start + size]
+        parsed = _loads(strings + "\n".join(c.raw for c in batch))
+        if len(parsed) == len(batch) and all(p.get("ID") == c.key and c.key for p, c in zip(parsed, batch)):
+            out.extend(_lower(p) for p in parsed)
             continue
-        try:
-            found = bibtexparser.loads(strings + c.raw, parser=_parser()).entries
-        except Exception:
-            found = []
-        if len(found) == 1 and found[0].get("ID") == c.key and c.key:
-            out.append(_lower(found[0]))
-            if p < len(parsed) and parsed[p].get("ID") == c.key:
-                p += 1
-        else:
-            out.append(None)
+        for c in batch:
+            found = _loads(strings + c.raw)
+            out.append(_lower(found[0]) if len(found) == 1 and found[0].get("ID") == c.key and c.key else None)
     return out
+
+
+#: entries parsed together (see :func:`read_fields`)
+ENTRY_BATCH = 200
+
+
+def _loads(text: str) -> list[dict]:
+    try:
+        return bibtexparser.loads(text, parser=_parser()).entries
+    except Exception:  # bibtexparser 1.x raises assorted errors on broken input
+        return []
 
 
 def parse_fields(text: str, chunks: list[Chunk]) -> list[dict[str, str]]:
