@@ -7,7 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-from pylatexenc.latexwalker import LatexMacroNode
+from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode
 
 #: Abbreviation macros papers define for themselves (``\eg``): their text, not nothing.
 _ABBREVIATIONS = {
@@ -49,7 +49,19 @@ def _abbreviation(node: LatexMacroNode) -> str:
 def _l2t() -> LatexNodes2Text:
     db = get_default_latex_context_db()
     # pylatexenc drops what it does not know and reads files for \input: keep both as text
-    keep = ["input", "include", "includegraphics", "openout", "write", "immediate", "catcode", "def", "csname", "verb"]
+    keep = [
+        "input",
+        "include",
+        "includegraphics",
+        "openout",
+        "write",
+        "immediate",
+        "catcode",
+        "def",
+        "csname",
+        "verb",
+        "href",
+    ]
     db.add_context_category(
         "paper2bib",
         prepend=True,
@@ -60,7 +72,33 @@ def _l2t() -> LatexNodes2Text:
         "paper2bib-switches", prepend=True, macros=[MacroTextSpec(k, simplify_repl="") for k in _SWITCHES]
     )
     db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_literal))
-    return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
+    return _KeepUnknown(latex_context=db, math_mode="text", strict_latex_spaces=False)
+
+
+class _KeepUnknown(LatexNodes2Text):
+    r"""Keeps the braces of the groups right after a macro shown as written: ``\foo{bar}``
+    stays ``\foo{bar}`` (not ``\foobar``), ``\href{u}{text}`` stays whole — shown, never run."""
+
+    def nodelist_to_text(self, nodelist: list) -> str:
+        out: list[str] = []
+        run: list = []  # ordinary nodes, converted together (spacing between them is pylatexenc's)
+        unknown_before = False
+        for node in nodelist:
+            if node is None:
+                continue
+            if unknown_before and node.isNodeType(LatexGroupNode) and node.delimiters == ("{", "}"):
+                out.append(super().nodelist_to_text(run))
+                run = []
+                out.append("{" + self.nodelist_to_text(node.nodelist) + "}")
+                continue
+            unknown_before = node.isNodeType(LatexMacroNode) and self._shown_as_written(node.macroname)
+            run.append(node)
+        out.append(super().nodelist_to_text(run))
+        return "".join(out)
+
+    def _shown_as_written(self, name: str) -> bool:
+        spec = self.latex_context.get_macro_spec(name)
+        return spec is self.latex_context.unknown_macro_spec or getattr(spec, "simplify_repl", None) is _verbatim
 
 
 _TEX_HINT = re.compile(r"[\\$^_{}~]")

@@ -95,3 +95,18 @@ def test_pandoc_to_pdflatex_compiles_records_that_held_controls_and_a_huge_title
     assert (
         "Spoof Txt.exe and {C1} Word" in tex and "\u202e" not in tex and "\x85" not in tex
     )  # title-cased by the style
+
+
+@pytest.mark.parametrize(
+    "tex, shown",
+    [
+        (r"\foo{bar} baz", r"\foo{bar} baz"),  # was "\foobar baz": the braces of an unknown macro's group kept
+        (r"\href{https://evil.example}{click}", r"\href{https://evil.example}{click}"),  # was "hrefhttps://…click"
+        (r"\input{secret.txt}", r"\input{secret.txt}"),
+        (r"\textbf{Bold} and \'e", "Bold and é"),  # known TeX still reads as text
+    ],
+)
+def test_tex_that_is_not_text_stays_visible_as_written(tex, shown):
+    from paper2bib.text import latex_to_unicode
+
+    assert latex_to_unicode(tex) == shown
