@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -121,11 +124,32 @@ def split_math(text: str) -> list[tuple[bool, str]]:
     return [s for s in segments if s[1]]
 
 
+@contextmanager
+def collected_after() -> Iterator[None]:
+    """No garbage collection inside: reading a big input makes many objects, and every
+    collection on the way walks all of them, which makes reading grow faster than the input.
+    One collection follows in due course."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _decode(tex: str) -> str:
     try:
-        return _l2t().latex_to_text(tex)
+        if len(tex) < 20_000:
+            return _l2t().latex_to_text(tex)
+        with collected_after():
+            return _l2t().latex_to_text(tex)
     except Exception:  # pylatexenc is tolerant, but a pathological input must not crash a run
         return re.sub(r"[\\$^_{}]", "", tex)
+
+
+#: the longest text read as TeX (the longest abstracts are ~2,000 characters); longer is kept as written
+MAX_TEX = 100_000
 
 
 def latex_to_unicode(text: str) -> str:
@@ -137,6 +161,8 @@ def latex_to_unicode(text: str) -> str:
     """
     if not _TEX_HINT.search(text):
         return text
+    if len(text) > MAX_TEX:  # no title or abstract is this long: shown as written, not typeset
+        return re.sub(r"\s+", " ", text).strip()
     out = []
     for is_math, body in split_math(text):
         if is_math:

@@ -9,11 +9,8 @@ links; on a single paper page, the ``<h1>`` and the abstract.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from bs4 import BeautifulSoup, Tag
 
@@ -21,7 +18,7 @@ from ..arxiv_ids import find_ids
 from ..hub.sources import entries_from_daily, entry_from_paper
 from ..links import extract_links
 from ..models import Entry
-from ..text import squash_space
+from ..text import collected_after, squash_space
 from . import markdown
 
 _HTML = re.compile(r"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)|<body[\s>]", re.IGNORECASE)
@@ -152,23 +149,10 @@ def to_markdown(soup: BeautifulSoup) -> str:
     return "\n".join(lines)
 
 
-@contextmanager
-def _collected_after() -> Iterator[None]:
-    """No garbage collection while a page is read: on a deep tree every collection walks all
-    the nodes made so far, which makes reading grow faster than the page; one pass follows."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def parse(text: str, source: str) -> list[Entry]:
     """The Hub's own data when the page carries it; a single paper's page (its heading,
     abstract and code links); else every reference on the page, read as Markdown."""
-    with _collected_after():
+    with collected_after():  # a deep tree would make every collection walk all its nodes
         return _parse(text, source)
 
 
