@@ -10,7 +10,10 @@ of N trials ended with everything there exactly once:
 * ``kill -9 during sync``: ``zotero sync`` killed at a random moment, then run again:
   every paper in Zotero exactly once, one collection.
 * ``2 syncs at once (one library)`` / ``(two libraries)``: two ``zotero sync`` started
-  together, from one local library or from two copies of it: every paper once, one collection.
+  together, from one local library, or from two library files that name the papers with other
+  citation keys (their writes differ): every paper once, one collection, and the two summaries'
+  "created" add up to 89. ``--zotero-faults`` runs the Zotero stand-in with 429s, 500s and
+  committed writes whose answer is lost.
 * ``4 exports at once``: on a library with no keys yet: every process prints the same keys,
   no key twice.
 * ``4 adds on a new library``: four ``add`` creating one library together: all succeed.
@@ -23,6 +26,7 @@ import collections
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -89,12 +93,50 @@ def _zotero_ok(dump: Path, papers: int = 89) -> bool:
     return len(ids) == papers and max(ids.values()) == 1 and len(collections_made) == 1
 
 
+def _created(out: bytes) -> int:
+    m = re.search(rb"; (\d+) were created", out)
+    return int(m.group(1)) if m else -1
+
+
+def _zotero_trials(args, tmp: Path, base: Path, arxiv_url: str, t: int, rnd, faults: list[str], results) -> None:
+    for scenario in ("kill -9 during sync", "2 syncs at once (one library)", "2 syncs at once (two libraries)"):
+        dump = tmp / f"zotero-{t}-{len(results[scenario])}.json"
+        with standins.zotero(args.shared, KEY, "users/1", ["--dump", str(dump), *faults]) as zot:
+            first = tmp / f"sync-{t}-a.sqlite"
+            shutil.copy(base, first)
+            env = _env(tmp, first, arxiv_url, zot.url)
+            sync = ["zotero", "sync", "--collection", "Stress"]
+            if scenario.startswith("kill"):
+                _kill_at_random(sync, env, 2.0, rnd)
+                _run(sync, env)
+                results[scenario].append(_zotero_ok(dump))
+                continue
+            second_env = env
+            if "two" in scenario:  # another computer's library: the same papers, other citation keys
+                second = tmp / f"sync-{t}-b.sqlite"
+                shutil.copy(base, second)
+                with sqlite3.connect(second) as db:
+                    db.execute("DELETE FROM citekeys")
+                second_env = {**_env(tmp, second, arxiv_url, zot.url), "PAPER2BIB_KEY_FORMAT": "{auth}_{year}"}
+            procs = [_start(sync, env), _start(sync, second_env)]
+            outs = [p.communicate()[1] for p in procs]
+            created = sum(_created(o) for o in outs)
+            finish = _run(sync, env)  # finish what a 412 left for the next run, if anything
+            created += max(_created(finish.stderr), 0)
+            results[scenario].append(_zotero_ok(dump) and created == 89)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=standins.DEFAULT_SHARED)
     ap.add_argument("--trials", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only-zotero", action="store_true", help="only the Zotero scenarios")
+    ap.add_argument("--zotero-faults", action="store_true", help="429s, 500s and lost answers from the Zotero stand-in")
     args = ap.parse_args()
+    faults = (
+        ["--rate-limit-every", "7", "--fail-500-every", "11", "--drop-after-commit", "5"] if args.zotero_faults else []
+    )
     rnd = random.Random(args.seed)
     results: dict[str, list[bool]] = collections.defaultdict(list)
     corpora = [args.shared / "arxiv" / "records.json", args.shared / "arxiv" / "crowd.json"]
@@ -105,6 +147,9 @@ def main() -> None:
             if _run(["add", str(SEED)], _env(tmp, base, arxiv.url)).returncode != 0:
                 raise SystemExit("could not resolve the seed listing against the arXiv stand-in")
             for t in range(args.trials):
+                if args.only_zotero:
+                    _zotero_trials(args, tmp, base, arxiv.url, t, rnd, faults, results)
+                    continue
                 lib = tmp / f"add-{t}.sqlite"
                 env = _env(tmp, lib, arxiv.url)
                 _kill_at_random(["add", str(SEED)], env, 1.5, rnd)
@@ -127,30 +172,7 @@ def main() -> None:
                     and len(set(keys[0])) == 89
                 )
 
-                for scenario in (
-                    "kill -9 during sync",
-                    "2 syncs at once (one library)",
-                    "2 syncs at once (two libraries)",
-                ):
-                    dump = tmp / f"zotero-{t}.json"
-                    with standins.zotero(args.shared, KEY, "users/1", ["--dump", str(dump)]) as zot:
-                        first = tmp / f"sync-{t}-a.sqlite"
-                        shutil.copy(base, first)
-                        env = _env(tmp, first, arxiv.url, zot.url)
-                        sync = ["zotero", "sync", "--collection", "Stress"]
-                        if scenario.startswith("kill"):
-                            _kill_at_random(sync, env, 2.0, rnd)
-                            _run(sync, env)
-                        else:
-                            second = first
-                            if "two" in scenario:
-                                second = tmp / f"sync-{t}-b.sqlite"
-                                shutil.copy(base, second)
-                            procs = [_start(sync, env), _start(sync, _env(tmp, second, arxiv.url, zot.url))]
-                            for p in procs:
-                                p.wait()
-                            _run(sync, env)  # finish what a 412 left for the next run, if anything
-                    results[scenario].append(_zotero_ok(dump))
+                _zotero_trials(args, tmp, base, arxiv.url, t, rnd, faults, results)
     print(f"{'scenario':34} {'trials':>6} {'all there exactly once':>22}")
     for name, oks in results.items():
         print(f"{name:34} {len(oks):6d} {sum(oks):>22d}")
