@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from .models import Entry, Published, Record
 
 log = logging.getLogger(__name__)
+T = TypeVar("T", Record, Published, Entry)
 
 #: the caps, in characters (the longest real values are far below: arXiv's longest titles are
 #: ~300 characters, abstracts 1,920, collaborations list ~3,000 authors)
@@ -50,54 +52,40 @@ def clean(text: str, field: str, where: str = "") -> str:
     return text
 
 
-def _maybe(text: str | None, field: str, where: str) -> str | None:
-    return clean(text, field, where) if text is not None else None
+def _authors(names: tuple[str, ...], where: str) -> tuple[str, ...]:
+    if len(names) > CAPS["authors"]:
+        log.warning("%s%s authors: the first %s kept", where, f"{len(names):,}", f"{CAPS['authors']:,}")
+    return tuple(clean(a, "author", where) for a in names[: CAPS["authors"]])
+
+
+def _cleaned(obj: T, where: str, fields: dict[str, str]) -> T:
+    """``obj`` with each of ``fields`` (attribute → cap) clean; the same object when nothing changes."""
+    changes: dict[str, Any] = {}
+    for attr, cap in fields.items():
+        value = getattr(obj, attr)
+        if attr == "authors":
+            changes[attr] = _authors(value, where)
+        elif value is not None:
+            changes[attr] = clean(value, cap, where)
+    new = replace(obj, **changes)
+    return obj if new == obj else new
 
 
 def clean_record(r: Record) -> Record:
     """``r`` with every field clean and within its cap (the same object when nothing changes)."""
-    where = f"arXiv:{r.arxiv_id}: "
-    authors = r.authors
-    if len(authors) > CAPS["authors"]:
-        log.warning("%s%s authors: the first %s kept", where, f"{len(authors):,}", f"{CAPS['authors']:,}")
-        authors = authors[: CAPS["authors"]]
-    new = replace(
-        r,
-        title=clean(r.title, "title", where),
-        authors=tuple(clean(a, "author", where) for a in authors),
-        summary=clean(r.summary, "abstract", where),
-        comment=_maybe(r.comment, "comment", where),
-        journal_ref=_maybe(r.journal_ref, "journal_ref", where),
-        doi=_maybe(r.doi, "doi", where),
-    )
-    return r if new == r else new
+    fields = {"title": "title", "authors": "author", "summary": "abstract", "comment": "comment"}
+    return _cleaned(r, f"arXiv:{r.arxiv_id}: ", fields | {"journal_ref": "journal_ref", "doi": "doi"})
 
 
 def clean_published(p: Published) -> Published:
     """``p`` (DBLP's record of a published version) with every field clean and within its cap."""
-    where = f"DBLP {p.dblp_key[:100]}: "
-    new = replace(
-        p,
-        title=clean(p.title, "title", where),
-        authors=tuple(clean(a, "author", where) for a in p.authors[: CAPS["authors"]]),
-        venue=clean(p.venue, "venue", where),
-        volume=_maybe(p.volume, "volume", where),
-        number=_maybe(p.number, "number", where),
-        pages=_maybe(p.pages, "pages", where),
-        publisher=_maybe(p.publisher, "publisher", where),
-        doi=_maybe(p.doi, "doi", where),
-        url=_maybe(p.url, "url", where),
-    )
-    return p if new == p else new
+    fields = {"title": "title", "authors": "author", "venue": "venue", "volume": "volume", "number": "number"}
+    fields |= {"pages": "pages", "publisher": "publisher", "doi": "doi", "url": "url"}
+    return _cleaned(p, f"DBLP {p.dblp_key[:100]}: ", fields)
 
 
 def clean_entry(e: Entry) -> Entry:
     """A digest's entry with its title, abstract and authors clean and within their caps."""
-    where = f"{e.source}: entry {e.position + 1}: "
-    new = replace(
-        e,
-        title=_maybe(e.title, "title", where),
-        abstract=_maybe(e.abstract, "abstract", where),
-        authors=tuple(clean(a, "author", where) for a in e.authors[: CAPS["authors"]]),
+    return _cleaned(
+        e, f"{e.source}: entry {e.position + 1}: ", {"title": "title", "abstract": "abstract", "authors": "author"}
     )
-    return e if new == e else new
