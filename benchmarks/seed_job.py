@@ -44,6 +44,7 @@ FAULTS = {
     "dblp-429-every-5th": ([], ["--rate-limit-every", "5"]),
     "dblp-hang-every-20th": ([], ["--hang-every", "20", "--hang-seconds", "60"]),
     "s2-504-every-2nd": (["--timeout-every", "2"], []),
+    "s2-min-gap-3s": (["--min-gap", "3"], []),  # 429 for a request sooner than 3 s after the previous one
 }
 
 

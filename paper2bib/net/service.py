@@ -123,7 +123,8 @@ class Service:
             assert isinstance(exc, Failed)
             if not exc.decided:
                 exc.decided = True
-                self.breaker.failure(exc.failure.what)
+                if exc.failure.status != 429:  # a rate limit says the service is up: waited out within the budget
+                    self.breaker.failure(exc.failure.what)
                 if not self.breaker.is_open:
                     spent = self.clock() - started
                     exc.wait = self.policy.next_wait(state.attempt_number, exc.failure, spent, self.rand())
