@@ -8,7 +8,8 @@ arXiv 3 s, Semantic Scholar 1 s, DBLP 1 s between requests. The published versio
 looked up while arXiv is still asked, so the two delays overlap; 1 s per DBLP request is
 the floor, and asking DBLP only where there is something to find is the lever.
 ``--fault`` runs it with a service failing: dblp-down (nothing listens), dblp-500,
-dblp-challenge, s2-down, s2-hang (accepts, never answers), s2-429.
+dblp-challenge, s2-down, s2-hang (accepts, never answers), s2-429, and services that are up but slow
+or rate-limiting now and then (see FAULTS).
 Target: ≤ 60 s with every service up, and with any one optional service failing.
 """
 
