@@ -186,7 +186,7 @@ def test_rate_limits_without_retry_after_are_waited_out_as_ratelimit_says(caplog
     assert (
         slept[0] == 2.0 and 2.0 <= slept[1] <= 2.2
     )  # the RateLimit window, then the backoff (with jitter) after the 500
-    assert "Hugging Face: daily papers for 2025-03-20: HTTP 429; waiting 2 s as it asks" in caplog.text
+    assert "Hugging Face: daily papers for 2025-03-20: HTTP 429, asking to wait 2 s; waiting 2 s" in caplog.text
     assert announced_wait(429, {"RateLimit": '"api";r=0;t=55'}) == 55.0
     assert announced_wait(429, {"RateLimit": '"api";r=0;t=55', "Retry-After": "7"}) == 7.0
     assert announced_wait(500, {"RateLimit": '"api";r=0;t=55'}) is None  # a 500 announces no wait

@@ -81,6 +81,12 @@ class RetryPolicy:
 _RATELIMIT_RESET = re.compile(r"(?:^|[;,])\s*t\s*=\s*(\d+(?:\.\d+)?)")
 
 
+def http_failure(status: int, announced: float | None) -> Failure:
+    """The failure of an answer with ``status``, naming the wait it asks for (if any)."""
+    asks = f", asking to wait {announced:,.0f} s" if announced is not None and announced >= 1 else ""
+    return Failure(f"HTTP {status}{asks}", status, announced)
+
+
 def announced_wait(status: int, headers: Mapping[str, str], now: float | None = None) -> float | None:
     """Seconds a 429/503 asks to wait: ``Retry-After`` (seconds or an HTTP date), else the
     reset ``t=`` of an IETF ``RateLimit`` header. Other statuses announce nothing: a 500's

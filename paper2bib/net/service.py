@@ -35,7 +35,7 @@ from .bounded import (
     run_with_deadline,
 )
 from .breaker import Breaker
-from .policy import TRANSIENT_STATUSES, Failure, RetryPolicy, announced_wait
+from .policy import TRANSIENT_STATUSES, Failure, RetryPolicy, announced_wait, http_failure
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -139,9 +139,8 @@ class Service:
         def before_sleep(state: tenacity.RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             seconds = state.next_action.sleep if state.next_action else 0.0
-            asked = " as it asks" if isinstance(exc, Failed) and exc.failure.announced is not None else ""
             level = logging.WARNING if seconds >= LOUD_WAIT else logging.INFO
-            log.log(level, "%s: %s: %s; waiting %.0f s%s", self.name, what, exc, seconds, asked)
+            log.log(level, "%s: %s: %s; waiting %.0f s", self.name, what, exc, seconds)
 
         try:
             return tenacity.Retrying(
@@ -253,9 +252,7 @@ class HttpService(Service):
             except requests.RequestException as e:
                 raise Failed(Failure(f"the request failed ({type(e).__name__})", transient=False)) from None
             if answer.status in TRANSIENT_STATUSES:
-                raise Failed(
-                    Failure(f"HTTP {answer.status}", answer.status, announced_wait(answer.status, answer.headers))
-                )
+                raise Failed(http_failure(answer.status, announced_wait(answer.status, answer.headers)))
             why = self.challenge(answer) if self.challenge else None
             if why:
                 raise Failed(Failure(why))

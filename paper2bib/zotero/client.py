@@ -26,7 +26,7 @@ from pyzotero import zotero_errors as ze
 from ..errors import WriteUncertain, ZoteroError, ZoteroUnavailable
 from ..net import Breaker, Failed, Failure, RedirectRefused, ResponseTooLarge, RetryPolicy, Service, announced_wait
 from ..net.bounded import DeadlineExceeded, decompress_capped, read_capped, redirect_target, run_with_deadline
-from ..net.policy import TRANSIENT_STATUSES
+from ..net.policy import TRANSIENT_STATUSES, http_failure
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,7 +72,7 @@ class BoundedTransport(httpx2.BaseTransport):
             announced = announced_wait(status, raw_headers)
             if announced is None and status == 429 and (b := raw_headers.get("Backoff", "")).isdigit():
                 announced = float(b)
-            raise Failed(Failure(f"HTTP {status}", status, announced))
+            raise Failed(http_failure(status, announced))
         if (b := raw_headers.get("Backoff", "").strip()).isdigit():
             self.hold(float(b))
         ctype = resp.headers.get("Content-Type", "")
