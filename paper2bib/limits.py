@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from .links import safe_url
 from .models import Entry, Published, Record
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,11 @@ def clean_published(p: Published) -> Published:
     """``p`` (DBLP's record of a published version) with every field clean and within its cap."""
     fields = {"title": "title", "authors": "author", "venue": "venue", "volume": "volume", "number": "number"}
     fields |= {"pages": "pages", "publisher": "publisher", "doi": "doi", "url": "url"}
-    return _cleaned(p, f"DBLP {p.dblp_key[:100]}: ", fields)
+    where = f"DBLP {p.dblp_key[:100]}: "
+    if p.url and (why := safe_url(p.url)):  # written as the paper's link: a web link or nothing
+        log.warning("%sits url dropped (%s)", where, why)
+        p = replace(p, url=None)
+    return _cleaned(p, where, fields)
 
 
 def clean_entry(e: Entry) -> Entry:

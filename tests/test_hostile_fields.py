@@ -110,3 +110,10 @@ def test_tex_that_is_not_text_stays_visible_as_written(tex, shown):
     from paper2bib.text import latex_to_unicode
 
     assert latex_to_unicode(tex) == shown
+
+
+def test_a_dblp_record_whose_url_is_not_a_web_link_loses_the_url(caplog):
+    bib = "@inproceedings{DBLP:conf/x/Y24,\n author = {A B},\n title = {T},\n booktitle = {B},\n year = {2024},\n url = {javascript:alert(1)}\n}\n"
+    version = parse_dblp_bibtex(bib, "conf/x/Y24")
+    assert version is not None and version.url is None
+    assert "DBLP conf/x/Y24: its url dropped (not a web link (javascript scheme))" in caplog.text

@@ -18,6 +18,7 @@ from typing import Any
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
 
+from ..arxiv_ids import clean_doi
 from ..limits import clean_published
 from ..models import Published, Record
 from ..names import ascii_fold, split_name
@@ -104,7 +105,7 @@ def _published(f: dict[str, str], key: str) -> Published | None:
             number=f.get("number"),
             pages=(f.get("pages") or "").replace("--", "-") or None,
             publisher=text_of("publisher"),
-            doi=f.get("doi"),
+            doi=clean_doi(f.get("doi")),  # a DOI, or nothing: it is written as a link
             url=f.get("url"),
             dblp_key=key,
         )
