@@ -38,7 +38,8 @@ _VERBATIM = re.compile(
 _VERB = re.compile(r"\\(?:verb|lstinline)\*?([^\w\s{])(.*?)\1")
 _INPUT = re.compile(r"\\(?:input|include|subfile|subfileinclude)\s*\{([^{}]*)\}")
 #: What a citation key may hold so that BibTeX, biber and this file's other readers agree.
-_KEY = re.compile(r"[^\s{}(),=#%\\\"'~]{1,200}")
+# no space, no TeX or BibTeX syntax, no control or bidi-formatting character
+_KEY = re.compile(r"[^\s{}(),=#%\\\"'~\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]{1,200}")
 
 
 def _uncommented(text: str) -> str:

@@ -37,6 +37,7 @@ from .resolver.resolve import Resolver
 from .scholar.dblp import DblpClient
 from .scholar.lookup import Background, Outcome, look_up
 from .scholar.s2 import S2Client
+from .texfiles import valid_key
 from .text import plural
 from .zotero.client import ZoteroClient
 from .zotero.sync import Syncer
@@ -464,7 +465,7 @@ def bib_keys(entries: Iterable[StoredEntry]) -> dict[str, str]:
     """The key each paper has in the user's .bib (the first one added), by arXiv id."""
     wanted: dict[str, str] = {}
     for e in entries:
-        if e.bib_key and e.resolved_id:
+        if e.bib_key and e.resolved_id and valid_key(e.bib_key):  # a key that cannot be written is made anew
             wanted.setdefault(e.resolved_id, e.bib_key)
     return wanted
 

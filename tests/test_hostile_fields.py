@@ -117,3 +117,11 @@ def test_a_dblp_record_whose_url_is_not_a_web_link_loses_the_url(caplog):
     version = parse_dblp_bibtex(bib, "conf/x/Y24")
     assert version is not None and version.url is None
     assert "DBLP conf/x/Y24: its url dropped (not a web link (javascript scheme))" in caplog.text
+
+
+def test_a_bib_key_with_a_bidi_override_is_not_written():
+    """A user's .bib key is kept when it can be written; one carrying an override is made anew."""
+    from paper2bib.texfiles import valid_key
+
+    assert valid_key("cui2024learning") and valid_key("Müller:2024")
+    assert not valid_key("evil\u202egnp") and not valid_key("a\u0085b") and not valid_key("a}b")
