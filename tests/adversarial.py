@@ -35,6 +35,14 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "arXiv prefixes": ("markdown", _repeat("arXiv:")),
     "urls without end": ("markdown", _repeat("http://")),
     "blank lines": ("markdown", _repeat("\n")),
+    "ids on one line": ("markdown", lambda n: " ".join(f"arXiv:2401.{i % 99999 + 1:05d}" for i in range(n // 17))),
+    "a table of papers": (
+        "markdown",
+        lambda n: (
+            "| a | b |\n|---|---|\n"
+            + "".join(f"| [P {i}](https://arxiv.org/abs/2401.{i % 99999 + 1:05d}) | x |\n" for i in range(n // 50))
+        ),
+    ),
     "one long line of words": ("markdown", _repeat("word ")),
     "nested divs": (
         "html",
@@ -49,6 +57,17 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
         lambda n: "<html><body>" + "<ul><li>a" * (n // 12) + "</li></ul>" * (n // 12) + "</body></html>",
     ),
     "unclosed tags": ("html", _repeat("<p><li><div>", "<html><body>")),
+    "a page of paper links": (
+        "html",
+        lambda n: (
+            "<html><body><ul>"
+            + "".join(
+                f'<li><a href="https://arxiv.org/abs/2401.{i % 99999 + 1:05d}">Paper {i}</a></li>'
+                for i in range(n // 70)
+            )
+            + "</ul></body></html>"
+        ),
+    ),
     "nested JSON in data-props": (
         "html",
         lambda n: (

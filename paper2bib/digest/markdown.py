@@ -13,6 +13,7 @@ link-only lines and the headings of a document's structure never are.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -205,12 +206,22 @@ def _without_refs(text: str) -> str:
     return " ".join(text[a:b] for a, b in zip(bounds[0::2], bounds[1::2]))
 
 
-def _ref_title(text: str, ref: ArxivRef) -> str | None:
-    """The label of the Markdown link (or HTML anchor) that holds ``ref``, if it reads as a title."""
-    for m in _LINK.finditer(text):
-        if m.start(2) <= ref.start < m.end(2) + 1 or m.start() <= ref.start < m.end():
-            return link_title(m.group(1))
-    return None
+def _ref_titles(text: str, refs: list[ArxivRef]) -> list[str | None]:
+    """For each ref, the label of the Markdown link (or HTML anchor) that holds it, if it reads
+    as a title. The links of ``text`` are found once, however many refs it holds."""
+    spans = [(m.start(), m.end(), m.start(2), m.end(2), m.group(1)) for m in _LINK.finditer(text)]
+    starts = [s[0] for s in spans]
+    out: list[str | None] = []
+    for ref in refs:
+        title = None
+        # the links starting before the ref, nearest first: links do not overlap, so one suffices
+        i = bisect.bisect_right(starts, ref.start) - 1
+        if i >= 0:
+            start, end, t_start, t_end, label = spans[i]
+            if t_start <= ref.start < t_end + 1 or start <= ref.start < end:
+                title = link_title(label)
+        out.append(title)
+    return out
 
 
 def _links(text: str) -> tuple[Link, ...]:
@@ -343,8 +354,7 @@ def parse(text: str, source: str) -> list[Entry]:
         refs = unit_refs[i] if b.kind == "item" else refs_of[i]
         if refs:
             unit = _unit_text(blocks, i) if b.kind == "item" else b.text
-            for ref in refs:
-                title = _ref_title(unit, ref)
+            for ref, title in zip(refs, _ref_titles(unit, refs)):
                 links: tuple[Link, ...] = ()
                 if len(refs) == 1:
                     if b.kind in ("item", "row") and not title:
