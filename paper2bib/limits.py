@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from .links import safe_url
+from .links import not_a_web_link
 from .models import Entry, Published, Record
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def clean_published(p: Published) -> Published:
     fields = {"title": "title", "authors": "author", "venue": "venue", "volume": "volume", "number": "number"}
     fields |= {"pages": "pages", "publisher": "publisher", "doi": "doi", "url": "url"}
     where = f"DBLP {p.dblp_key[:100]}: "
-    if p.url and (why := safe_url(p.url)):  # written as the paper's link: a web link or nothing
+    if p.url and (why := not_a_web_link(p.url)):  # written as the paper's link: a web link or nothing
         log.warning("%sits url dropped (%s)", where, why)
         p = replace(p, url=None)
     return _cleaned(p, where, fields)

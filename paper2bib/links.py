@@ -36,7 +36,7 @@ def urlsplit(url: str) -> SplitResult:
     return parts
 
 
-def safe_url(url: str) -> str | None:
+def not_a_web_link(url: str) -> str | None:
     """Why ``url`` is not a web link paper2bib may write or attach (None if it is one):
     ``http``/``https`` only, a host name, no credentials, no control, space or bidi characters,
     at most :data:`MAX_URL` characters."""
@@ -59,10 +59,10 @@ def safe_url(url: str) -> str | None:
 
 
 def web_links(links: Iterable[Link], what: str = "") -> list[Link]:
-    """``links`` without those that are not web links (see :func:`safe_url`), each dropped with a warning."""
+    """``links`` without those that are not web links (see :func:`not_a_web_link`), each dropped with a warning."""
     out = []
     for link in links:
-        why = safe_url(link.url)
+        why = not_a_web_link(link.url)
         if why is None:
             out.append(link)
         else:
@@ -146,7 +146,7 @@ def extract_links(text: str | None) -> tuple[Link, ...]:
 def attached(links: Iterable[Link]) -> list[Link]:
     """The links a paper carries into its outputs and Zotero: all but links to (other) papers,
     and only web links (a library written by an older version may hold others)."""
-    return [link for link in links if link.kind != "paper" and safe_url(link.url) is None]
+    return [link for link in links if link.kind != "paper" and not_a_web_link(link.url) is None]
 
 
 def label(kind: str) -> str:

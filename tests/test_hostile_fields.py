@@ -121,7 +121,36 @@ def test_a_dblp_record_whose_url_is_not_a_web_link_loses_the_url(caplog):
 
 def test_a_bib_key_with_a_bidi_override_is_not_written():
     """A user's .bib key is kept when it can be written; one carrying an override is made anew."""
+    from dataclasses import replace
+
+    from paper2bib.library import StoredEntry
     from paper2bib.texfiles import valid_key
+    from paper2bib.workflow import bib_keys
 
     assert valid_key("cui2024learning") and valid_key("Müller:2024")
     assert not valid_key("evil\u202egnp") and not valid_key("a\u0085b") and not valid_key("a}b")
+    base = StoredEntry(
+        1, "T", None, None, None, "refs.bib", 0, "resolved", 1.0, "", (), "2401.00001", 1, False, (), None, None
+    )
+    good = replace(base, bib_key="cui2024learning")
+    bad = replace(base, id=2, resolved_id="2401.00002", bib_key="evil\u202egnp")
+    assert bib_keys([good, bad]) == {"2401.00001": "cui2024learning"}
+
+
+def test_an_entry_read_from_a_digest_is_clean(tmp_path):
+    from paper2bib import workflow
+
+    listing = tmp_path / "list.md"
+    listing.write_text("# Papers\n\n- Spoof \u202etxt.exe\u202c title\u0085 here https://arxiv.org/abs/2401.00001\n")
+    (entry,) = workflow.parse_files([str(listing)])
+    assert entry.title == "Spoof txt.exe title here"
+
+
+def test_a_string_chain_is_measured_not_expanded(caplog):
+    from paper2bib.digest.bibfile import read_fields, split_bib
+
+    text = "@string{a0 = {x}}\n" + "".join(f"@string{{a{i} = a{i - 1} # a{i - 1}}}\n" for i in range(1, 19))
+    text += "@misc{k, title = a18}\n@misc{ok, title = {Fine}}\n"
+    fields = read_fields(text, split_bib(text))
+    assert fields[0] is None and fields[1]["title"] == "Fine"  # the entry using it is left as it is
+    assert "@string a17 would expand to 131,072 characters (and 1 more that use it): not expanded" in caplog.text

@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from paper2bib.hub.sources import entry_from_paper, hub_links
-from paper2bib.links import MAX_URL, attached, extract_links, safe_url
+from paper2bib.links import MAX_URL, attached, extract_links, not_a_web_link
 from paper2bib.models import Link, Paper, Record
 from paper2bib.writers import render
 from paper2bib.zotero.items import link_attachment
@@ -31,14 +31,14 @@ HOSTILE = [
 
 @pytest.mark.parametrize("url", HOSTILE)
 def test_a_link_that_is_not_a_web_link_is_refused(url):
-    assert safe_url(url) is not None
+    assert not_a_web_link(url) is not None
 
 
 @pytest.mark.parametrize(
     "url", ["https://github.com/FLAIROx/JaxMARL", "http://example.org/proj?x=1#y", "https://例え.jp/page"]
 )
 def test_web_links_pass(url):
-    assert safe_url(url) is None
+    assert not_a_web_link(url) is None
 
 
 @pytest.mark.parametrize("url", HOSTILE)
@@ -81,7 +81,7 @@ def test_a_library_holding_hostile_links_writes_none_of_them(fmt):
 def test_no_zotero_attachment_for_a_hostile_link():
     from paper2bib.zotero import sync
 
-    assert sync.safe_url("javascript:alert(1)") is not None  # the check the sync applies before attaching
+    assert sync.not_a_web_link("javascript:alert(1)") is not None  # the check the sync applies before attaching
     assert (
         link_attachment(Link("https://github.com/good/repo", "code"), "PARENT")["url"] == "https://github.com/good/repo"
     )

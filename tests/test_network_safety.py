@@ -24,7 +24,7 @@ ZOTERO_KEY = "zoteroSecretKey0123456789"
 HF_TOKEN = "hf_secretToken0123456789"
 
 
-def Recorder(*answers: tuple[int, dict, bytes]) -> SimService:
+def recorder(*answers: tuple[int, dict, bytes]) -> SimService:
     """A service answering ``answers`` in turn (the last repeats), keeping every request sent."""
     queue = list(answers)
     return SimService(SimClock(), lambda request: queue.pop(0) if len(queue) > 1 else queue[0])
@@ -38,7 +38,7 @@ BATCH = (200, {"Content-Type": "application/json"}, b'[{"title": "T", "externalI
     "location", ["https://evil.example/graph/v1/paper/batch", "file:///etc/passwd", "//evil.example/x"]
 )
 def test_a_redirect_off_the_host_is_not_followed_and_the_key_stays_home(location):
-    server = Recorder((302, {"Location": location}, b""), BATCH)
+    server = recorder((302, {"Location": location}, b""), BATCH)
     client = S2Client(url="https://api.s2.test", api_key=S2_KEY, adapter=server, sleep=lambda s: None)
     with pytest.raises(S2Unavailable, match="not followed") as e:
         client.papers(["2307.06175"])
@@ -47,7 +47,7 @@ def test_a_redirect_off_the_host_is_not_followed_and_the_key_stays_home(location
 
 
 def test_a_redirect_on_the_same_host_is_followed():
-    server = Recorder((307, {"Location": "/graph/v1/paper/batch?fields=title&moved=1"}, b""), BATCH)
+    server = recorder((307, {"Location": "/graph/v1/paper/batch?fields=title&moved=1"}, b""), BATCH)
     found = S2Client(url="https://api.s2.test", api_key=S2_KEY, adapter=server).papers(["2307.06175"])
     assert found["2307.06175"] == {"title": "T", "externalIds": {}}
     assert [r.headers["x-api-key"] for r in server.requests] == [S2_KEY, S2_KEY]
@@ -55,7 +55,7 @@ def test_a_redirect_on_the_same_host_is_followed():
 
 
 def test_a_redirect_from_https_to_http_is_not_followed():
-    server = Recorder((301, {"Location": "http://api.s2.test/graph/v1/paper/batch"}, b""), BATCH)
+    server = recorder((301, {"Location": "http://api.s2.test/graph/v1/paper/batch"}, b""), BATCH)
     with pytest.raises(S2Unavailable, match="from https to http"):
         S2Client(url="https://api.s2.test", api_key=S2_KEY, adapter=server).papers(["2307.06175"])
 
@@ -146,7 +146,7 @@ def test_secrets_are_never_in_a_repr_a_log_line_or_an_error(caplog, monkeypatch)
     monkeypatch.setenv("HF_TOKEN", HF_TOKEN)
     settings = load_settings()
     assert (settings.zotero_api_key, settings.s2_api_key, settings.hf_token) == (ZOTERO_KEY, S2_KEY, HF_TOKEN)
-    failing = Recorder((500, {}, b"down"))
+    failing = recorder((500, {}, b"down"))
     s2 = S2Client(api_key=S2_KEY, adapter=failing, sleep=lambda s: None)
     hub = HubClient(token=HF_TOKEN, adapter=failing, sleep=lambda s: None)
     zot = _zotero(lambda r: httpx2.Response(503))

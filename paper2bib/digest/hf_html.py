@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
@@ -63,34 +64,34 @@ def _inline(tag: Tag) -> str:
 
     Iterative: a page nested ten thousand tags deep costs time in proportion, not a crash."""
     parts: list[str] = []
-    stack: list[Tag | str | object] = list(reversed(list(tag.children)))
+    stack: list[object] = list(reversed(list(tag.children)))
     while stack:
         node = stack.pop()
-        if isinstance(node, str) and not isinstance(node, Tag):
+        if isinstance(node, _LinkEnd):  # the link's text is all that was read since it opened
+            label = squash_space("".join(parts[node.start :]).replace("\n", " "))
+            del parts[node.start :]
+            parts.append(f"[{label}]({node.href})")
+        elif isinstance(node, str):  # the page's text (bs4's strings are str), or a block's padding
             parts.append(str(node))
+        elif not isinstance(node, Tag) or node.name in ("ul", "ol", "script", "style", "img", "svg", "table"):
             continue
-        if not isinstance(node, Tag) or node.name in ("ul", "ol", "script", "style", "img", "svg", "table"):
-            continue
-        if node.name in ("li", "tr") or (node.name in _HEADINGS and tag.name in _HEADINGS):
+        elif node.name in ("li", "tr") or (node.name in _HEADINGS and tag.name in _HEADINGS):
             continue  # a block of its own (an unclosed <li> nests the next one in it): read once, there
-        if node.name == "a" and node.get("href"):
-            opening, closing = "[", f"]({_absolute(str(node['href']).strip())})"
-        elif node.name in _BLOCKS:
-            opening = closing = " "
+        elif node.name == "a" and node.get("href"):
+            stack.append(_LinkEnd(len(parts), _absolute(str(node["href"]).strip())))
+            stack.extend(reversed(list(node.children)))
         else:
-            opening = closing = ""
-        stack.append(_Text(closing))
-        stack.extend(reversed(list(node.children)))
-        stack.append(_Text(opening))
-    text = squash_space("".join(parts).replace("\n", " "))
-    return _LINK_EDGES.sub(lambda m: "[" if m.group(1) else "](", text)
+            pad = " " if node.name in _BLOCKS else ""
+            stack.extend([pad, *reversed(list(node.children)), pad])
+    return squash_space("".join(parts).replace("\n", " "))
 
 
-class _Text(str):
-    """Markup made while walking (a link's brackets), told apart from the page's own text."""
+@dataclass(frozen=True)
+class _LinkEnd:
+    """Where a link closes: its text starts at ``parts[start]``."""
 
-
-_LINK_EDGES = re.compile(r"(\[) (?=\S)|(?<=\S) (\]\()")
+    start: int
+    href: str
 
 
 def _absolute(href: str) -> str:

@@ -33,25 +33,24 @@ def check_paper(record: Record, s2_record: dict[str, Any] | None, dblp: DblpClie
     Raises ``ServiceUnavailable`` when DBLP cannot be asked.
     """
     ev = evidence(s2_record)
-    if ev is None:
-        found = search_candidates(record, dblp.search_bibtex(record.title))
-        if not found:
-            return PublishedCheck("preprint", None, "Semantic Scholar does not know the paper")
-        return _first_fitting(record, [(v, True) for v in found[:MAX_CANDIDATES]], [])
-    if ev.dblp_key:
+    if ev is not None and ev.dblp_key:
         text = dblp.record_bibtex(ev.dblp_key)
         version = parse_dblp_bibtex(text, ev.dblp_key) if text else None
         if version is None:
             return PublishedCheck("preprint", None, f"DBLP has no usable record {ev.dblp_key}")
-        return _first_fitting(record, [(version, False)], [])
-    if names_a_venue(ev):
-        # S2 names a venue but links only the CoRR record: DBLP's title search may find it
+        return _first_fitting(record, [(version, False)])
+    if ev is None or names_a_venue(ev):
+        # S2 does not know the paper, or names a venue but links only the CoRR record:
+        # DBLP's title search may find it
         found = search_candidates(record, dblp.search_bibtex(record.title))
-        return _first_fitting(record, [(v, True) for v in found[:MAX_CANDIDATES]], [])
+        if not found and ev is None:
+            return PublishedCheck("preprint", None, "Semantic Scholar does not know the paper")
+        return _first_fitting(record, [(v, True) for v in found[:MAX_CANDIDATES]])
     return PublishedCheck("preprint", None, "no published version known yet")
 
 
-def _first_fitting(record: Record, candidates: list[tuple[Published, bool]], reasons: list[str]) -> PublishedCheck:
+def _first_fitting(record: Record, candidates: list[tuple[Published, bool]]) -> PublishedCheck:
+    reasons = []
     for version, by_search in candidates:
         why = check(record, version, found_by_search=by_search)
         if why is None:

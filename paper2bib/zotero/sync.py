@@ -25,7 +25,7 @@ import httpx2
 from ..config import Settings
 from ..errors import ConfigError, ZoteroError
 from ..library import Library, ZoteroState
-from ..links import safe_url
+from ..links import not_a_web_link
 from ..models import Paper
 from .client import MAX_WRITE, WriteUncertain, ZoteroClient
 from .items import (
@@ -301,7 +301,7 @@ class Syncer:
         out = [
             (aid, link.url, link_attachment(link, parent))
             for link in paper.links
-            if safe_url(link.url) is None and wanted(link.url)
+            if not_a_web_link(link.url) is None and wanted(link.url)
         ]
         if paper.record.comment and wanted("note:comment"):
             out.append((aid, "note:comment", comment_note(paper.record.comment, parent)))
