@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import standins
-from paper2bib import workflow
+from paper2bib.commands.add import add
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
-from paper2bib.library import Library
+from paper2bib.services import Services
 
 DATA = ROOT / "tests" / "data" / "reading-list"
 
@@ -48,9 +48,9 @@ def main() -> None:
             {"library": f"{tmp}/lib.sqlite", "arxiv_url": srv.url, "arxiv_delay": 0, "lookup_published": False},
             env={"PAPER2BIB_CONFIG": f"{tmp}/none.toml"},
         )
-        with Library(settings.library) as lib:
-            report = workflow.add(lib, settings, parse_file(str(DATA / "reading-list.md")))
-            stored = lib.entries()
+        with Services(settings) as svc:
+            report = add(svc, parse_file(str(DATA / "reading-list.md")))
+            stored = svc.store.entries()
     counts: Counter[tuple[str, str]] = Counter()
     for e in stored:
         want = expected[e.digest_title]["arxiv_id"]

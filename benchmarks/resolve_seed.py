@@ -22,13 +22,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import standins
-from paper2bib import workflow
+from paper2bib.commands.add import add
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
-from paper2bib.library import Library
 from paper2bib.resolver.client import ArxivClient
 from paper2bib.resolver.matching import decide
 from paper2bib.resolver.queries import abstract_terms, title_terms
+from paper2bib.services import Services
 
 SEED = ROOT / "tests" / "data" / "hf-papers-listing.txt"
 
@@ -62,10 +62,10 @@ def main() -> None:
             {"library": f"{tmp}/lib.sqlite", "arxiv_url": srv.url, "arxiv_delay": 0, "lookup_published": False},
             env={"PAPER2BIB_CONFIG": f"{tmp}/none.toml"},
         )
-        with Library(settings.library) as lib:
+        with Services(settings) as svc:
             for label in ("paper2bib cold", "paper2bib warm"):
                 t = time.perf_counter()
-                report = workflow.add(lib, settings, entries)
+                report = add(svc, entries)
                 rows.append((label, report.requests, time.perf_counter() - t, report.statuses["resolved"]))
         rows.append(("one request per title", *naive(entries, srv.url)))
     print(f"seed listing: {len(entries)} entries")

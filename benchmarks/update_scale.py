@@ -15,10 +15,10 @@ import os
 import tempfile
 import time
 
-from paper2bib import latexloop, workflow
+from paper2bib.commands.update import update_bib
 from paper2bib.config import load_settings
-from paper2bib.library import Library
 from paper2bib.models import Record
+from paper2bib.services import Services
 
 
 class _Arxiv:
@@ -66,7 +66,6 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     args = ap.parse_args()
     stub = _Arxiv()
-    workflow.make_client = lambda settings: stub  # type: ignore[assignment]
     print("| entries | seconds | s per 1,000 | arXiv requests |")
     print("| ---: | ---: | ---: | ---: |")
     for n in args.sizes:
@@ -81,8 +80,8 @@ def main() -> None:
             settings = load_settings()
             before = stub.requests_made
             t = time.perf_counter()
-            with Library(settings.library) as lib:
-                report = latexloop.update_bib(lib, settings, "refs.bib", text)
+            with Services(settings, arxiv_client=stub) as svc:  # type: ignore[arg-type]
+                report = update_bib(svc, "refs.bib", text)
             dt = time.perf_counter() - t
             assert report.count("updated") == (n + 3) // 4
             print(f"| {n:,} | {dt:.1f} | {dt / n * 1000:.2f} | {stub.requests_made - before} |")

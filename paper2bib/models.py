@@ -31,7 +31,7 @@ class Entry:
 
     ``arxiv_id`` is the id as the digest cites it (an id, an arXiv URL, a DOI), if it
     does; ``version`` only when it names a version (``2409.19256v2``). What an entry
-    resolves to is the library's business (:class:`~paper2bib.library.StoredEntry`).
+    resolves to is the library's business (:class:`~paper2bib.store.StoredEntry`).
     """
 
     title: str | None

@@ -159,10 +159,11 @@ def seed_library_file(tmp_path_factory) -> Path:
     """A library holding the seed listing, resolved from the recorded arXiv answers."""
     import vcr
 
-    from paper2bib import workflow
+    from paper2bib.commands.add import add
     from paper2bib.config import load_settings
     from paper2bib.digest import parse_file
-    from paper2bib.library import Library
+    from paper2bib.services import Services
+    from paper2bib.store import Library
 
     path = tmp_path_factory.mktemp("seed") / "seed.sqlite"
     settings = load_settings(
@@ -171,7 +172,7 @@ def seed_library_file(tmp_path_factory) -> Path:
     )
     with vcr.VCR(record_mode="none").use_cassette(str(SEED_CASSETTE), allow_playback_repeats=True):
         with Library(path) as lib:
-            workflow.add(lib, settings, parse_file(str(SEED)))
+            add(Services(settings, library=lib), parse_file(str(SEED)))
     return path
 
 
@@ -282,3 +283,17 @@ def hostile_records() -> list[Record]:
         )
     )
     return out
+
+
+def run_sync(services, echo=print, out=print, **kw) -> int:
+    """``paper2bib zotero sync`` as the CLI runs it, lines to ``echo`` (stderr) and ``out`` (stdout)."""
+    from paper2bib.cli import present
+    from paper2bib.commands.sync import sync
+
+    result = sync(services, waiting=lambda library: echo(present.sync_waiting(library)), **kw)
+    if kw.get("dry_run"):
+        for line in present.sync_plan(result, kw.get("collection")):
+            out(line)
+    for line in present.sync_summary(result):
+        echo(line)
+    return 0 if result.complete else 1

@@ -17,10 +17,9 @@ from bibtexparser.bparser import BibTexParser
 from test_latex_loop import StubArxiv
 
 from conftest import DATA, record_from_json, require_tool
-from paper2bib import latexloop, workflow
+from paper2bib.commands.update import update_bib
 from paper2bib.config import load_settings
 from paper2bib.digest.bibfile import read_fields, split_bib
-from paper2bib.library import Library
 from paper2bib.userfile import decode_exact
 
 BIBS = DATA / "bibs"
@@ -28,17 +27,14 @@ FILES = sorted(p.name for p in BIBS.glob("*.bib"))
 
 
 @pytest.fixture
-def corpus_arxiv(monkeypatch):
+def corpus_arxiv():
     records = json.loads((BIBS / "arxiv-records.json").read_text(encoding="utf-8"))
-    stub = StubArxiv(record_from_json(d) for d in records)
-    monkeypatch.setattr(workflow, "make_client", lambda settings: stub)
-    return stub
+    return StubArxiv(record_from_json(d) for d in records)
 
 
-def _update(text: str):
-    settings = load_settings()
-    with Library(settings.library) as lib:
-        return latexloop.update_bib(lib, settings, "refs.bib", text)
+def _update(arxiv: StubArxiv, text: str):
+    with arxiv.services(load_settings()) as svc:
+        return update_bib(svc, "refs.bib", text)
 
 
 def test_the_corpus_is_large_and_varied():
@@ -55,7 +51,7 @@ def test_update_keeps_every_user_field_and_every_other_entry(name, corpus_arxiv)
     data = (BIBS / name).read_bytes()
     text, encoding, bom = decode_exact(data, name)
     expected = json.loads((BIBS / name).with_suffix(".expected.json").read_text(encoding="utf-8"))["entries"]
-    report = _update(text)
+    report = _update(corpus_arxiv, text)
     assert (bom + report.text.encode(encoding)).count(b"\r\n") == data.count(b"\r\n") or b"\r\n" not in data
     old, new = split_bib(text, strict=False), split_bib(report.text, strict=False)
     assert [(c.kind, c.key) for c in old] == [(c.kind, c.key) for c in new]
@@ -75,7 +71,7 @@ def test_update_keeps_every_user_field_and_every_other_entry(name, corpus_arxiv)
             assert got.get(k) == v, (e["key"], k)
         if e.get("note"):
             assert e["note"].rstrip(".") in got.get("note", ""), e["key"]
-    second = _update(report.text)
+    second = _update(corpus_arxiv, report.text)
     assert second.text == report.text and not any(o.status == "updated" for o in second.outcomes)
     count = lambda t: len(bibtexparser.loads(t, parser=BibTexParser(ignore_nonstandard_types=False)).entries)  # noqa: E731
     assert count(report.text) == count(text)
@@ -87,7 +83,7 @@ def test_updated_files_pass_biber(name, corpus_arxiv, tmp_path):
     biber = require_tool("biber")
     data = (BIBS / name).read_bytes()
     text, encoding, bom = decode_exact(data, name)
-    report = _update(text)
+    report = _update(corpus_arxiv, text)
     (tmp_path / "in.bib").write_bytes(data)
     (tmp_path / "out.bib").write_bytes(bom + report.text.encode(encoding))
     errors = []

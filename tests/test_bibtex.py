@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import nasty_records, record_from_json
 from paper2bib.citekeys import assign_keys
 from paper2bib.cli import main
-from paper2bib.library import Library
 from paper2bib.models import Entry, Link, Paper, Resolution
+from paper2bib.store import Library
 from paper2bib.writers.bibtex import biblatex_fields, bibtex_fields, render_biblatex, render_bibtex
 from paper2bib.writers.latex import balanced, to_latex
 

@@ -82,7 +82,7 @@ def test_read_only_commands_never_create_a_library(tmp_path, runner, command):
 
 
 def test_export_of_an_empty_library(runner, tmp_path):
-    from paper2bib.library import Library
+    from paper2bib.store import Library
 
     Library(tmp_path / "library.sqlite").close()
     result = runner.invoke(main, ["export"])
@@ -100,8 +100,8 @@ def test_bad_config_file_is_a_clear_error(tmp_path, monkeypatch, runner):
 
 # ---------------------------------------------------------------- what the commands say (issue: the CLI tells the truth)
 def _add_unresolved(library) -> int:
-    from paper2bib.library import Library
     from paper2bib.models import Entry, Resolution
+    from paper2bib.store import Library
 
     with Library(library) as lib:
         ((eid, _),) = lib.add_entries([Entry(title="A Paper arXiv Does Not Have")])
@@ -120,7 +120,7 @@ def test_export_says_what_it_left_out_and_exits_3(seed_library, runner):
 
 
 def test_list_shows_arxivs_title_and_pins(seed_library, runner):
-    from paper2bib.library import Library
+    from paper2bib.store import Library
 
     with Library(seed_library) as lib:
         renamed = next(e for e in lib.entries() if e.digest_title and e.digest_title.startswith("Redco:"))

@@ -123,9 +123,9 @@ def test_a_bib_key_with_a_bidi_override_is_not_written():
     """A user's .bib key is kept when it can be written; one carrying an override is made anew."""
     from dataclasses import replace
 
-    from paper2bib.library import StoredEntry
+    from paper2bib.commands.papers import bib_keys
+    from paper2bib.store import StoredEntry
     from paper2bib.texfiles import valid_key
-    from paper2bib.workflow import bib_keys
 
     assert valid_key("cui2024learning") and valid_key("Müller:2024")
     assert not valid_key("evil\u202egnp") and not valid_key("a\u0085b") and not valid_key("a}b")
@@ -138,11 +138,13 @@ def test_a_bib_key_with_a_bidi_override_is_not_written():
 
 
 def test_an_entry_read_from_a_digest_is_clean(tmp_path):
-    from paper2bib import workflow
+    from paper2bib.commands.parse import parse_files
+    from paper2bib.config import load_settings
+    from paper2bib.services import Services
 
     listing = tmp_path / "list.md"
     listing.write_text("# Papers\n\n- Spoof \u202etxt.exe\u202c title\u0085 here https://arxiv.org/abs/2401.00001\n")
-    (entry,) = workflow.parse_files([str(listing)])
+    (entry,) = parse_files(Services(load_settings()), [str(listing)])
     assert entry.title == "Spoof txt.exe title here"
 
 

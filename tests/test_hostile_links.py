@@ -79,9 +79,14 @@ def test_a_library_holding_hostile_links_writes_none_of_them(fmt):
 
 
 def test_no_zotero_attachment_for_a_hostile_link():
-    from paper2bib.zotero import sync
+    from paper2bib.zotero.index import ZoteroIndex
+    from paper2bib.zotero.plan import children_for
 
-    assert sync.not_a_web_link("javascript:alert(1)") is not None  # the check the sync applies before attaching
-    assert (
-        link_attachment(Link("https://github.com/good/repo", "code"), "PARENT")["url"] == "https://github.com/good/repo"
+    record = Record(
+        "2401.00001", 1, "A paper", ("Ann Author",), "An abstract.", "2024-01-02", "2024-01-02", "cs.LG", ("cs.LG",)
     )
+    links = (*(Link(u, "code") for u in HOSTILE), Link("https://github.com/good/repo", "code"))
+    children = children_for(Paper(record, "author2024paper", links), "PARENT", ZoteroIndex({}), set())
+    assert [(ref, obj) for _, ref, obj in children] == [
+        ("https://github.com/good/repo", link_attachment(Link("https://github.com/good/repo", "code"), "PARENT"))
+    ]

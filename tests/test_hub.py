@@ -17,16 +17,17 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA
-from paper2bib import workflow
 from paper2bib.cli import main
+from paper2bib.commands.add import add
+from paper2bib.commands.parse import parse_files
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
 from paper2bib.errors import HubUnavailable
 from paper2bib.hub.client import HubClient
 from paper2bib.hub.sources import HubSource, hub_links, parse_source
-from paper2bib.library import Library
 from paper2bib.models import Link
 from paper2bib.net import announced_wait
+from paper2bib.services import Services
 
 COLLECTION = "p2b-test/multi-agent-llm-reading-list-10d5f90e29b820c716bbcd2c"
 
@@ -71,17 +72,18 @@ def test_the_hubs_links_join_the_abstracts():
 @pytest.mark.vcr
 def test_a_week_gives_the_listings_89_papers_in_one_hub_and_one_arxiv_request(tmp_path):
     settings = load_settings()
-    hub = workflow.make_hub_client(settings)
-    entries = workflow.parse_files(["hf:2025-W12"], settings, hub=hub)
+    svc = Services(settings)
+    entries = parse_files(svc, ["hf:2025-W12"])
+    hub = svc.hub()
     assert hub.requests_made == 1 and len(entries) == 89
     listing = parse_file(str(DATA / "hf-papers-listing.txt"))
     listing_links = {link.url.lower().rstrip("/") for e in listing for link in e.links}
     hub_entry_links = {link.url.lower().rstrip("/") for e in entries for link in e.links}
     assert listing_links <= hub_entry_links  # every link of the copied listing …
     assert "https://github.com/p2b-moved-org/rmoe" in hub_entry_links  # … and the Hub's own
-    with Library(settings.library) as lib:
-        report = workflow.add(lib, settings, entries)
-        resolved = {e.resolved_id for e in lib.entries()}
+    with svc:
+        report = add(svc, entries)
+        resolved = {e.resolved_id for e in svc.store.entries()}
     assert report.requests == 1 and report.statuses["resolved"] == 89
     truth = {d["id"] for d in json.loads((DATA / "arxiv-records.json").read_text()) if d.get("digest_title")}
     assert resolved == truth  # the same papers as the copied listing
@@ -209,10 +211,13 @@ def test_pages_are_followed_to_the_end_against_the_configured_hub():
     ]
 
 
-def test_a_hub_that_stays_down_is_one_line_and_exit_1(monkeypatch, tmp_path):
+def test_a_hub_that_stays_down_is_one_line_and_exit_1(tmp_path):
     with hub_server(Script((503, {}, {"error": "down"}))) as url:
-        monkeypatch.setattr(workflow, "make_hub_client", lambda s: HubClient(url=url, attempts=3, sleep=lambda _: None))
-        result = CliRunner().invoke(main, ["add", "hf:2025-03-20"])
+
+        def services(settings):
+            return Services(settings, hub_client=HubClient(url=url, attempts=3, sleep=lambda _: None))
+
+        result = CliRunner().invoke(main, ["add", "hf:2025-03-20"], obj={"services": services})
     assert result.exit_code == 1 and result.stderr.count("error:") == 1
     assert "Hugging Face" in result.stderr and "HTTP 503" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "library.sqlite").exists()  # a source that cannot be read writes nothing

@@ -14,12 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA, record_from_json
-from paper2bib import latexloop, workflow
 from paper2bib.bibupdate import describe
 from paper2bib.cli import main
+from paper2bib.commands.update import update_bib
 from paper2bib.config import load_settings
 from paper2bib.digest.bibfile import split_bib
-from paper2bib.library import Library
+from paper2bib.services import Services
+from paper2bib.store import Library
 
 
 class StubArxiv:
@@ -27,14 +28,29 @@ class StubArxiv:
 
     page_size = 100
 
-    def __init__(self, records):
+    def __init__(self, records, on_ask=None):
         self.records = {r.arxiv_id: r for r in records}
         self.requests_made = 0
         self.asked: list[str] = []
+        self.on_ask = on_ask  # called at every request: a slow arXiv, a file saved meanwhile
+
+    def services(self, settings) -> Services:
+        """Services whose arXiv is this stand-in."""
+        return Services(settings, arxiv_client=self)
+
+    @property
+    def cli(self) -> dict:
+        """The ``obj`` that makes the command line use this stand-in."""
+        return {"services": self.services}
+
+    def _ask(self):
+        self.requests_made += 1
+        if self.on_ask:
+            self.on_ask()
 
     def fetch_batches(self, ids):
         ids = list(dict.fromkeys(ids))
-        self.requests_made += 1
+        self._ask()
         self.asked += ids
         yield ids, {a: self.records[a] for a in ids if a in self.records}
 
@@ -42,15 +58,13 @@ class StubArxiv:
         return {a: r for _, found in self.fetch_batches(ids) for a, r in found.items()}
 
     def search(self, query, max_results=100):
-        self.requests_made += 1
+        self._ask()
         return list(self.records.values())
 
 
 @pytest.fixture
-def arxiv(seed_records, monkeypatch):
-    stub = StubArxiv(record_from_json(d) for d in seed_records)
-    monkeypatch.setattr(workflow, "make_client", lambda settings: stub)
-    return stub
+def arxiv(seed_records):
+    return StubArxiv(record_from_json(d) for d in seed_records)
 
 
 REFS = r"""% refs.bib of a paper in progress
@@ -104,8 +118,8 @@ REFS = r"""% refs.bib of a paper in progress
 
 def test_update_rewrites_arxiv_entries_and_keeps_every_other_byte(tmp_path, arxiv):
     settings = load_settings()
-    with Library(settings.library) as lib:
-        report = latexloop.update_bib(lib, settings, "refs.bib", REFS)
+    with arxiv.services(settings) as svc:
+        report = update_bib(svc, "refs.bib", REFS)
     old, new = split_bib(REFS), split_bib(report.text)
     assert [c.key for c in new if c.kind == "entry"] == [c.key for c in old if c.kind == "entry"]
     keep = {"vaswani2017attention", "mine", "KnowledgeCard", "notonarxiv"}
@@ -133,10 +147,10 @@ def test_update_cli_in_place_keeps_orig_and_dry_run_writes_nothing(tmp_path, arx
     bib = tmp_path / "refs.bib"
     bib.write_text(REFS, encoding="utf-8")
     runner = CliRunner()
-    dry = runner.invoke(main, ["update", str(bib), "--dry-run"])
+    dry = runner.invoke(main, ["update", str(bib), "--dry-run"], obj=arxiv.cli)
     assert dry.exit_code == 3 and bib.read_text(encoding="utf-8") == REFS and dry.stdout == ""
     assert "dry run: nothing written" in dry.stderr
-    result = runner.invoke(main, ["update", str(bib), "--in-place"])
+    result = runner.invoke(main, ["update", str(bib), "--in-place"], obj=arxiv.cli)
     assert result.exit_code == 3, result.output  # notonarxiv is left as is and listed
     assert (tmp_path / "refs.bib.orig").read_text(encoding="utf-8") == REFS
     assert "eprint={2409.19256}" in bib.read_text(encoding="utf-8")  # in the entry's own layout
@@ -147,7 +161,7 @@ def test_a_broken_entry_is_kept_and_named_while_the_others_are_updated(tmp_path,
     bib = tmp_path / "refs.bib"
     text = "@article{a,\n  title={A},\n\n@misc{b, eprint={2409.19256}}\n@inproceedings{,\n  title={No key}\n}\n"
     bib.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["update", str(bib), "--in-place"])
+    result = CliRunner().invoke(main, ["update", str(bib), "--in-place"], obj=arxiv.cli)
     assert result.exit_code == 3, result.output
     assert "line 1: @a kept as it was: its braces do not close" in result.stderr
     assert "line 5: @(no key) kept as it was" in result.stderr
@@ -186,13 +200,13 @@ def test_tex_fills_missing_cites_under_the_cited_keys_once(tmp_path, arxiv, seed
     doc.write_text(_document(ids, "natbib").replace("\\cite{" + ids[9] + "}", "\\cite{" + ids[9] + ",smith2020}"))
     (tmp_path / "refs.bib").write_text("@misc{other, title={Other}}\n", encoding="utf-8")
     runner = CliRunner()
-    first = runner.invoke(main, ["tex", str(doc)])
+    first = runner.invoke(main, ["tex", str(doc)], obj=arxiv.cli)
     assert first.exit_code == 3 and "still missing: smith2020" in first.stderr
     text = (tmp_path / "refs.bib").read_text(encoding="utf-8")
     keys = [c.key for c in split_bib(text) if c.kind == "entry"]
     assert keys == ["other", ids[0], ids[1], f"arXiv:{ids[2]}", *ids[3:]]
     assert "commented_out_key" not in text
-    second = runner.invoke(main, ["tex", str(doc)])
+    second = runner.invoke(main, ["tex", str(doc)], obj=arxiv.cli)
     assert second.exit_code == 3 and (tmp_path / "refs.bib").read_text(encoding="utf-8") == text
 
 
@@ -204,7 +218,7 @@ def test_a_document_citing_ten_ids_compiles_without_undefined_citations(tmp_path
             pytest.skip(f"{tool} is not installed")
     ids = _ten_ids(seed_records)
     (tmp_path / "paper.tex").write_text(_document(ids, package), encoding="utf-8")
-    result = CliRunner().invoke(main, ["tex", str(tmp_path / "paper.tex")])
+    result = CliRunner().invoke(main, ["tex", str(tmp_path / "paper.tex")], obj=arxiv.cli)
     assert result.exit_code == 0, result.output
     run = lambda *cmd: subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)  # noqa: E731
     run("pdflatex", "-interaction=nonstopmode", "paper.tex")
@@ -230,24 +244,24 @@ def test_remove_and_pin_force_keep_keys(seed_library, arxiv):
     runner = CliRunner()
     with Library(seed_library) as lib:
         e1, e2 = lib.entries()[:2]
-    runner.invoke(main, ["export", "-o", str(seed_library.parent / "out.bib")])
+    runner.invoke(main, ["export", "-o", str(seed_library.parent / "out.bib")], obj=arxiv.cli)
     with Library(seed_library) as lib:
         key1 = lib.entries([e1.id])[0].citekey
-    refused = runner.invoke(main, ["pin", str(e1.id), e2.resolved_id])
+    refused = runner.invoke(main, ["pin", str(e1.id), e2.resolved_id], obj=arxiv.cli)
     assert refused.exit_code == 2 and "already resolved to" in refused.stderr and key1 in refused.stderr
     other = next(d for d in arxiv.records if d not in {e.resolved_id for e in Library(seed_library).entries()})
-    forced = runner.invoke(main, ["pin", "--force", str(e1.id), other])
+    forced = runner.invoke(main, ["pin", "--force", str(e1.id), other], obj=arxiv.cli)
     assert forced.exit_code == 0, forced.output
     with Library(seed_library) as lib:
         moved = lib.entries([e1.id])[0]
         assert moved.resolved_id == other and moved.citekey == key1  # the key moved with the entry
-    listing = runner.invoke(main, ["list"]).stdout
+    listing = runner.invoke(main, ["list"], obj=arxiv.cli).stdout
     assert f"{e1.id:5}  pinned" in listing
-    gone = runner.invoke(main, ["remove", str(e2.id), key1])
+    gone = runner.invoke(main, ["remove", str(e2.id), key1], obj=arxiv.cli)
     assert gone.exit_code == 0 and gone.stderr.count("removed entry") == 2
     with Library(seed_library) as lib:
         assert {e.id for e in lib.entries()}.isdisjoint({e1.id, e2.id})
-    assert runner.invoke(main, ["remove", "no-such-key"]).exit_code == 2
+    assert runner.invoke(main, ["remove", "no-such-key"], obj=arxiv.cli).exit_code == 2
 
 
 @pytest.mark.latex
@@ -256,8 +270,8 @@ def test_update_of_a_bibliography_in_four_styles_parses_with_biber(tmp_path, arx
         pytest.skip("biber is not installed")
     text = (DATA / "real" / "refs-mixed-styles.bib").read_text(encoding="utf-8")
     settings = load_settings()
-    with Library(settings.library) as lib:
-        report = latexloop.update_bib(lib, settings, "refs.bib", text)
+    with arxiv.services(settings) as svc:
+        report = update_bib(svc, "refs.bib", text)
     old, new = split_bib(text), split_bib(report.text)
     assert [c.key for c in new if c.kind == "entry"] == [c.key for c in old if c.kind == "entry"]
     changed = {o.key for o in report.outcomes if o.status == "updated"}

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import record_from_json
 from paper2bib.errors import LibraryError
-from paper2bib.library import MIGRATIONS, Library
 from paper2bib.models import Entry, Link, Resolution
+from paper2bib.store import MIGRATIONS, Library
 
 
 def test_new_library_is_at_the_latest_schema(tmp_path):
@@ -20,7 +20,8 @@ def test_new_library_is_at_the_latest_schema(tmp_path):
 def test_migrates_an_old_library_without_losing_entries(tmp_path):
     path = tmp_path / "lib.sqlite"
     db = sqlite3.connect(path)
-    db.executescript(MIGRATIONS[0])
+    for statement in MIGRATIONS[0]:
+        db.execute(statement)
     db.execute("PRAGMA user_version = 1")
     db.execute(
         "INSERT INTO entries (fingerprint, digest_title, source, position, added_at) VALUES ('title:x', 'X', 'f', 0, 'now')"

@@ -22,16 +22,19 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from conftest import SEED
-from paper2bib import workflow
+from paper2bib.cli.present import published_summary
+from paper2bib.commands.add import add
+from paper2bib.commands.published import RECHECK_PREPRINTS, PublishedReport
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
 from paper2bib.errors import ArxivUnavailable, HubUnavailable
 from paper2bib.hub.client import HubClient
-from paper2bib.library import Library
 from paper2bib.models import Record
 from paper2bib.resolver.client import ArxivClient
 from paper2bib.scholar.dblp import DblpClient, search_words
 from paper2bib.scholar.s2 import S2Client
+from paper2bib.services import Services
+from paper2bib.store import Library
 
 #: the arXiv share of the seed job at the default delay: 10 requests, 3 s apart
 ARXIV_SHARE = 9 * 3.0
@@ -143,7 +146,7 @@ def status(code: int, headers: dict | None = None) -> Handler:
 
 def run_seed(
     seed_library, s2_handler: Handler, dblp_handler: Handler
-) -> tuple[workflow.PublishedReport, SimClock, SimService, SimService]:
+) -> tuple[PublishedReport, SimClock, SimService, SimService]:
     """``add`` of the seed listing on its library (resolved: arXiv is not asked), with the
     published versions looked up against the simulated services at the default delays."""
     clock = SimClock()
@@ -155,7 +158,9 @@ def run_seed(
     )
     settings = load_settings({"lookup_published": True})
     with Library(seed_library) as lib:
-        report = workflow.add(lib, settings, parse_file(str(SEED)), scholar=clients)
+        report = add(
+            Services(settings, library=lib, s2_client=clients[0], dblp_client=clients[1]), parse_file(str(SEED))
+        )
     assert report.published is not None
     return report.published, clock, s2, dblp
 
@@ -189,10 +194,12 @@ def test_dblp_down_costs_seconds_and_leaves_its_papers_to_ask_later(seed, fault)
     assert len(dblp.requests) == 3  # three failed attempts in a row: DBLP is down for the run
     assert clock.now < 5 and clock.now + ARXIV_SHARE < 60
     assert report.unknown == asked_dblp(records) and report.published == 0
-    assert "; DBLP at https://dblp.test: " in report.summary() and report.summary().endswith("asked again next time")
+    assert "; DBLP at https://dblp.test: " in published_summary(report) and published_summary(report).endswith(
+        "asked again next time"
+    )
     with Library(path) as lib:  # nothing stored as "not published": asked again next run
         assert not any(c.status == "published" for c in lib.published().values())
-        assert len(lib.published_due(sorted(records), workflow.RECHECK_PREPRINTS)) == report.unknown
+        assert len(lib.published_due(sorted(records), RECHECK_PREPRINTS)) == report.unknown
 
 
 def test_a_hung_semantic_scholar_is_abandoned_within_its_budget(seed):
@@ -201,7 +208,7 @@ def test_a_hung_semantic_scholar_is_abandoned_within_its_budget(seed):
     report, clock, s2, dblp = run_seed(path, lambda r: "hang", dblp_ok)
     assert len(s2.requests) == 2 and len(dblp.requests) == 0
     assert 15 <= clock.now <= 25 and clock.now + ARXIV_SHARE < 60
-    assert report.unknown == len(records) and "Semantic Scholar" in report.summary()
+    assert report.unknown == len(records) and "Semantic Scholar" in published_summary(report)
 
 
 def test_semantic_scholar_429_without_retry_after_backs_off_then_gives_up(seed):
@@ -243,7 +250,7 @@ def test_arxiv_down_fails_in_bounded_time_keeping_what_is_done(tmp_path):
     client = ArxivClient(adapter=arxiv, clock=clock.clock, sleep=clock.sleep)  # the defaults: 3 s delay
     settings = load_settings({"library": str(tmp_path / "lib.sqlite"), "lookup_published": False})
     with Library(settings.library) as lib, pytest.raises(ArxivUnavailable, match="run the same command again"):
-        workflow.add(lib, settings, parse_file(str(SEED)), client=client)
+        add(Services(settings, library=lib, arxiv_client=client), parse_file(str(SEED)))
     assert len(arxiv.requests) == 4 and clock.now < 25  # 3 s, 6 s, 12 s; the next wait would pass 25 s
     with Library(settings.library) as lib:
         assert len(lib.entries()) == 89  # the entries are stored: the next run continues
@@ -282,9 +289,10 @@ def test_the_long_phases_are_told_with_their_totals(seed):
         DblpClient(url="https://dblp.test", adapter=SimService(clock, dblp_ok), clock=clock.clock, sleep=clock.sleep),
     )
     with Library(path) as lib:
-        workflow.add(
-            lib, load_settings({"lookup_published": True}), parse_file(str(SEED)), scholar=clients, phases=phases
+        svc = Services(
+            load_settings({"lookup_published": True}), library=lib, s2_client=clients[0], dblp_client=clients[1]
         )
+        add(svc, parse_file(str(SEED)), phases=phases)
     labels = [label for label, _, _ in seen]
     assert labels in (["Resolving"], ["Resolving", "Published versions"])  # nothing to resolve: all stored
     if len(seen) == 2:
@@ -296,7 +304,8 @@ def test_the_long_phases_are_told_with_their_totals(seed):
 def test_bars_are_drawn_on_a_terminal_only_and_q_silences_them(monkeypatch, quiet, tty):
     import click
 
-    from paper2bib.cli import _Phases, main
+    from paper2bib.cli import main
+    from paper2bib.cli.phases import Phases
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -304,7 +313,7 @@ def test_bars_are_drawn_on_a_terminal_only_and_q_silences_them(monkeypatch, quie
 
     err = Terminal()
     monkeypatch.setattr("sys.stderr", err)
-    with click.Context(main, obj={"quiet": quiet}), _Phases() as phases:
+    with click.Context(main, obj={"quiet": quiet}), Phases() as phases:
         advance = phases("Published versions", 40)
         for _ in range(40):
             advance(1)

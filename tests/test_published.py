@@ -19,13 +19,14 @@ from test_hub import Script, hub_server
 from test_real_clients import PREAMBLE, SCHEMA, _latex_warnings
 
 from conftest import require_tool, run
-from paper2bib import workflow
 from paper2bib.cli import main
+from paper2bib.commands.published import PublishedReport, look_up_published
 from paper2bib.config import load_settings
-from paper2bib.library import Library
 from paper2bib.net import RetryPolicy
 from paper2bib.scholar.dblp import DblpClient
 from paper2bib.scholar.s2 import S2Client
+from paper2bib.services import Services
+from paper2bib.store import Library
 
 #: Every seed paper whose published version the data supports (S2 links a DBLP record, or
 #: names a venue whose DBLP record a title search finds): 45 linked, 4 found by title.
@@ -38,10 +39,9 @@ PUBLISHED = set(
 )
 
 
-def _look_up(seed_library, refresh: bool = False) -> workflow.PublishedReport:
-    settings = load_settings()
-    with Library(seed_library) as lib:
-        return workflow.look_up_published(lib, settings, sorted(lib.records()), refresh=refresh)
+def _look_up(seed_library, refresh: bool = False) -> PublishedReport:
+    with Services(load_settings()) as svc:
+        return look_up_published(svc, sorted(svc.store.records()), refresh=refresh)
 
 
 def _checks(seed_library) -> dict:
@@ -205,8 +205,11 @@ def test_services_that_are_down_never_fail_add_and_are_asked_later(seed_library,
             S2Client(url=url, delay=0, policy=RetryPolicy(attempts=2), sleep=lambda s: None),
             DblpClient(url=url, delay=0),
         )
-        monkeypatch.setattr(workflow, "make_scholar_clients", lambda settings: clients)
-        result = CliRunner().invoke(main, ["add", str(listing)])
+
+        def services(settings):
+            return Services(settings, s2_client=clients[0], dblp_client=clients[1])
+
+        result = CliRunner().invoke(main, ["add", str(listing)], obj={"services": services})
     assert result.exit_code == 0, result.stderr
     assert "asked again next time" in result.stderr and "Traceback" not in result.stderr
     assert _checks(seed_library) == {}  # nothing stored as "not published": asked again next time

@@ -18,10 +18,10 @@ import pytest
 import vcr
 
 from conftest import RECORD_ARXIV_URL, batch_body, vcr_options
-from paper2bib import workflow
+from paper2bib.commands.add import add
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
-from paper2bib.library import Library
+from paper2bib.services import Services
 
 DATA = Path(__file__).parent / "data" / "reading-list"
 CASSETTE = Path(__file__).parent.parent / "cassettes" / "test_reading_list" / "reading_list.yaml"
@@ -47,9 +47,9 @@ def outcome(tmp_path_factory):
     recorder = vcr.VCR(record_mode=mode, **vcr_options())
     recorder.register_matcher("batch_body", batch_body)
     with recorder.use_cassette(str(CASSETTE)) as cassette:
-        with Library(path) as lib:
-            report = workflow.add(lib, settings, parse_file(str(DATA / "reading-list.md")))
-            stored = lib.entries()
+        with Services(settings) as svc:
+            report = add(svc, parse_file(str(DATA / "reading-list.md")))
+            stored = svc.store.entries()
         played = [r for i, r in enumerate(cassette.requests) if mode == "all" or cassette.play_counts[i]]
     sent = [parse_qs(urlsplit(r.uri).query)["search_query"][0] for r in played]
     return stored, report, sent

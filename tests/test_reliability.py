@@ -26,15 +26,15 @@ import pytest
 from click.testing import CliRunner
 from filelock import FileLock
 
-from conftest import DATA, ROOT
-from paper2bib import workflow
+from conftest import DATA, ROOT, run_sync
 from paper2bib.cli import main
 from paper2bib.config import load_settings
 from paper2bib.errors import ArxivQueryError, ZoteroError
-from paper2bib.library import MIGRATIONS, Library
 from paper2bib.models import Entry, Record
 from paper2bib.resolver.queries import title_terms, word_terms
 from paper2bib.resolver.resolve import Resolver
+from paper2bib.services import Services
+from paper2bib.store import MIGRATIONS, Library
 from paper2bib.zotero.client import ZoteroClient, content_write_token
 
 
@@ -70,7 +70,7 @@ def test_concurrent_exports_never_share_or_lose_a_key(seed_library):
 
 def test_concurrent_processes_create_one_library(tmp_path):
     path = tmp_path / "new" / "library.sqlite"
-    code = f"from paper2bib.library import Library; Library({str(path)!r}).close()"
+    code = f"from paper2bib.store import Library; Library({str(path)!r}).close()"
     procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, cwd=ROOT) for _ in range(12)]
     errors = [p.communicate(timeout=60)[1].decode() for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
@@ -80,12 +80,11 @@ def test_concurrent_processes_create_one_library(tmp_path):
 
 def test_a_second_sync_waits_for_the_first(tmp_path, monkeypatch):
     settings = load_settings({"zotero_api_key": "k", "zotero_library_id": "1001", "zotero_library_type": "user"})
-    monkeypatch.setattr(workflow, "SYNC_LOCK_WAIT", 0.5)
     said: list[str] = []
     zc = ZoteroClient("1001", "user", "k", url="http://127.0.0.1:9")  # never reached: the lock is held
     with FileLock(f"{settings.library}.zotero-users-1001.lock"), Library(settings.library) as lib:
         with pytest.raises(ZoteroError, match="held the lock"):
-            workflow.run_sync(lib, settings, echo=said.append, client=zc)
+            run_sync(Services(settings, library=lib, sync_lock_wait=0.5, zotero_client=zc), echo=said.append)
     assert said == ["waiting for another sync of Zotero users/1001 from this library to finish …"]
     assert zc.requests == 0
 
@@ -291,8 +290,6 @@ def test_delay_of_infinity_is_refused(monkeypatch):
 def _sync_into(
     zotero, library: Path, collection: str = "Seed", key_format: str = "{auth}{year}{title}"
 ) -> tuple[int, list[str]]:
-    from paper2bib.zotero.sync import make_client
-
     settings = load_settings(
         {
             "library": str(library),
@@ -304,9 +301,8 @@ def _sync_into(
     )
     said: list[str] = []
     with Library(library) as lib:
-        code = workflow.run_sync(
-            lib, settings, collection=collection, echo=said.append, client=make_client(settings, zotero, wait=0.01)
-        )
+        svc = Services(settings, library=lib, zotero_transport=zotero, zotero_wait=0.01)
+        code = run_sync(svc, collection=collection, echo=said.append)
     return code, said
 
 
@@ -442,8 +438,8 @@ def test_a_child_link_the_user_deleted_is_not_added_again(seed_library):
 
 def test_a_preprint_now_published_changes_type_in_zotero_keeping_the_users_fields(seed_library):
     from minizotero import MiniZotero
-    from paper2bib.library import PublishedCheck
     from paper2bib.models import Published
+    from paper2bib.models import PublishedCheck
 
     zotero = MiniZotero()
     assert _sync_into(zotero, seed_library)[0] == 0

@@ -6,19 +6,20 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEED
-from paper2bib import workflow
 from paper2bib.cli import main
+from paper2bib.commands.add import add
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
-from paper2bib.library import Library
+from paper2bib.services import Services
 
 
 @pytest.mark.vcr
 def test_seed_listing_resolves_every_entry(tmp_path, seed_truth):
     settings = load_settings()
     entries = parse_file(str(SEED))
-    with Library(settings.library) as lib:
-        report = workflow.add(lib, settings, entries)
+    with Services(settings) as svc:
+        lib = svc.store
+        report = add(svc, entries)
         assert report.requests <= 10, "batched look-ups: at most 10 requests for 89 entries"
         stored = lib.entries()
         assert len(stored) == 89
@@ -26,7 +27,7 @@ def test_seed_listing_resolves_every_entry(tmp_path, seed_truth):
         assert wrong == []
         assert {e.status for e in stored} == {"resolved"}
         # the library is the cache: the same listing again sends nothing
-        again = workflow.add(lib, settings, entries)
+        again = add(svc, entries)
         assert again.requests == 0 and again.new == 0
         assert len(lib.entries()) == 89
 
@@ -34,8 +35,9 @@ def test_seed_listing_resolves_every_entry(tmp_path, seed_truth):
 @pytest.mark.vcr("test_seed_listing_resolves_every_entry.yaml")
 def test_hard_cases_resolve_to_the_right_paper(seed_truth):
     settings = load_settings()
-    with Library(settings.library) as lib:
-        workflow.add(lib, settings, parse_file(str(SEED)))
+    with Services(settings) as svc:
+        lib = svc.store
+        add(svc, parse_file(str(SEED)))
         by_title = {e.digest_title: e for e in lib.entries()}
     # renamed on arXiv after the listing was made: found through the abstract
     c4 = by_title["Boosting Large-scale Parallel Training Efficiency with C4: A Communication-Driven Approach"]

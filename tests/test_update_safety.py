@@ -14,15 +14,14 @@ import pytest
 from click.testing import CliRunner
 from test_latex_loop import REFS, arxiv  # noqa: F401  (the in-process arXiv fixture)
 
-from paper2bib import latexloop
 from paper2bib.cli import main
 
 GS = "@article{sheng2024hybridflow,\n  title={Hybridflow: A flexible and efficient rlhf framework},\n  author={Sheng, Guangming and Zhang, Chi and others},\n  journal={arXiv preprint arXiv:2409.19256},\n  year={2024}\n}\n"
 OTHER = "@book{knuth,\n  title={The {\\TeX}book},\n  author={Knuth, Donald E.},\n  publisher={Addison-Wesley},\n  year={1984}\n}\n"
 
 
-def _run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+def _run(*args, obj=None):
+    return CliRunner().invoke(main, [str(a) for a in args], obj=obj)
 
 
 @pytest.mark.parametrize(
@@ -37,7 +36,7 @@ def _run(*args):
 def test_encoding_and_line_endings_are_the_files_own(tmp_path, arxiv, name, data):  # noqa: F811
     bib = tmp_path / "refs.bib"
     bib.write_bytes(data)
-    result = _run("update", bib, "--in-place")
+    result = _run("update", bib, "--in-place", obj=arxiv.cli)
     assert result.exit_code == 0, result.output
     new = bib.read_bytes()
     assert (tmp_path / "refs.bib.orig").read_bytes() == data
@@ -57,7 +56,7 @@ def test_a_non_text_file_is_refused_and_untouched(tmp_path, arxiv):  # noqa: F81
     bib = tmp_path / "refs.bib"
     data = b"@misc{a, title={\x00\x01\x02}}\n" * 3
     bib.write_bytes(data)
-    result = _run("update", bib, "--in-place")
+    result = _run("update", bib, "--in-place", obj=arxiv.cli)
     assert result.exit_code == 2 and "nothing was changed" in result.stderr
     assert bib.read_bytes() == data and not (tmp_path / "refs.bib.orig").exists()
 
@@ -65,18 +64,18 @@ def test_a_non_text_file_is_refused_and_untouched(tmp_path, arxiv):  # noqa: F81
 def test_in_place_twice_never_overwrites_a_backup_and_a_no_op_writes_nothing(tmp_path, arxiv):  # noqa: F811
     bib = tmp_path / "refs.bib"
     bib.write_text(OTHER + "\n" + GS, encoding="utf-8")
-    first = _run("update", bib, "--in-place")
+    first = _run("update", bib, "--in-place", obj=arxiv.cli)
     assert first.exit_code == 0 and "the original is in" in first.stderr
     after_first = bib.read_bytes()
     os.utime(bib, (1_000_000, 1_000_000))
-    second = _run("update", bib, "--in-place")
+    second = _run("update", bib, "--in-place", obj=arxiv.cli)
     assert second.exit_code == 0, second.output
     assert "nothing to change" in second.stderr and "was not rewritten" in second.stderr
     assert bib.read_bytes() == after_first and bib.stat().st_mtime == 1_000_000  # not even touched
     assert not (tmp_path / "refs.bib.orig.1").exists()
     # the user edits the file back; the next update keeps both earlier states
     bib.write_text(OTHER + "\n" + GS, encoding="utf-8")
-    assert _run("update", bib, "--in-place").exit_code == 0
+    assert _run("update", bib, "--in-place", obj=arxiv.cli).exit_code == 0
     assert (tmp_path / "refs.bib.orig").read_text(encoding="utf-8") == OTHER + "\n" + GS
     assert (tmp_path / "refs.bib.orig.1").read_text(encoding="utf-8") == OTHER + "\n" + GS
 
@@ -84,7 +83,7 @@ def test_in_place_twice_never_overwrites_a_backup_and_a_no_op_writes_nothing(tmp
 def test_the_report_counts_add_up_and_diff_writes_nothing(tmp_path, arxiv):  # noqa: F811
     bib = tmp_path / "refs.bib"
     bib.write_text(REFS, encoding="utf-8")
-    result = _run("update", bib, "--diff")
+    result = _run("update", bib, "--diff", obj=arxiv.cli)
     assert result.exit_code == 3
     assert bib.read_text(encoding="utf-8") == REFS and not (tmp_path / "refs.bib.orig").exists()
     assert "-@article{sheng2024hybridflow," in result.stdout and "+@misc{sheng2024hybridflow," in result.stdout
@@ -96,18 +95,15 @@ def test_the_report_counts_add_up_and_diff_writes_nothing(tmp_path, arxiv):  # n
     )
 
 
-def test_an_editors_save_during_the_update_is_detected_and_nothing_is_lost(tmp_path, arxiv, monkeypatch):  # noqa: F811
+def test_an_editors_save_during_the_update_is_detected_and_nothing_is_lost(tmp_path, arxiv):  # noqa: F811
     bib = tmp_path / "refs.bib"
     bib.write_text(GS, encoding="utf-8")
-    real = latexloop.update_bib
 
-    def slow_update(*args, **kwargs):
-        report = real(*args, **kwargs)
-        bib.write_text(GS + "\n@misc{mynew, title={Saved meanwhile}}\n", encoding="utf-8")  # the editor saves
-        return report
+    def editor_saves():  # while paper2bib asks arXiv
+        bib.write_text(GS + "\n@misc{mynew, title={Saved meanwhile}}\n", encoding="utf-8")
 
-    monkeypatch.setattr(latexloop, "update_bib", slow_update)
-    result = _run("update", bib, "--in-place")
+    arxiv.on_ask = editor_saves
+    result = _run("update", bib, "--in-place", obj=arxiv.cli)
     assert result.exit_code == 1 and "changed while paper2bib was working" in result.stderr
     assert "Saved meanwhile" in bib.read_text(encoding="utf-8")
     assert not (tmp_path / "refs.bib.orig").exists()
@@ -120,7 +116,7 @@ def test_links_modes_and_read_only_files(tmp_path, arxiv):  # noqa: F811
     real.chmod(0o640)
     link = tmp_path / "refs.bib"
     link.symlink_to(real)
-    assert _run("update", link, "--in-place").exit_code == 0
+    assert _run("update", link, "--in-place", obj=arxiv.cli).exit_code == 0
     assert link.is_symlink() and "eprint={2409.19256}" in real.read_text(encoding="utf-8")
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
     assert (real.parent / "refs.bib.orig").read_text(encoding="utf-8") == GS
@@ -128,18 +124,18 @@ def test_links_modes_and_read_only_files(tmp_path, arxiv):  # noqa: F811
     real.write_text(GS, encoding="utf-8")
     (real.parent / ".refs.bib.abc123.p2b-part").write_bytes(b"left by a killed run")
     (real.parent / ".other.bib.abc123.p2b-part").write_bytes(b"another file's")
-    assert _run("update", link, "--in-place").exit_code == 0
+    assert _run("update", link, "--in-place", obj=arxiv.cli).exit_code == 0
     assert sorted(p.name for p in real.parent.iterdir() if p.name.endswith("part")) == [".other.bib.abc123.p2b-part"]
     ro = tmp_path / "ro.bib"
     ro.write_text(GS, encoding="utf-8")
     ro.chmod(0o444)
-    result = _run("update", ro, "--in-place")
+    result = _run("update", ro, "--in-place", obj=arxiv.cli)
     assert result.exit_code == 2 and "read-only" in result.stderr
     assert ro.read_text(encoding="utf-8") == GS and not (tmp_path / "ro.bib.orig").exists()
 
 
 def test_stdin_cannot_be_edited_in_place(tmp_path, arxiv):  # noqa: F811
-    result = CliRunner().invoke(main, ["update", "-", "--in-place"], input=GS)
+    result = CliRunner().invoke(main, ["update", "-", "--in-place"], obj=arxiv.cli, input=GS)
     assert result.exit_code == 2 and "--in-place needs a file" in result.stderr
     assert not (tmp_path / "-").exists() and not (tmp_path / "-.orig").exists()
 
@@ -147,7 +143,7 @@ def test_stdin_cannot_be_edited_in_place(tmp_path, arxiv):  # noqa: F811
 def test_a_style_keep_update_keeps_the_type_and_journal(tmp_path, arxiv):  # noqa: F811
     bib = tmp_path / "refs.bib"
     bib.write_text(GS, encoding="utf-8")
-    result = _run("update", bib, "--style", "keep", "-o", tmp_path / "out.bib")
+    result = _run("update", bib, "--style", "keep", "-o", tmp_path / "out.bib", obj=arxiv.cli)
     out = (tmp_path / "out.bib").read_text(encoding="utf-8")
     assert result.exit_code == 0 and out.startswith("@article{sheng2024hybridflow,")
     assert "journal={arXiv preprint arXiv:2409.19256}" in out and "eprint={2409.19256}" in out
@@ -172,7 +168,7 @@ def test_tex_reads_inputs_skips_verbatim_and_refuses_bad_keys(tmp_path, arxiv): 
         "\\cite{2409.19256} \\cite{arXiv:2409.19256}\n"
         "\\cite{2411.00382\\immediate\\write18{touch pwn}}",
     )
-    result = _run("tex", tmp_path / "paper.tex")
+    result = _run("tex", tmp_path / "paper.tex", obj=arxiv.cli)
     text = (tmp_path / "refs.bib").read_text(encoding="utf-8")
     assert "@misc{2410.13859," in text and "@misc{2409.19256," in text
     assert "2501.00001" not in text and "2501.00002" not in text and "write18" not in text
@@ -185,11 +181,11 @@ def test_tex_reads_inputs_skips_verbatim_and_refuses_bad_keys(tmp_path, arxiv): 
 def test_tex_writes_only_next_to_the_document(tmp_path, arxiv):  # noqa: F811
     (tmp_path / "doc").mkdir()
     _doc(tmp_path / "doc", "\\cite{2409.19256}", bib="../../outside/evil")
-    result = _run("tex", tmp_path / "doc" / "paper.tex")
+    result = _run("tex", tmp_path / "doc" / "paper.tex", obj=arxiv.cli)
     assert result.exit_code == 2 and "outside its folder" in result.stderr
     assert not (tmp_path.parent / "outside").exists()
     _doc(tmp_path / "doc", "\\cite{2409.19256}", bib="refs,missing")
-    result = _run("tex", tmp_path / "doc" / "paper.tex")
+    result = _run("tex", tmp_path / "doc" / "paper.tex", obj=arxiv.cli)
     assert "missing.bib is named by the document but does not exist" in result.stderr
     assert (tmp_path / "doc" / "refs.bib").exists()
 
@@ -209,15 +205,9 @@ def test_two_tex_runs_at_once_lose_nothing(tmp_path, seed_records):
         "sys.path.insert(0, {!r})\n"
         "from conftest import record_from_json\n"
         "from test_latex_loop import StubArxiv\n"
-        "from paper2bib import workflow, latexloop\n"
-        "stub = StubArxiv(record_from_json(d) for d in json.load(open({!r})))\n"
-        "real = latexloop.fill_citations\n"
-        "def slow(*a, **k):\n"
-        "    r = real(*a, **k); time.sleep(0.5); return r\n"
-        "latexloop.fill_citations = slow\n"
-        "workflow.make_client = lambda s: stub\n"
+        "stub = StubArxiv((record_from_json(d) for d in json.load(open({!r}))), on_ask=lambda: time.sleep(0.5))\n"
         "from paper2bib.cli import main\n"
-        "sys.exit(main(['tex', {!r}, '--library', sys.argv[1]]))\n".format(
+        "sys.exit(main(['tex', {!r}, '--library', sys.argv[1]], obj=stub.cli))\n".format(
             os.path.dirname(__file__), str(tmp_path / "records.json"), str(tmp_path / "paper.tex")
         )
     )
@@ -243,7 +233,7 @@ def test_an_id_naming_another_work_is_never_rewritten(tmp_path, arxiv):  # noqa:
     bib = tmp_path / "refs.bib"
     text = "@book{arfken,\n  title={Mathematical Methods for Physicists},\n  eprint={2409.19256},\n  year={2013}\n}\n"
     bib.write_text(text, encoding="utf-8")
-    result = _run("update", bib, "--in-place")
+    result = _run("update", bib, "--in-place", obj=arxiv.cli)
     assert result.exit_code == 3 and "its id names arXiv:2409.19256" in result.stderr
     assert bib.read_text(encoding="utf-8") == text and not (tmp_path / "refs.bib.orig").exists()
 

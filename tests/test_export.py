@@ -1,12 +1,13 @@
-"""The glue the commands share: exporting merges entries and links, keys are stored once."""
+"""Exporting merges entries and links; keys are stored once."""
 
 from __future__ import annotations
 
 from conftest import record_from_json
-from paper2bib import workflow
+from paper2bib.commands.export import export, export_records
 from paper2bib.config import load_settings
-from paper2bib.library import Library
 from paper2bib.models import Entry, Link, Resolution
+from paper2bib.services import Services
+from paper2bib.store import Library
 
 
 def test_an_id_only_entry_gets_the_links_of_its_arxiv_abstract(tmp_path, seed_records):
@@ -15,7 +16,7 @@ def test_an_id_only_entry_gets_the_links_of_its_arxiv_abstract(tmp_path, seed_re
     with Library(settings.library) as lib:
         ((eid, _),) = lib.add_entries([Entry(title=None, arxiv_id="2409.19256")])
         lib.save_resolutions([(eid, Resolution("resolved", 1.0, rec.arxiv_id, 1, "by id"))], [rec])
-        (paper,) = workflow.export_records(lib, settings)
+        (paper,) = export_records(Services(settings, library=lib))
     assert paper.links == (Link("https://github.com/volcengine/verl", "code"),)
 
 
@@ -33,8 +34,8 @@ def test_two_entries_of_one_paper_export_once_with_all_links(tmp_path, seed_reco
             ]
         )
         lib.save_resolutions([(eid, Resolution("resolved", 1.0, rec.arxiv_id, 1, "x")) for eid, _ in added], [rec])
-        papers = workflow.export_records(lib, settings)
-        again = workflow.export_records(lib, settings)
+        papers = export_records(Services(settings, library=lib))
+        again = export_records(Services(settings, library=lib))
     assert len(papers) == 1
     assert papers[0].links == (
         Link("https://hybridflow.example.org", "project"),
@@ -48,7 +49,7 @@ def test_unresolved_entries_are_not_exported(tmp_path):
     with Library(settings.library) as lib:
         ((eid, _),) = lib.add_entries([Entry(title="Not On arXiv")])
         lib.save_resolutions([(eid, Resolution("unresolved", 0.2, why="no candidate"))])
-        assert workflow.export_records(lib, settings) == []
+        assert export_records(Services(settings, library=lib)) == []
 
 
 def _resolve_all(lib, recs):
@@ -68,11 +69,11 @@ def test_papers_from_a_bib_keep_their_keys_and_a_taken_key_is_reported(tmp_path,
     with Library(settings.library) as lib:
         lib.add_entries([Entry(title=None, arxiv_id=a)])  # exported before the .bib came
         _resolve_all(lib, recs)
-        generated = workflow.export_records(lib, settings)[0].key
+        generated = export_records(Services(settings, library=lib))[0].key
         bib = f"@misc{{MyKeyA, title={{A}}, eprint={{{a}}}}}\n@misc{{{generated}, title={{B}}, eprint={{{b}}}}}\n@misc{{k:c, title={{C}}, eprint={{{c}}}}}\n"
         lib.add_entries(parse_text(bib, "refs.bib"))
         _resolve_all(lib, recs)
-        report = workflow.export(lib, settings)
+        report = export(Services(settings, library=lib))
     keys = {p.record.arxiv_id: p.key for p in report.papers}
     assert keys[a] == "MyKeyA"  # the .bib's key replaced the generated one
     assert keys[c] == "k:c"
@@ -80,5 +81,5 @@ def test_papers_from_a_bib_keep_their_keys_and_a_taken_key_is_reported(tmp_path,
     assert report.conflicts == []
     with Library(settings.library) as lib:
         lib.add_entries(parse_text(f"@misc{{MyKeyA, title={{C again}}, eprint={{{c}}}}}\n", "other.bib"))
-        report = workflow.export(lib, settings)
+        report = export(Services(settings, library=lib))
     assert {p.record.arxiv_id: p.key for p in report.papers}[c] == "k:c"  # first .bib key wins, nothing renamed

@@ -1,7 +1,8 @@
-"""The ``paper2bib`` command line.
+"""The ``paper2bib`` command line: one click command per use case in :mod:`paper2bib.commands`.
 
-Data goes to stdout; progress, summaries and errors to stderr. Exit codes: 0 ok,
-1 runtime failure, 2 usage or unreadable input, 3 done but some entries need review.
+Data goes to stdout; progress, summaries and errors to stderr (the words are in
+:mod:`.present`). Exit codes: 0 ok, 1 runtime failure, 2 usage or unreadable input,
+3 done but some entries need review.
 """
 
 from __future__ import annotations
@@ -20,14 +21,30 @@ from typing import Any
 
 import click
 
-from . import __version__, bibupdate, latexloop, userfile, workflow
-from .arxiv_ids import parse_id
-from .config import Settings, load_settings
-from .errors import InputError, Paper2BibError
-from .library import Library, describe_db_error
-from .output import check_target, write_file, write_stdout
-from .text import plural, published_line
-from .writers import FORMATS, render
+from .. import __version__, bibupdate, userfile
+from ..arxiv_ids import parse_id
+from ..commands.add import AddReport
+from ..commands.add import add as add_entries
+from ..commands.export import export as export_papers
+from ..commands.listing import list_entries
+from ..commands.parse import parse_files
+from ..commands.pin import pin as pin_entry
+from ..commands.published import refresh_all
+from ..commands.remove import remove as remove_entries
+from ..commands.sync import sync as sync_papers
+from ..commands.tex import fill_citations
+from ..commands.update import UpdateReport, update_bib
+from ..config import load_settings, with_overrides
+from ..errors import InputError, Paper2BibError
+from ..models import Entry
+from ..output import check_target, write_file, write_stdout
+from ..services import Services
+from ..store import describe_db_error
+from ..texdocument import read_document, target_of
+from ..text import plural
+from ..writers import FORMATS, render
+from . import present
+from .phases import Phases
 
 EXIT_REVIEW = 3
 
@@ -70,9 +87,11 @@ def _run(f: Callable) -> Callable:
             for k in ("library", "arxiv_url", "arxiv_delay", "contact", "key_format", "hf_url")
             if k in kwargs
         }
+        svc: Services | None = None
         try:
             settings = load_settings(overrides)
-            code = f(settings, *args, **kwargs)
+            svc = (click.get_current_context().find_root().obj or {}).get("services", Services)(settings)
+            code = f(svc, *args, **kwargs)
         except Paper2BibError as e:
             _err(f"paper2bib: error: {e}")
             sys.exit(e.exit_code)
@@ -90,73 +109,12 @@ def _run(f: Callable) -> Callable:
                 raise
             _err(f"paper2bib: internal error: {type(e).__name__}: {e} (set PAPER2BIB_DEBUG=1 for details)")
             sys.exit(1)
+        finally:
+            if svc is not None:
+                svc.close()
         sys.exit(code or 0)
 
     return wrapper
-
-
-def _open(settings: Settings, create: bool = True) -> Library:
-    """The library; commands that only read it pass ``create=False`` and never make one."""
-    return Library(settings.library, create=create)
-
-
-def _progress(total: int, label: str):
-    """A progress bar on stderr when it is a terminal (and not ``-q``); otherwise nothing."""
-    quiet = bool((click.get_current_context().find_root().obj or {}).get("quiet"))
-    if quiet or not sys.stderr.isatty() or total <= 1:
-        return None
-    return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
-
-
-class _Phases:
-    """The long phases of a command, one bar each on stderr when it is a terminal (not ``-q``):
-    a bar with counts when the total is known, a running count when it is not."""
-
-    def __init__(self) -> None:
-        self.bar: Any = None
-        self.count_label: str | None = None
-
-    def __call__(self, label: str, total: int | None) -> Callable[[int], None]:
-        self.close()
-        if total is not None:
-            self.bar = _progress(total, label)
-            if self.bar is None:
-                return lambda n: None
-            self.bar.__enter__()
-            return self.bar.update
-        if _progress(2, label) is None:  # not a terminal, or -q
-            return lambda n: None
-        self.count_label, done = label, [0]
-
-        def count(n: int) -> None:
-            done[0] += n
-            sys.stderr.write(f"\r{label}: {done[0]}")
-            sys.stderr.flush()
-
-        return count
-
-    def then(self, echo: Callable[[str], None]) -> Callable[[str], None]:
-        """``echo`` that first ends the running phase, so a line never lands inside a bar."""
-
-        def after(line: str) -> None:
-            self.close()
-            echo(line)
-
-        return after
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-        if self.count_label is not None:
-            sys.stderr.write("\n")
-            self.count_label = None
-
-    def __enter__(self) -> _Phases:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,8 +126,11 @@ def main(ctx: click.Context, quiet: bool) -> None:
 
     \b
     paper2bib add digest.txt && paper2bib export > refs.bib
+
+    ``obj`` may hold ``services``: how to make :class:`~paper2bib.services.Services` from the
+    settings (tests give stand-in clients this way).
     """
-    ctx.obj = {"quiet": quiet}
+    ctx.ensure_object(dict)["quiet"] = quiet
 
 
 @main.command()
@@ -178,7 +139,7 @@ def main(ctx: click.Context, quiet: bool) -> None:
 @click.option("--hf-url", help="Hugging Face Hub URL, for hf: sources [env PAPER2BIB_HF_URL].")
 @click.option("-v", "--verbose", is_flag=True, hidden=True)
 @_run
-def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
+def parse(svc: Services, files: tuple[str, ...], as_json: bool) -> int:
     """Show the entries FILES hold, as parsed. FILE '-' reads stdin; hf:2025-W12 and other
     Hugging Face sources are read from the Hub (files need no network).
 
@@ -186,18 +147,13 @@ def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
     Example:
       paper2bib parse hf-papers-listing.txt --json
     """
-    with _Phases() as phases:
-        entries = workflow.parse_files(files, settings, phases=phases)
+    with Phases() as phases:
+        entries = parse_files(svc, files, phases=phases)
     if as_json:
         click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
     else:
-        for n, e in enumerate(entries, 1):
-            head = e.title or "(no title)"
-            if e.arxiv_id:
-                head += f"  [arXiv:{e.arxiv_id}{'v' + str(e.version) if e.version else ''}]"
-            click.echo(f"{n:4}. {head}")
-            for link in e.links:
-                click.echo(f"      {link.kind:8} {link.url}" + ("  (as Hugging Face lists it)" if link.hub else ""))
+        for line in present.entries_text(entries):
+            click.echo(line)
     _err(plural(len(entries), "entry", "entries"))
     return 0
 
@@ -207,7 +163,7 @@ def parse(settings: Settings, files: tuple[str, ...], as_json: bool) -> int:
 @click.option("--refresh", is_flag=True, help="Look up entries again even if already resolved.")
 @_settings_options
 @_run
-def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
+def add(svc: Services, files: tuple[str, ...], refresh: bool) -> int:
     """Parse FILES, resolve every entry on arXiv and store it in the library.
 
     Exits 3 when some entries need review (ambiguous or unresolved).
@@ -216,18 +172,18 @@ def add(settings: Settings, files: tuple[str, ...], refresh: bool) -> int:
     Example:
       paper2bib add hf-papers-listing.txt
     """
-    with _Phases() as phases:
-        entries = workflow.parse_files(files, settings, phases=phases)  # bad input fails before the library is touched
-    with _open(settings) as lib:
-        report = _add(lib, settings, entries, refresh)
+    with Phases() as phases:
+        entries = parse_files(svc, files, phases=phases)  # bad input fails before the library is touched
+    svc.open()
+    report = _add(svc, entries, refresh)
     return EXIT_REVIEW if report.needs_review else 0
 
 
-def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> workflow.AddReport:
-    with _Phases() as phases:
-        report = workflow.add(lib, settings, entries, refresh, phases=phases)
-    _err(report.summary())
-    if report.published and (line := report.published.summary()):
+def _add(svc: Services, entries: list[Entry], refresh: bool) -> AddReport:
+    with Phases() as phases:
+        report = add_entries(svc, entries, refresh, phases=phases)
+    _err(present.add_summary(report))
+    if report.published and (line := present.published_summary(report.published)):
         _err(line)
     return report
 
@@ -237,41 +193,22 @@ def _add(lib: Library, settings: Settings, entries: list, refresh: bool) -> work
 @click.option("--status", type=click.Choice(["resolved", "ambiguous", "unresolved", "pending"]))
 @_settings_options
 @_run
-def list_(settings: Settings, as_json: bool, status: str | None) -> int:
+def list_(svc: Services, as_json: bool, status: str | None) -> int:
     """Show the library's entries and what each resolved to (arXiv's title; "pinned" when settled by hand).
 
     \b
     Example:
       paper2bib list --status unresolved
     """
-    with _open(settings, create=False) as lib:
-        entries = lib.entries(status=status)
-        records = lib.records({e.resolved_id for e in entries if e.resolved_id})
-        checks = lib.published(records)
-        if as_json:
-            rows = [e.to_json(records.get(e.resolved_id or ""), checks.get(e.resolved_id or "")) for e in entries]
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        else:
-            for e in entries:
-                rid = f"{e.resolved_id}v{e.resolved_version}" if e.resolved_id else "-"
-                score = f"{e.score:.2f}" if e.score is not None else "  - "
-                record = records.get(e.resolved_id or "") if e.status == "resolved" else None
-                title = record.title if record else (e.digest_title or "")
-                status = "pinned" if e.pinned else e.status
-                click.echo(f"{e.id:5}  {status:10} {score}  {rid:18} {title}")
-                check = checks.get(e.resolved_id or "") if record else None
-                if check and check.version:
-                    click.echo(f"       published: {check.version.venue} ({check.version.year})")
-                elif check and check.status == "preprint" and "DBLP" in check.why:
-                    click.echo(f"       still a preprint: {check.why}")  # a candidate was found, and refused
-                elif record and record.is_published:
-                    click.echo(f"       {published_line(record.journal_ref, record.journal_doi)}")
-                if e.status in ("ambiguous", "unresolved"):
-                    if e.why:
-                        click.echo(f"       {e.why}")
-                    for c in e.candidates:
-                        click.echo(f"       candidate {c.arxiv_id}v{c.version} ({c.score:.2f}) {c.title}")
-        _err(plural(len(entries), "entry", "entries"))
+    svc.open(create=False)
+    listed = list_entries(svc, status)
+    if as_json:
+        click.echo(json.dumps([present.listed_json(x) for x in listed], ensure_ascii=False, indent=2))
+    else:
+        for item in listed:
+            for line in present.listed_text(item):
+                click.echo(line)
+    _err(plural(len(listed), "entry", "entries"))
     return 0
 
 
@@ -281,7 +218,7 @@ def list_(settings: Settings, as_json: bool, status: str | None) -> int:
 @click.option("--force", is_flag=True, help="Replace the paper an already resolved entry points at.")
 @_settings_options
 @_run
-def pin(settings: Settings, entry: str, arxiv_id: str, force: bool) -> int:
+def pin(svc: Services, entry: str, arxiv_id: str, force: bool) -> int:
     """Settle ENTRY (its number in 'list', or its title) as the paper ARXIV_ID.
 
     \b
@@ -291,9 +228,9 @@ def pin(settings: Settings, entry: str, arxiv_id: str, force: bool) -> int:
     ref = parse_id(arxiv_id)
     if not ref:
         raise InputError(f"{arxiv_id!r} is not an arXiv id (e.g. 2409.19256 or hep-th/9901001)")
-    with _open(settings, create=False) as lib:
-        entry_id, record = workflow.pin(lib, settings, entry, ref, force=force)
-    _err(f"entry {entry_id} pinned to {record.arxiv_id}: {record.title}")
+    svc.open(create=False)
+    entry_id, record = pin_entry(svc, entry, ref, force=force)
+    _err(present.pinned(entry_id, record))
     return 0
 
 
@@ -301,17 +238,16 @@ def pin(settings: Settings, entry: str, arxiv_id: str, force: bool) -> int:
 @click.argument("entries", nargs=-1, required=True)
 @_settings_options
 @_run
-def remove(settings: Settings, entries: tuple[str, ...]) -> int:
+def remove(svc: Services, entries: tuple[str, ...]) -> int:
     """Remove ENTRIES (numbers in 'list', arXiv ids or citation keys) from the library.
 
     \b
     Example:
       paper2bib remove 12 2307.06175
     """
-    with _open(settings, create=False) as lib:
-        removed = workflow.remove(lib, entries)
-    for e in removed:
-        _err(f"removed entry {e.id}: {e.resolved_id or e.hint_id or '-'} {e.digest_title or ''}".rstrip())
+    svc.open(create=False)
+    for e in remove_entries(svc, entries):
+        _err(present.removed(e))
     return 0
 
 
@@ -336,7 +272,7 @@ def remove(settings: Settings, entries: tuple[str, ...]) -> int:
 @_settings_options
 @_run
 def update(
-    settings: Settings,
+    svc: Services,
     bibfile: str,
     output: str | None,
     in_place: bool,
@@ -363,81 +299,45 @@ def update(
     target = None
     if output and not dry_run:
         target = check_target(
-            output, [("the library", Path(settings.library)), (f"the input {bibfile}", Path(bibfile))]
+            output, [("the library", Path(svc.settings.library)), (f"the input {bibfile}", Path(bibfile))]
         )
     if in_place and not dry_run:
         userfile.check_writable(bibfile)
     with userfile.locked(bibfile) if bibfile != "-" else contextlib.nullcontext():
         snapshot = userfile.read(bibfile)
-        with _open(settings) as lib, _Phases() as phases:
-            report = latexloop.update_bib(
-                lib,
-                settings,
-                bibfile,
-                snapshot.text,
-                preprint=preprint,
-                style=style,
-                ascii_only=not snapshot.utf,
-                phases=phases,
+        svc.open()
+        with Phases() as phases:
+            report = update_bib(
+                svc, bibfile, snapshot.text, preprint=preprint, style=style, ascii_only=not snapshot.utf, phases=phases
             )
-        saved = None
         if as_diff:
-            write_stdout(
-                "".join(
-                    difflib.unified_diff(
-                        report.original.splitlines(keepends=True),
-                        report.text.splitlines(keepends=True),
-                        fromfile=bibfile,
-                        tofile=bibfile + " (updated)",
-                    )
-                )
-            )
+            write_stdout(_diff(bibfile, report))
         elif dry_run:
             pass
         elif in_place:
-            if report.changed:
-                saved = userfile.replace(snapshot, userfile.encode(snapshot, report.text))
+            saved = userfile.replace(snapshot, userfile.encode(snapshot, report.text)) if report.changed else None
         elif target is not None:
             write_file(target, report.text, userfile.encode(snapshot, report.text))
         else:
             write_stdout(report.text)
-    for line in _update_lines(report):
+    for line in present.update_lines(report):
         _err(line)
     written = " (dry run: nothing written)" if dry_run else " (diff only: nothing written)" if as_diff else ""
     if in_place and not dry_run:
         written = f"; the original is in {saved}" if saved else f"; {bibfile} was not rewritten"
-    _err(_update_summary(report) + written)
+    _err(present.update_summary(report, written))
     return EXIT_REVIEW if report.needs_review else 0
 
 
-def _update_lines(report: latexloop.UpdateReport) -> list[str]:
-    out = []
-    for o in report.outcomes:
-        if o.status == "updated":
-            out.append(f"{o.key}: " + "; ".join(bibupdate.describe(c) for c in o.changes))
-        elif o.status == "kept":
-            out.append(f"{o.key}: marked to keep, left as is")
-        elif o.status == "review":
-            out.append(f"{o.key}: {o.why}")
-        elif o.status == "unreadable":
-            out.append(f"line {o.line}: @{o.key or '(no key)'} kept as it was: {o.why}")
-    return out
-
-
-def _update_summary(report: latexloop.UpdateReport) -> str:
-    if not report.changed and not report.needs_review:
-        head = "nothing to change"
-    else:
-        head = f"{plural(report.count('updated'), 'entry', 'entries')} updated"
-    parts = [
-        head,
-        f"{report.count('unchanged')} already right",
-        f"{report.count('kept')} kept by request",
-        f"{report.count('review')} left for review",
-        f"{report.count('unreadable')} unreadable (kept as they were)",
-        f"{report.others} not arXiv papers (untouched)",
-    ]
-    return ", ".join(parts)
+def _diff(bibfile: str, report: UpdateReport) -> str:
+    return "".join(
+        difflib.unified_diff(
+            report.original.splitlines(keepends=True),
+            report.text.splitlines(keepends=True),
+            fromfile=bibfile,
+            tofile=bibfile + " (updated)",
+        )
+    )
 
 
 @main.command()
@@ -445,7 +345,7 @@ def _update_summary(report: latexloop.UpdateReport) -> str:
 @click.option("-o", "--output", help="Append to this .bib instead of the first bibliography DOCUMENT names.")
 @_settings_options
 @_run
-def tex(settings: Settings, document: str, output: str | None) -> int:
+def tex(svc: Services, document: str, output: str | None) -> int:
     """Add to the bibliography the arXiv papers DOCUMENT (.tex or .aux) cites but it lacks.
 
     Keys that are arXiv ids (2307.06175, arXiv:2307.06175) or keys of the library are
@@ -457,31 +357,19 @@ def tex(settings: Settings, document: str, output: str | None) -> int:
     Example:
       paper2bib tex paper.tex
     """
-    doc = latexloop.read_document(document)
-    target = latexloop.target_of(doc, output)
+    doc = read_document(document)
+    target = target_of(doc, output)
     with userfile.locked(target):
         snapshot = userfile.read(str(target)) if target.exists() and target.stat().st_size else None
-        with _open(settings) as lib:
-            report = latexloop.fill_citations(lib, settings, doc, target, snapshot.text if snapshot else "")
+        svc.open()
+        report = fill_citations(svc, doc, target, snapshot.text if snapshot else "")
         if report.text:
             if snapshot is None:
                 write_file(target, report.text, exclusive=not target.exists())
             else:
                 userfile.replace(snapshot, userfile.encode(snapshot, snapshot.text + report.text), backup=False)
-    if report.added:
-        _err(f"{plural(len(report.added), 'entry', 'entries')} added to {report.target}: {', '.join(report.added)}")
-    for line in report.same_paper:
+    for line in present.tex_lines(report):
         _err(line)
-    for bib in report.missing_files:
-        _err(f"{bib} is named by the document but does not exist")
-    for name in report.outside:
-        _err(f"{name} is outside the document's folder: not read, not written")
-    for key in report.invalid:
-        _err(f"not a valid citation key, left out: {key!r}")
-    if report.missing:
-        _err(f"{plural(len(report.missing), 'cited key')} still missing: {', '.join(report.missing)}")
-    if not report.added and not report.missing:
-        _err(f"all {plural(len(report.cited), 'cited key')} are in the bibliography")
     return EXIT_REVIEW if report.missing or report.invalid else 0
 
 
@@ -503,7 +391,7 @@ def tex(settings: Settings, document: str, output: str | None) -> int:
 @_settings_options
 @_run
 def export(
-    settings: Settings,
+    svc: Services,
     files: tuple[str, ...],
     fmt: str,
     output: str | None,
@@ -522,25 +410,26 @@ def export(
       paper2bib export --format biblatex -o refs.bib
     """
     code = 0
-    with _Phases() as phases:
-        entries = workflow.parse_files(files, settings, phases=phases) if files else []
+    with Phases() as phases:
+        entries = parse_files(svc, files, phases=phases) if files else []
     target = None
     if output:
-        protected = [("the library", Path(settings.library))] + [(f"the input {f}", Path(f)) for f in files if f != "-"]
+        protected = [("the library", Path(svc.settings.library))]
+        protected += [(f"the input {f}", Path(f)) for f in files if f != "-"]
         target = check_target(output, protected)
-    with _open(settings, create=bool(files)) as lib:
-        ids = None
-        if files:
-            added = _add(lib, settings, entries, refresh=False)
-            ids = added.entry_ids
-            code = EXIT_REVIEW if added.needs_review else 0
-        report = workflow.export(lib, settings, ids, rekey=rekey, preprint=preprint, venue_style=venue_style)
-        text = render(fmt, report.papers, abstracts=with_abstract, links_in_note=links_in_note)
+    svc.open(create=bool(files))
+    ids = None
+    if files:
+        added = _add(svc, entries, refresh=False)
+        ids = added.entry_ids
+        code = EXIT_REVIEW if added.needs_review else 0
+    report = export_papers(svc, ids, rekey=rekey, preprint=preprint, venue_style=venue_style)
+    text = render(fmt, report.papers, abstracts=with_abstract, links_in_note=links_in_note)
     if target is not None:
         write_file(target, text)
     else:
         write_stdout(text)
-    for line in report.summary(fmt, output):
+    for line in present.export_summary(report, fmt, output):
         _err(line)
     return code or (EXIT_REVIEW if report.left_out else 0)
 
@@ -548,18 +437,18 @@ def export(
 @main.command()
 @_settings_options
 @_run
-def refresh(settings: Settings) -> int:
+def refresh(svc: Services) -> int:
     """Ask again what every resolved paper became (preprints get published later).
 
     \b
     Example:
       paper2bib refresh
     """
-    with _open(settings, create=False) as lib, _Phases() as phases:
-        resolved = sorted({e.resolved_id for e in lib.entries(status="resolved") if e.resolved_id})
-        progress = phases("Published versions", len(resolved)) if len(resolved) > 1 else None
-        report = workflow.look_up_published(lib, settings, resolved, refresh=True, progress=progress)
-    _err(report.summary() or "nothing to check")
+    svc.open(create=False)
+    with Phases() as phases:
+        resolved = len({e.resolved_id for e in svc.store.entries(status="resolved") if e.resolved_id})
+        report = refresh_all(svc, phases("Published versions", resolved) if resolved > 1 else None)
+    _err(present.published_summary(report) or "nothing to check")
     return 0
 
 
@@ -580,30 +469,31 @@ def zotero() -> None:
 @click.option("--zotero-url", help="Zotero API URL [env PAPER2BIB_ZOTERO_URL].")
 @_settings_options
 @_run
-def sync(
-    settings: Settings, collection: str | None, dry_run: bool, recreate_deleted: bool, zotero_url: str | None
-) -> int:
+def sync(svc: Services, collection: str | None, dry_run: bool, recreate_deleted: bool, zotero_url: str | None) -> int:
     """Put every resolved paper into a Zotero library (idempotent).
 
     \b
     Example:
       paper2bib zotero sync --collection "Reading group" --dry-run
     """
-    from .config import with_overrides
-
     if zotero_url:
-        settings = with_overrides(settings, zotero_url=zotero_url)
-    with _open(settings, create=False) as lib, _Phases() as phases:
-        return workflow.run_sync(
-            lib,
-            settings,
+        svc.settings = with_overrides(svc.settings, zotero_url=zotero_url)
+    svc.open(create=False)
+    with Phases() as phases:
+        result = sync_papers(
+            svc,
             collection=collection,
             dry_run=dry_run,
-            echo=phases.then(_err),
-            out=click.echo,
             recreate_deleted=recreate_deleted,
             phases=phases,
+            waiting=lambda library: phases.then(_err)(present.sync_waiting(library)),
         )
+    if dry_run:
+        for line in present.sync_plan(result, collection):
+            click.echo(line)
+    for line in present.sync_summary(result):
+        _err(line)
+    return 0 if result.complete else 1
 
 
 if __name__ == "__main__":  # pragma: no cover
