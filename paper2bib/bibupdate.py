@@ -218,17 +218,38 @@ def plan(
         changes.append(Change("type", "ENTRYTYPE", old_type, new_type))
     retyped = new_type != old_type or published
 
-    if "date" in names and "year" not in names and "year" in target:  # the entry dates itself
-        target["date"] = target.pop("year")
-        target.pop("month", None)
-    if "year" in names and "date" in target and "date" not in names:
-        target["year"] = target.pop("date")[:4]
+    _date_as_the_entry_does(target, names)
 
     venue_kept = published and old_type == new_type and real_venue
     target.pop("pubstate", None)  # an export nicety, not something to edit into a user's entry
     if real_venue and not published:  # the entry describes a publication paper2bib does not know:
         target = {k: v for k, v in target.items() if k in _IDENTITY}  # only say where its preprint is
     note = target.pop("note", None)
+    changes += _edits(entry, target, style, venue_kept)
+    if how == "arxiv" or published:
+        changes += _removals(entry, target, retyped, published, venue_kept)
+    if how == "keep" and not published:
+        changes = [c for c in changes if c.action != "removed"]
+    own_note = entry.get("note")
+    note_change = _note(own_note.value if own_note else None, note, style)
+    if note_change:
+        changes.append(note_change)
+    return tuple(changes)
+
+
+def _date_as_the_entry_does(target: dict[str, str], names: set[str]) -> None:
+    """``year`` or ``date`` in ``target`` as the entry has it (a biblatex entry may use either)."""
+    if "date" in names and "year" not in names and "year" in target:  # the entry dates itself
+        target["date"] = target.pop("year")
+        target.pop("month", None)
+    if "year" in names and "date" in target and "date" not in names:
+        target["year"] = target.pop("date")[:4]
+
+
+def _edits(entry: EntryText, target: dict[str, str], style: Style, venue_kept: bool) -> list[Change]:
+    """The fields of ``target`` to add to the entry or change in it; what the user wrote
+    (macros, a venue paper2bib does not know, an equal value written otherwise) is kept."""
+    changes: list[Change] = []
     year_written = False
     for name, value in target.items():
         own = next((f for n in (name, *_SYNONYMS.get(name, ())) if (f := entry.get(n))), None)
@@ -253,24 +274,25 @@ def plan(
             continue
         changes.append(Change("changed", own.name, own.value, format_value(value, style)))
         year_written |= own.key in ("year", "date")
+    return changes
 
-    if how == "arxiv" or published:
-        written = set(target) | {s for t in target for s in _SYNONYMS.get(t, ())}
-        for f in entry.fields:
-            if f.key in written or f.key not in _REMOVABLE:
-                continue
-            if _is_placeholder(f.key, f.value) and (retyped or f.key in ("journal", "journaltitle", "volume")):
-                if not (f.key in ("number", "publisher") and not published):
-                    changes.append(Change("removed", f.name, f.value, None))
-            elif published and not venue_kept and f.key in ("booktitle", "journal", "journaltitle"):
-                changes.append(Change("removed", f.name, f.value, None))  # the other kind of venue
-    if how == "keep" and not published:
-        changes = [c for c in changes if c.action != "removed"]
-    own_note = entry.get("note")
-    note_change = _note(own_note.value if own_note else None, note, style)
-    if note_change:
-        changes.append(note_change)
-    return tuple(changes)
+
+def _removals(
+    entry: EntryText, target: dict[str, str], retyped: bool, published: bool, venue_kept: bool
+) -> list[Change]:
+    """The placeholder venue fields ("arXiv preprint", ``abs/…``) to remove, and with a
+    published version the other kind of venue."""
+    changes: list[Change] = []
+    written = set(target) | {s for t in target for s in _SYNONYMS.get(t, ())}
+    for f in entry.fields:
+        if f.key in written or f.key not in _REMOVABLE:
+            continue
+        if _is_placeholder(f.key, f.value) and (retyped or f.key in ("journal", "journaltitle", "volume")):
+            if not (f.key in ("number", "publisher") and not published):
+                changes.append(Change("removed", f.name, f.value, None))
+        elif published and not venue_kept and f.key in ("booktitle", "journal", "journaltitle"):
+            changes.append(Change("removed", f.name, f.value, None))  # the other kind of venue
+    return changes
 
 
 _IDENTITY = {"eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"}

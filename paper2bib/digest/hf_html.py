@@ -21,6 +21,7 @@ from ..links import extract_links
 from ..models import Entry
 from ..text import collected_after, squash_space
 from . import markdown
+from .blocks import MAX_LIST_DEPTH
 
 _HTML = re.compile(r"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)|<body[\s>]", re.IGNORECASE)
 _PAPER_HREF = re.compile(r"^(?:https?://(?:www\.)?huggingface\.co)?/papers/(\d{4}\.\d{4,5})(?:v\d+)?(?:[/?#]|$)")
@@ -138,7 +139,7 @@ def to_markdown(soup: BeautifulSoup) -> str:
         elif tag.name[0] == "h" and tag.name[1:].isdigit():
             lines += ["#" * int(tag.name[1:]) + " " + _inline(tag), ""]
         elif tag.name == "li":
-            depth = min(lists - 1, markdown.MAX_LIST_DEPTH)  # an indent per level: bounded, or n² spaces
+            depth = min(lists - 1, MAX_LIST_DEPTH)  # an indent per level: bounded, or n² spaces
             lines.append("  " * max(depth, 0) + "- " + _inline(tag))
         elif tag.name == "tr":
             cells = [_inline(c) for c in tag.find_all(["td", "th"], recursive=False)]

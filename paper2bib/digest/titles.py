@@ -1,8 +1,13 @@
-"""What a title line of a reading list is: the rules :mod:`.markdown` reads titles by."""
+"""What a title in a reading list is: the rules :mod:`.markdown` reads titles by."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from ..arxiv_ids import find_ids
+from ..text import squash_space
+from .mdlinks import IMAGE, LINK, TAG
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\[[ xX]?\]\s+|[-*+]\s*\[[ xX]?\]\s+)+")
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_|`|\"|“|')(.*)(\1|”)$")
@@ -30,3 +35,85 @@ def is_title_like(line: str) -> bool:
     if re.search(r"[.!]\s+[A-Z]", line):  # two sentences: prose, not a title ("X? It Depends" is one)
         return False
     return bool(re.search(r"[^\W\d_]{2}", line))
+
+
+#: Link labels that name a resource, not a paper.
+_GENERIC_LABEL = re.compile(
+    r"(?i)^\W*(?:paper|papers|pdf|arxiv|abs|abstract|here|link|code|github|project(?: page)?|page|website|"
+    r"blog|video|demo|slides|poster|note|notes|hf|hugging ?face|huggingface papers?|dataset|model|models|"
+    r"weights|data|openreview|doi|bib(?:tex)?|cite|citation|official|unofficial|repo|repository|homepage|"
+    r"\d{4}\.\d{4,5}(?:v\d+)?|arxiv:?\s*\S*)\W*$"
+)
+#: Tags people put before a title: ``[NeurIPS 2023]``, ``【CVPR'24】``, ``(ICLR 2024)``.
+_BRACKET_TAG = re.compile(r"^\s*(?:\[[^\]]{1,30}\]|【[^】]{1,30}】|\((?:[A-Za-z'’]+\s*)?\d{2,4}[^)]{0,12}\))\s*")
+# (?<!\s): a run of spaces is tried once, from its start (else every space of a long run re-scans it)
+_AUTHORS_TAIL = re.compile(
+    r"(?<!\s)\s+(?:[-–—|]\s+|\bby\s+)(?=[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,|\s+et al\b|\s+and\b|$))"
+)
+
+
+def without_emoji(s: str) -> str:
+    """``s`` without emoji and other symbols."""
+    return "".join(c for c in s if unicodedata.category(c) not in ("So", "Cs", "Co") and c != "\ufe0f")
+
+
+def link_title(label: str) -> str | None:
+    """The label of a link when it reads as a paper's title, not ``[paper]`` or ``[here]``."""
+    label = without_emoji(TAG.sub(" ", IMAGE.sub(" ", label)))
+    label = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", label)  # Markdown escapes
+    label = squash_space(label.replace("**", "").replace("__", "").replace("`", "")).strip(" *_\"“”'")
+    if not label or _GENERIC_LABEL.match(label) or len(label.split()) < 2:
+        return None
+    return label if is_title_like(label) else None
+
+
+def text_title(text: str) -> str | None:
+    """The title in a list item's or row's text: links, badges, tags, emoji and URLs removed."""
+    first = without_refs(text.split("\n", 1)[0])
+    first = TAG.sub(" ", IMAGE.sub(" ", first))
+    bold = re.search(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__", first)
+    if bold and re.match(r"\s*:", first[bold.end() :]):
+        return None  # "**Label**: prose"
+    if bold and link_title(bold.group(1) or bold.group(2)):
+        return link_title(bold.group(1) or bold.group(2))
+    quoted = re.search(r"[\"“]([^\"”]{10,})[\"”]", first)
+    if quoted and link_title(quoted.group(1)):
+        return link_title(quoted.group(1))
+    s = LINK.sub(lambda m: m.group(1) if link_title(m.group(1)) else " ", first)
+    s = re.sub(r"`[^`]*`", " ", s)
+    s = without_emoji(s)
+    s = re.sub(r"(?:https?://|www\.)\S*", " ", s)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _BRACKET_TAG.sub("", s)
+    s = re.sub(r"\[\s*\]", " ", s)
+    s = _AUTHORS_TAIL.split(s, maxsplit=1)[0]
+    s = re.split(r"(?<!\s)\s*\|\s*", s.strip(" |"), maxsplit=1)[0]
+    title = clean_title_line(s)
+    if not title:
+        return None
+    title = re.sub(r"[\s,;:.(\[]+$", "", title).strip()
+    if not title or _GENERIC_LABEL.match(title) or not is_title_like(title):
+        return None
+    return title
+
+
+def without_refs(text: str) -> str:
+    """``text`` with its arXiv ids (in every form) cut out, links to them kept as links."""
+    refs = find_ids(text)
+    bounds = [0, *(p for ref in refs for p in (ref.start, ref.end)), len(text)]
+    return " ".join(text[a:b] for a, b in zip(bounds[0::2], bounds[1::2]))
+
+
+def is_title_item(text: str) -> str | None:
+    """A list item that is a title and nothing else: 2+ words, no sentence, not a label."""
+    first = text.split("\n", 1)[0]
+    if re.fullmatch(r"\s*\[[^\]]*\]\(\s*(?:#|\.{0,2}/|[\w-]+\.md)[^)]*\)\s*", first):
+        return None  # a table of contents, a link to another file
+    title = text_title(first)
+    if not title or len(title.split()) < 2 or title.endswith(":") or first.rstrip().endswith(":"):
+        return None
+    if re.search(r"[.!]\s+\S", title) and not re.search(r"\bvs?\.\s", title):
+        return None
+    return title

@@ -1,0 +1,88 @@
+"""What every command shares: the common options, and turning errors into one line and an exit code."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..config import load_settings
+from ..errors import Paper2BibError
+from ..services import Services
+from ..store import describe_db_error
+
+EXIT_REVIEW = 3
+
+
+def err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def settings_options(f: Callable) -> Callable:
+    """Options every command takes: where the library is and how to reach arXiv."""
+    opts = [
+        click.option(
+            "--library", "library", type=click.Path(dir_okay=False), help="Library file [env PAPER2BIB_LIBRARY]."
+        ),
+        click.option("--arxiv-url", help="arXiv API endpoint [env PAPER2BIB_ARXIV_URL]."),
+        click.option(
+            "--delay", "arxiv_delay", type=float, help="Seconds between arXiv requests [env PAPER2BIB_ARXIV_DELAY]."
+        ),
+        click.option("--contact", help="E-mail for the User-Agent arXiv sees [env PAPER2BIB_CONTACT]."),
+        click.option("--hf-url", help="Hugging Face Hub URL, for hf: sources [env PAPER2BIB_HF_URL]."),
+        click.option("--key-format", help="Citation key format, e.g. '{auth}{year}{title}'."),
+        click.option("-v", "--verbose", is_flag=True, help="Log each request."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def run(f: Callable) -> Callable:
+    """Turn paper2bib errors into one stderr line and their exit code."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verbose = kwargs.pop("verbose", False)
+        quiet = bool((click.get_current_context().find_root().obj or {}).get("quiet"))
+        level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
+        logging.basicConfig(level=level, format="paper2bib: %(message)s", stream=sys.stderr)
+        overrides: dict[str, Any] = {
+            k: kwargs.pop(k)
+            for k in ("library", "arxiv_url", "arxiv_delay", "contact", "key_format", "hf_url")
+            if k in kwargs
+        }
+        svc: Services | None = None
+        try:
+            settings = load_settings(overrides)
+            svc = (click.get_current_context().find_root().obj or {}).get("services", Services)(settings)
+            code = f(svc, *args, **kwargs)
+        except Paper2BibError as e:
+            err(f"paper2bib: error: {e}")
+            sys.exit(e.exit_code)
+        except sqlite3.DatabaseError as e:
+            where = overrides.get("library") or os.environ.get("PAPER2BIB_LIBRARY") or "the library"
+            err(f"paper2bib: error: {where}: {describe_db_error(e)}")
+            sys.exit(1)
+        except KeyboardInterrupt:
+            err("paper2bib: interrupted; everything stored so far is kept")
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(1)
+        except Exception as e:  # a bug: one line for the user, the traceback on request
+            if os.environ.get("PAPER2BIB_DEBUG"):
+                raise
+            err(f"paper2bib: internal error: {type(e).__name__}: {e} (set PAPER2BIB_DEBUG=1 for details)")
+            sys.exit(1)
+        finally:
+            if svc is not None:
+                svc.close()
+        sys.exit(code or 0)
+
+    return wrapper

@@ -1,0 +1,48 @@
+"""Markdown links in a unit of text: their targets (code, project pages…) and their labels."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..arxiv_ids import ArxivRef
+from ..links import extract_links
+from ..models import Link
+
+IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+# a target holds no "(" but in one balanced pair (Wikipedia-style): a stray "(" cannot make it re-scan the line
+LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?((?:[^()\s>]|\([^()\s>]*\))*)>?(?:\s+\"[^\"]*\")?\s*\)")
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def unit_links(text: str) -> tuple[Link, ...]:
+    """Code, project, model… links of a unit; images, badges and paper links left out."""
+    text = IMAGE.sub(" ", text)
+    targets = [m.group(2) for m in LINK.finditer(text)]  # a Markdown link's target ends at its ")"
+    out = []
+    for link in extract_links("\n".join([*targets, LINK.sub(" ", text)])):
+        path = link.url.lower().split("?", 1)[0]
+        if link.kind == "paper" or path.endswith((".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp")):
+            continue
+        if "img.shields.io" in link.url or "badge" in path:
+            continue
+        out.append(link)
+    return tuple(out)
+
+
+def ref_labels(text: str, refs: list[ArxivRef]) -> list[str | None]:
+    """For each ref, the label of the Markdown link that holds it (its target, or its whole
+    link), if any. The links of ``text`` are found once, however many refs it holds."""
+    spans = [(m.start(), m.end(), m.start(2), m.end(2), m.group(1)) for m in LINK.finditer(text)]
+    starts = [s[0] for s in spans]
+    out: list[str | None] = []
+    for ref in refs:
+        label = None
+        # the links starting before the ref, nearest first: links do not overlap, so one suffices
+        i = bisect.bisect_right(starts, ref.start) - 1
+        if i >= 0:
+            start, end, t_start, t_end, text_ = spans[i]
+            if t_start <= ref.start < t_end + 1 or start <= ref.start < end:
+                label = text_
+        out.append(label)
+    return out
