@@ -41,6 +41,6 @@ export PAPER2BIB_RECORD_DBLP_URL="http://127.0.0.1:$(cat "$tmp/dblp.port")"
 # build their library from its cassette.
 for module in ${MODULES:-test_resolve_seed test_reading_list test_zotero test_cli_walkthrough test_hub test_published}; do
     rm -rf "cassettes/$module"
-    python3 -m pytest -q -p no:cacheprovider --record-mode=rewrite "tests/$module.py"
+    python3 -m pytest -q -p no:cacheprovider -n 0 --record-mode=rewrite "tests/$module.py"
 done
 echo "arXiv requests recorded: $(wc -l < "$tmp/arxiv.log"); Zotero requests: $(wc -l < "$tmp/zotero.log"); Hub requests: $(wc -l < "$tmp/hf.log")"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import mappings
+from . import mapdata
 
 _NEW = r"(?P<new>(?:0[7-9]|[1-9]\d)(?:0[1-9]|1[0-2])\.\d{4,5})"
 _OLD = r"(?P<old>(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Z]{2})?/\d{7})"
@@ -51,7 +51,7 @@ def _canonical(ident: str) -> str:
 
 def _old_style_ok(ident: str) -> bool:
     archive = ident.split("/", maxsplit=1)[0].split(".", maxsplit=1)[0].lower()
-    return archive in mappings.old_style_archives()
+    return archive in mapdata.old_style_archives()
 
 
 def parse_id(text: str) -> ArxivRef | None:

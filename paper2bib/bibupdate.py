@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from . import mappings
+from . import mapdata
 from .arxiv_ids import clean_doi, parse_id
 from .bibedit import Change, EntryText, Style, format_value, unwrap
 from .digest.bibfile import split_names
@@ -87,7 +87,7 @@ def _name_keys(value: str) -> list[tuple[str, str]]:
 
 def _month(value: str) -> int | None:
     v = _plain(value).lower()[:3]
-    months = mappings.load("fields.toml")["months"]
+    months = mapdata.load("fields.toml")["months"]
     if v in months:
         return months.index(v) + 1
     return int(v) if v.isdigit() and 1 <= int(v) <= 12 else None
@@ -149,7 +149,7 @@ def _fields(paper: Paper, dialect: str, preprint: bool) -> dict[str, str]:
     if paper.published and not preprint:
         return published_fields(paper, dialect, abstracts=False, links_in_note=False)
     make = biblatex_fields if dialect == "biblatex" else bibtex_fields
-    conf = mappings.load("fields.toml")[dialect]
+    conf = mapdata.load("fields.toml")[dialect]
     return {"ENTRYTYPE": conf["entry_type"], **make(paper.record, paper.links, False, False)}
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from urllib.parse import SplitResult
 from urllib.parse import urlsplit as _urlsplit
 
-from . import mappings
+from . import mapdata
 from .models import Link, LinkKind
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ _SCHEME_URL = r"https?://[^\s<>\"'{}\\`|^]+"
 
 @lru_cache(maxsize=1)
 def _url_re() -> re.Pattern[str]:
-    bare = mappings.load("url-kinds.toml")["bare"]
+    bare = mapdata.load("url-kinds.toml")["bare"]
     hosts = "|".join(re.escape(h) for h in bare["hosts"])
     suffixes = "|".join(r"[\w-]+" + re.escape(s) for s in bare["suffixes"])
     # \url{...} first, so its closing brace is never part of the URL.
@@ -120,7 +120,7 @@ def classify(url: str) -> LinkKind:
     parts = urlsplit(url if "://" in url else "https://" + url)
     host = (parts.hostname or "").lower()
     path = parts.path or "/"
-    for rule in mappings.load("url-kinds.toml")["rule"]:
+    for rule in mapdata.load("url-kinds.toml")["rule"]:
         if any(fnmatchcase(host, pat) for pat in rule["host"]) and path.startswith(rule.get("path", "")):
             return rule["kind"]
     return "project"
@@ -151,4 +151,4 @@ def attached(links: Iterable[Link]) -> list[Link]:
 
 def label(kind: str) -> str:
     """A human label for a link kind (``code`` → ``Code``)."""
-    return mappings.load("url-kinds.toml")["labels"].get(kind, kind.capitalize())
+    return mapdata.load("url-kinds.toml")["labels"].get(kind, kind.capitalize())

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
-from . import mappings
+from . import mapdata
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def _is_cjk(text: str) -> bool:
 def split_name(raw: str) -> Name:
     """Split one author string; ``Family, Given`` order is understood too."""
     name = re.sub(r"\s+", " ", raw).strip().strip(",")
-    data = mappings.load("names.toml")
+    data = mapdata.load("names.toml")
     particles, suffixes = set(data["particles"]), set(data["suffixes"])
     if not name:
         return Name(family="", literal=True)

@@ -7,10 +7,13 @@ are rewritten to name the real endpoint, so replays run under the default config
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -78,6 +81,51 @@ def vcr_config():
 @pytest.fixture(scope="module")
 def vcr_cassette_dir(request):
     return str(ROOT / "cassettes" / request.module.__name__.split(".")[-1])
+
+
+#: the external programs some tests run, and the marker such a test carries
+TOOLS = {"pdflatex": "latex", "bibtex": "latex", "biber": "latex", "pandoc": "pandoc"}
+_TOOL_LITERAL = re.compile(r"[\"'](pdflatex|biber|pandoc)[\"']")
+
+
+def _tools_named(item: pytest.Item) -> set[str]:
+    """The markers of the tools a test names, in its own source or in a helper of its module it calls."""
+    fn = getattr(item, "function", None)
+    if fn is None:
+        return set()
+    source = inspect.getsource(fn)
+    module = sys.modules[fn.__module__]
+    for name in set(re.findall(r"\b(_?[a-z]\w*)\(", source)):
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and helper.__module__ == fn.__module__ and helper is not fn:
+            source += inspect.getsource(helper)
+    return {TOOLS[t] for t in _TOOL_LITERAL.findall(source)}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``latex`` and ``pandoc`` markers on every test that runs those tools, so that
+    ``pytest -m "not latex and not pandoc"`` runs none of them."""
+    for item in items:
+        for marker in _tools_named(item) - {m.name for m in item.iter_markers()}:
+            item.add_marker(marker)
+
+
+@pytest.fixture(autouse=True)
+def unmarked_tests_run_no_tool(request, tmp_path_factory, monkeypatch):
+    """A test without the marker finds, first on its PATH, a stand-in of the tool that fails
+    saying so: a marker missing is a failing test, not a slow suite."""
+    marks = {m.name for m in request.node.iter_markers()}
+    blocked = sorted(t for t, m in TOOLS.items() if m not in marks)
+    if not blocked:
+        return
+    shims = tmp_path_factory.getbasetemp() / ("no-" + "-".join(blocked))
+    if not shims.exists():
+        shims.mkdir()
+        for tool in blocked:
+            shim = shims / tool
+            shim.write_text(f"#!/bin/sh\necho 'a test without the {TOOLS[tool]} marker ran {tool}' >&2\nexit 97\n")
+            shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
 @pytest.fixture(autouse=True)

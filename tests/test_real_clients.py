@@ -8,7 +8,6 @@ import shutil
 import sqlite3
 
 import jsonschema
-import pytest
 from click.testing import CliRunner
 
 from conftest import DATA, nasty_records, require_tool, run
@@ -16,8 +15,6 @@ from paper2bib.citekeys import assign_keys
 from paper2bib.cli import main
 from paper2bib.models import Link, Paper
 from paper2bib.writers import render
-
-pytestmark = pytest.mark.latex
 
 
 def _export(fmt: str, *extra: str) -> str:

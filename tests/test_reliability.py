@@ -438,8 +438,7 @@ def test_a_child_link_the_user_deleted_is_not_added_again(seed_library):
 
 def test_a_preprint_now_published_changes_type_in_zotero_keeping_the_users_fields(seed_library):
     from minizotero import MiniZotero
-    from paper2bib.models import Published
-    from paper2bib.models import PublishedCheck
+    from paper2bib.models import Published, PublishedCheck
 
     zotero = MiniZotero()
     assert _sync_into(zotero, seed_library)[0] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from .. import mappings
+from .. import mapdata
 from ..links import extract_links
 from ..models import Link, Paper, Published, Record
 from ..store import Library, StoredEntry
@@ -32,7 +32,7 @@ def bib_keys(entries: Iterable[StoredEntry]) -> dict[str, str]:
 def short_venue(version: Published) -> Published:
     """``version`` with its venue's short name from ``mappings/venues.toml`` (``Proc. ICLR``), if listed."""
     stream = "/".join(version.dblp_key.split("/")[:2])
-    short = mappings.load("venues.toml")["short"].get(stream)
+    short = mapdata.load("venues.toml")["short"].get(stream)
     return replace(version, venue=short) if short else version
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from bibtexparser.bibdatabase import BibDatabase, BibDataString
 from bibtexparser.bwriter import BibTexWriter
 
-from .. import mappings
+from .. import mapdata
 from ..arxiv_ids import clean_doi, is_arxiv_id, is_category
 from ..links import attached, label
 from ..models import Link, Paper, Published, Record
@@ -101,7 +101,7 @@ def _date(record: Record) -> str:
 
 def bibtex_fields(record: Record, links: Sequence[Link], abstracts: bool, links_in_note: bool) -> dict:
     """The fields of a BibTeX ``@misc`` entry for ``record`` (values are LaTeX)."""
-    conf = mappings.load("fields.toml")
+    conf = mapdata.load("fields.toml")
     months = conf["months"]
     ident = _identity_fields(record)
     date = _date(record)
@@ -135,7 +135,7 @@ def biblatex_fields(record: Record, links: Sequence[Link], abstracts: bool, link
     Only fields of biblatex's default data model, so biber keeps every one: the links go
     in the verbatim fields ``verba`` (code), ``verbb`` (project page), ``verbc`` (the rest).
     """
-    conf = mappings.load("fields.toml")
+    conf = mapdata.load("fields.toml")
     ident = _identity_fields(record)
     fields: dict = {
         "title": to_latex(record.title, ascii_only=False, protect=True),
@@ -214,7 +214,7 @@ def _write(db: BibDatabase, entries: list[dict], order: list[str]) -> str:
 
 
 def _render(papers: Sequence[Paper], style: str, make_fields, abstracts: bool, links_in_note: bool) -> str:
-    conf = mappings.load("fields.toml")[style]
+    conf = mapdata.load("fields.toml")[style]
     db = BibDatabase()
     entries = []
     for paper in papers:

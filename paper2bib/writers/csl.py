@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .. import mappings
+from .. import mapdata
 from ..links import attached, label
 from ..models import Link, Paper, Record
 from ..names import split_name
@@ -36,7 +36,7 @@ def _date_parts(iso: str) -> list[list[int]]:
 
 def csl_item(record: Record, key: str, links: Sequence[Link], abstracts: bool = True) -> dict:
     """One CSL-JSON item for ``record``."""
-    conf = mappings.load("fields.toml")["csl"]
+    conf = mapdata.load("fields.toml")["csl"]
     item: dict = {
         "id": key,
         "citation-key": key,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .. import mappings
+from .. import mapdata
 from ..arxiv_ids import find_ids
 from ..links import label
 from ..models import Link, Paper
@@ -30,7 +30,7 @@ def creator(raw: str) -> dict:
 
 def category_tag(code: str) -> str:
     """``cs.LG`` → ``Computer Science - Machine Learning``, as Zotero's arXiv translator tags."""
-    cats = mappings.load("arxiv-categories.json")["categories"]
+    cats = mapdata.load("arxiv-categories.json")["categories"]
     c = cats.get(code)
     if not c:
         return code
@@ -39,7 +39,7 @@ def category_tag(code: str) -> str:
 
 def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_field: bool = True) -> dict:
     """The ``preprint`` item for a paper."""
-    conf = mappings.load("fields.toml")["zotero"]
+    conf = mapdata.load("fields.toml")["zotero"]
     r = paper.record
     extra = [
         f"arXiv:{r.arxiv_id}" + (f" [{r.primary_category}]" if r.primary_category else ""),
