@@ -50,19 +50,6 @@ class Entry:
     url: str | None = None
     aside: str | None = None
 
-    def to_json(self) -> dict:
-        """The ``parse --json`` form of this entry."""
-        out: dict = {
-            "title": self.title,
-            "abstract": self.abstract,
-            "arxiv_id": self.arxiv_id,
-            "links": [link.to_json() for link in self.links],
-        }
-        if self.key:
-            out |= {"key": self.key, "authors": list(self.authors), "year": self.year, "doi": self.doi}
-            out |= {"url": self.url, "kept_aside": self.aside}
-        return out
-
 
 @dataclass(frozen=True)
 class Record:

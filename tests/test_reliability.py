@@ -464,3 +464,41 @@ def test_a_preprint_now_published_changes_type_in_zotero_keeping_the_users_field
     assert zotero.puts == 1
     puts = zotero.puts
     assert _sync_into(zotero, seed_library)[0] == 0 and zotero.puts == puts  # and it stays so
+
+
+def _numbers(summary: str) -> dict[str, int]:
+    """The counts of a sync's summary line, by what they count."""
+    found = re.findall(
+        r"(\d+) (?:would be|were) created|(\d+) linked|(\d+) added to the collection|(\d+) child|(\d+) (?:would be|were) brought",
+        summary,
+    )
+    keys = ("created", "linked", "collection", "children", "refreshed")
+    return {k: int(next(g for g in groups if g)) for k, groups in zip(keys, found)}
+
+
+def test_the_dry_run_says_what_the_real_run_then_does(seed_library, tmp_path):
+    """The dry run prints the plan the real run applies: the same counts, first sync and later
+    ones, into a collection that does not exist yet."""
+    from minizotero import MiniZotero
+
+    zotero = MiniZotero()
+    settings = load_settings(
+        {"library": str(seed_library), "zotero_api_key": "k", "zotero_library_id": "1", "zotero_library_type": "user"}
+    )
+
+    def sync(collection: str, dry_run: bool) -> tuple[list[str], list[str]]:
+        said, out = [], []
+        with Library(seed_library) as lib:
+            svc = Services(settings, library=lib, zotero_transport=zotero, zotero_wait=0.01)
+            assert run_sync(svc, echo=said.append, out=out.append, collection=collection, dry_run=dry_run) == 0
+        return said, out
+
+    for collection in ("Seed", "Reading group"):  # the second: 89 items exist, to be added to a new collection
+        writes = zotero.posts
+        said, plan = sync(collection, dry_run=True)
+        assert zotero.posts == writes  # the dry run writes nothing
+        assert f"would create collection {collection!r}" in plan
+        done, _ = sync(collection, dry_run=False)
+        assert _numbers(said[0]) == _numbers(done[0]), (said[0], done[0])
+        assert sum(line.startswith("would add ") for line in plan) == _numbers(done[0])["collection"]
+    assert _numbers(done[0])["collection"] == 89

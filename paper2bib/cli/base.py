@@ -24,7 +24,7 @@ def err(msg: str) -> None:
     click.echo(msg, err=True)
 
 
-def settings_options(f: Callable) -> Callable:
+def settings_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options every command takes: where the library is and how to reach arXiv."""
     opts = [
         click.option(
@@ -44,7 +44,7 @@ def settings_options(f: Callable) -> Callable:
     return f
 
 
-def run(f: Callable) -> Callable:
+def run(f: Callable[..., Any]) -> Callable[..., Any]:
     """Turn paper2bib errors into one stderr line and their exit code."""
 
     @functools.wraps(f)

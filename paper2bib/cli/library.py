@@ -44,7 +44,7 @@ def parse(svc: Services, files: tuple[str, ...], as_json: bool) -> int:
     with Phases() as phases:
         entries = parse_files(svc, files, phases=phases)
     if as_json:
-        click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([present.entry_json(e) for e in entries], ensure_ascii=False, indent=2))
     else:
         for line in present.entries_text(entries):
             click.echo(line)

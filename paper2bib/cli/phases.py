@@ -36,7 +36,8 @@ class Phases:
             if self.bar is None:
                 return lambda n: None
             self.bar.__enter__()
-            return self.bar.update
+            update: Callable[[int], None] = self.bar.update
+            return update
         if _progress(2, label) is None:  # not a terminal, or -q
             return lambda n: None
         self.count_label, done = label, [0]

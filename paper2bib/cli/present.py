@@ -87,7 +87,21 @@ def entries_text(entries: Sequence[Entry]) -> list[str]:
     return lines
 
 
-def listed_json(item: Listed) -> dict:
+def entry_json(e: Entry) -> dict[str, Any]:
+    """The ``parse --json`` form of an entry."""
+    out: dict[str, Any] = {
+        "title": e.title,
+        "abstract": e.abstract,
+        "arxiv_id": e.arxiv_id,
+        "links": [link.to_json() for link in e.links],
+    }
+    if e.key:
+        out |= {"key": e.key, "authors": list(e.authors), "year": e.year, "doi": e.doi}
+        out |= {"url": e.url, "kept_aside": e.aside}
+    return out
+
+
+def listed_json(item: Listed) -> dict[str, Any]:
     """The ``list --json`` form of one entry."""
     e, record, check = item.entry, item.record, item.check
     return {
@@ -206,6 +220,8 @@ def sync_plan(result: SyncResult, collection: str | None) -> list[str]:
     lines += [f"would link   {p.record.arxiv_id} {p.key} to existing item {key}" for p, key in plan.link]
     lines += [f"would add    {aid} to collection {collection!r}" for aid in plan.add_to_collection]
     lines += [f"would update {aid} from arXiv" for aid in plan.refresh]
+    lines += [f"would retype {aid} from {old} to {new} (published)" for aid, old, new in plan.retype]
+    lines += [f"would skip   {p.record.arxiv_id}: deleted in Zotero" for p in plan.deleted]
     lines.append(f"would create {plan.children} child links and notes")
     return lines
 

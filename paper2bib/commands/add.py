@@ -26,7 +26,7 @@ class AddReport:
     new: int = 0
     per_entry: list[int] = field(default_factory=list)  # the stored entry of each given entry, in order
     requests: int = 0
-    statuses: Counter = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
     published: PublishedReport | None = None  # what the publication look-up found, when it ran
 
     @property

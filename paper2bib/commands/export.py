@@ -19,7 +19,7 @@ class ExportReport:
     """What an export holds and what it left out."""
 
     papers: list[Paper]
-    left_out: Counter = field(default_factory=Counter)  # entries not exported, by status
+    left_out: Counter[str] = field(default_factory=Counter)  # entries not exported, by status
     kept_keys: int = 0  # keys from earlier exports that the current key format would make differently
     rekeyed: int = 0  # keys --rekey changed
     conflicts: list[tuple[str, str, str, str]] = field(default_factory=list)  # (arXiv id, key, .bib key, its owner)

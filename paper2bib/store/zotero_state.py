@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .connection import Connection
 
@@ -14,7 +15,7 @@ class ZoteroLink:
     """A paper's item in a Zotero library, as the local library remembers it."""
 
     key: str
-    written: dict | None  # the owned fields as paper2bib last wrote them; None for an item it only linked
+    written: dict[str, Any] | None  # the owned fields as paper2bib last wrote them; None for an item it only linked
     deleted: bool
 
 
@@ -50,7 +51,9 @@ class ZoteroStore(Connection):
             for r in rows
         }
 
-    def store_zotero_items(self, zlibrary: str, items: dict[str, str], written: dict[str, dict] | None = None) -> None:
+    def store_zotero_items(
+        self, zlibrary: str, items: dict[str, str], written: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         """Record the Zotero item key of each arXiv id in ``zlibrary`` and, for items paper2bib
         wrote, the owned fields as written (``written``: arXiv id → fields)."""
         now = self.now()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from ..errors import ZoteroError
-from .client import MAX_WRITE, WriteUncertain, ZoteroClient
+from ..errors import WriteUncertain, ZoteroError
+from .client import MAX_WRITE, ZoteroClient
 from .index import ZoteroIndex
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,11 @@ class Writer:
         self.written_here: set[int] = set()
 
     def write(
-        self, objects: list[dict], ids: list[str], find: Find, rebuild: Callable[[str], dict] | None = None
+        self,
+        objects: list[dict[str, Any]],
+        ids: list[str],
+        find: Find,
+        rebuild: Callable[[str], dict[str, Any]] | None = None,
     ) -> dict[int, str]:
         """Write ``objects`` in batches of 50; return index → item key for those now in Zotero.
 
@@ -59,12 +64,12 @@ class Writer:
 
     def _send(
         self,
-        objects: list[dict],
+        objects: list[dict[str, Any]],
         ids: list[str],
         pending: list[int],
         done: dict[int, str],
         find: Find,
-        rebuild: Callable[[str], dict] | None,
+        rebuild: Callable[[str], dict[str, Any]] | None,
         round_: int,
     ) -> list[int]:
         """Send one batch; return the positions to send again."""
@@ -91,13 +96,13 @@ class Writer:
 
     def _answered(
         self,
-        answer: dict,
-        objects: list[dict],
+        answer: dict[str, Any],
+        objects: list[dict[str, Any]],
         ids: list[str],
         pending: list[int],
         done: dict[int, str],
         find: Find,
-        rebuild: Callable[[str], dict] | None,
+        rebuild: Callable[[str], dict[str, Any]] | None,
     ) -> list[int]:
         """Take in Zotero's answer to a batch; return the positions to send again (412s rebuilt)."""
         for pos, obj in (answer.get("successful") or {}).items():
@@ -119,7 +124,9 @@ class Writer:
                 objects[i] = rebuild(ids[i])
         return [i for i in conflicts if not find(ids[i])]
 
-    def replace(self, aid: str, item: dict, updated: Find, update_of: Callable[[str], dict | None]) -> str | None:
+    def replace(
+        self, aid: str, item: dict[str, Any], updated: Find, update_of: Callable[[str], dict[str, Any] | None]
+    ) -> str | None:
         """PUT one retyped item; after a conflict or a lost answer, re-read, re-merge, try again.
         The item key once Zotero holds the update, else None (reported in ``failed``)."""
         for _ in range(ROUNDS):

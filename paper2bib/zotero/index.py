@@ -3,6 +3,8 @@ the children under each item, the trash. Pure: it only takes the API's items."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .items import COMMENT_MARKER, arxiv_ids_of
 
 
@@ -15,12 +17,12 @@ class ZoteroIndex:
 
     def __init__(self, known: dict[str, str]):
         self.known = known
-        self.by_id: dict[str, dict] = {}  # arXiv id → item data (top-level)
-        self.by_key: dict[str, dict] = {}  # item key → item data (top-level)
+        self.by_id: dict[str, dict[str, Any]] = {}  # arXiv id → item data (top-level)
+        self.by_key: dict[str, dict[str, Any]] = {}  # item key → item data (top-level)
         self.child_refs: dict[str, set[str]] = {}  # parent key → refs (URLs, "note:comment")
         self.trashed: set[str] = set()  # keys of items seen in the trash
 
-    def absorb(self, items: list[dict]) -> None:
+    def absorb(self, items: list[dict[str, Any]]) -> None:
         """Index items (as the API returns them) by arXiv id and by parent."""
         for it in sorted(items, key=lambda x: (x["data"].get("dateAdded") or "", x["key"])):
             data = it["data"]
@@ -31,14 +33,14 @@ class ZoteroIndex:
             elif data.get("itemType") not in ("attachment", "note", "annotation"):
                 self._absorb_item(data)
 
-    def _absorb_child(self, data: dict) -> None:
+    def _absorb_child(self, data: dict[str, Any]) -> None:
         refs = self.child_refs.setdefault(data["parentItem"], set())
         if data.get("itemType") == "attachment" and data.get("url"):
             refs.add(data["url"])
         elif data.get("itemType") == "note" and COMMENT_MARKER in (data.get("note") or ""):
             refs.add("note:comment")
 
-    def _absorb_item(self, data: dict) -> None:
+    def _absorb_item(self, data: dict[str, Any]) -> None:
         self.by_key[data["key"]] = data
         self.trashed.discard(data["key"])
         for aid in arxiv_ids_of(data):
@@ -49,7 +51,7 @@ class ZoteroIndex:
             elif current["key"] == data["key"]:
                 self.by_id[aid] = data  # a newer version of the same item
 
-    def current(self, aid: str) -> dict | None:
+    def current(self, aid: str) -> dict[str, Any] | None:
         """Zotero's data of the item of ``aid``, as last read."""
         key = self.known.get(aid)
         return self.by_key.get(key) if key else self.by_id.get(aid)

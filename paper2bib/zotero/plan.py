@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..links import not_a_web_link
 from ..models import Paper
@@ -39,6 +40,7 @@ class Plan:
     link: list[tuple[Paper, str]] = field(default_factory=list)  # papers whose item exists, with its key
     add_to_collection: list[str] = field(default_factory=list)  # arXiv ids
     refresh: list[str] = field(default_factory=list)  # arXiv ids whose owned fields change
+    retype: list[tuple[str, str, str]] = field(default_factory=list)  # (arXiv id, old type, new type): published now
     kept: list[tuple[str, str]] = field(default_factory=list)  # (arXiv id, field edited in Zotero and kept)
     deleted: list[Paper] = field(default_factory=list)  # deleted in Zotero: not made again
     children: int = 0  # child links and notes to make
@@ -49,10 +51,10 @@ class Plan:
 class Update:
     """The update an existing item needs."""
 
-    item: dict | None  # the whole item as it should be (None: nothing to send)
-    changes: dict  # what differs from Zotero's current data
+    item: dict[str, Any] | None  # the whole item as it should be (None: nothing to send)
+    changes: dict[str, Any]  # what differs from Zotero's current data
     kept: list[str]  # owned fields the user edited in Zotero, kept
-    written: dict | None  # the owned fields as written after it (None: an item paper2bib only linked)
+    written: dict[str, Any] | None  # the owned fields as written after it (None: an item paper2bib only linked)
 
 
 def update_for(paper: Paper, index: ZoteroIndex, link: ZoteroLink | None, target: Target) -> Update | None:
@@ -62,7 +64,7 @@ def update_for(paper: Paper, index: ZoteroIndex, link: ZoteroLink | None, target
     current = index.current(aid)
     if current is None:
         return None
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     kept: list[str] = []
     new_written = None
     if link is not None and link.written is not None and index.known.get(aid) == current.get("key"):
@@ -73,12 +75,12 @@ def update_for(paper: Paper, index: ZoteroIndex, link: ZoteroLink | None, target
     return Update({**current, **changes} if changes else None, changes, kept, new_written)
 
 
-def is_retype(update: Update, current: dict) -> bool:
+def is_retype(update: Update, current: dict[str, Any]) -> bool:
     """Whether the update gives the item a new type (a preprint now published)."""
     return update.changes.get("itemType", current.get("itemType")) != current.get("itemType")
 
 
-def retyped(paper: Paper, current: dict, update: Update, valid: set[str], with_ck: bool) -> dict:
+def retyped(paper: Paper, current: dict[str, Any], update: Update, valid: set[str], with_ck: bool) -> dict[str, Any]:
     """The full item of a new type: paper2bib's fields valid for that type (``valid``), the
     user's own (tags, relations, collections, kept edits) where valid."""
     changes = update.changes
@@ -98,7 +100,7 @@ def needs_refresh(paper: Paper, link: ZoteroLink | None, with_ck: bool) -> bool:
 
 def children_for(
     paper: Paper, parent: str, index: ZoteroIndex, made: set[tuple[str, str]]
-) -> list[tuple[str, str, dict]]:
+) -> list[tuple[str, str, dict[str, Any]]]:
     """(arXiv id, ref, object) of the child links and comment note a paper's item lacks;
     never one made before (and perhaps removed by the user since)."""
     aid, have = paper.record.arxiv_id, index.child_refs.get(parent, set())
@@ -158,4 +160,6 @@ def make_plan(
                 plan.add_to_collection.append(aid)
             if any(update.item.get(f) != current.get(f) for f in OWNED_FIELDS):
                 plan.refresh.append(aid)
+            if is_retype(update, current):
+                plan.retype.append((aid, str(current.get("itemType")), str(update.changes["itemType"])))
     return plan

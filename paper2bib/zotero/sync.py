@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..models import Paper
 from ..store import Library, ZoteroState
@@ -160,9 +161,9 @@ class Syncer:
         """Update existing items — collection membership, and paper2bib's own fields where the
         user left them; returns arXiv id → item key of those updated."""
         upd_ids = list(dict.fromkeys([*plan.add_to_collection, *plan.refresh]))
-        written: dict[str, dict] = {}
+        written: dict[str, dict[str, Any]] = {}
 
-        def update_of(aid: str) -> dict | None:
+        def update_of(aid: str) -> dict[str, Any] | None:
             update = self._update_of(by_id[aid])
             if update is None:
                 return None
@@ -197,7 +198,11 @@ class Syncer:
         return done
 
     def _remember_offered(
-        self, plan: Plan, upd_ids: list[str], update_of: Callable[[str], dict | None], written: dict[str, dict]
+        self,
+        plan: Plan,
+        upd_ids: list[str],
+        update_of: Callable[[str], dict[str, Any] | None],
+        written: dict[str, dict[str, Any]],
     ) -> None:
         """Kept fields: remember what was offered, so an edit kept is reported once."""
         for p, _key in plan.link:
