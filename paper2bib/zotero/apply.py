@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import WriteUncertain, ZoteroError
@@ -20,6 +21,17 @@ log = logging.getLogger(__name__)
 ROUNDS = 6  # tries for one batch whose outcome keeps being uncertain
 
 Find = Callable[[str], "str | None"]
+
+
+@dataclass
+class _Job:
+    """One :meth:`Writer.write`: the objects, their ids, how to find and rebuild them, what is done."""
+
+    objects: list[dict[str, Any]]
+    ids: list[str]
+    find: Find
+    rebuild: Callable[[str], dict[str, Any]] | None
+    done: dict[int, str] = field(default_factory=dict)
 
 
 class Writer:
@@ -46,45 +58,34 @@ class Writer:
         ``find(id)`` says whether an object is already in place after a re-read; ``rebuild(id)``
         makes an update anew after a 412. Objects Zotero rejects are reported in ``failed``.
         """
-        done: dict[int, str] = {}
+        job = _Job(objects, ids, find, rebuild)
         self.written_here = set()
         for start in range(0, len(objects), MAX_WRITE):
             pending = list(range(start, min(start + MAX_WRITE, len(objects))))
             for round_ in range(ROUNDS):
                 # what a re-read showed is there already (made by another sync) is not sent
-                done.update({i: key for i in pending if (key := find(ids[i]))})
-                pending = [i for i in pending if i not in done]
+                job.done.update({i: key for i in pending if (key := find(ids[i]))})
+                pending = [i for i in pending if i not in job.done]
                 if not pending:
                     break
-                pending = self._send(
-                    objects, ids, pending, done, find, rebuild if round_ < ROUNDS - 1 else None, round_
-                )
+                pending = self._send(job, pending, round_)
             self.failed.extend(f"{ids[i]}: the write could not be confirmed" for i in pending)
-        return done
+        return job.done
 
-    def _send(
-        self,
-        objects: list[dict[str, Any]],
-        ids: list[str],
-        pending: list[int],
-        done: dict[int, str],
-        find: Find,
-        rebuild: Callable[[str], dict[str, Any]] | None,
-        round_: int,
-    ) -> list[int]:
+    def _send(self, job: _Job, pending: list[int], round_: int) -> list[int]:
         """Send one batch; return the positions to send again."""
         seen = self.zc.version
-        based = self.zc.has_read and not any("key" in objects[i] for i in pending)
+        based = self.zc.has_read and not any("key" in job.objects[i] for i in pending)
         try:
-            answer = self.zc.create_items([objects[i] for i in pending])
+            answer = self.zc.create_items([job.objects[i] for i in pending])
         except WriteUncertain as e:
             log.warning("Zotero: a write's outcome is unknown (%s); checking what arrived before writing again", e)
             self.zc.service.sleep(min(2**round_, 30) * self.zc.wait)
             self.index.absorb(self.zc.all_items(since=seen))
             still = []
             for i in pending:
-                if key := find(ids[i]):
-                    done[i] = key
+                if key := job.find(job.ids[i]):
+                    job.done[i] = key
                     # a creation sent on version ``seen`` that went through made exactly
                     # version seen + 1: an item of that version is this run's
                     if based and not e.refused and (self.index.by_key.get(key) or {}).get("version") == seen + 1:
@@ -92,37 +93,29 @@ class Writer:
                 else:
                     still.append(i)
             return still
-        return self._answered(answer, objects, ids, pending, done, find, rebuild)
+        return self._answered(job, answer, pending, last=round_ == ROUNDS - 1)
 
-    def _answered(
-        self,
-        answer: dict[str, Any],
-        objects: list[dict[str, Any]],
-        ids: list[str],
-        pending: list[int],
-        done: dict[int, str],
-        find: Find,
-        rebuild: Callable[[str], dict[str, Any]] | None,
-    ) -> list[int]:
+    def _answered(self, job: _Job, answer: dict[str, Any], pending: list[int], last: bool) -> list[int]:
         """Take in Zotero's answer to a batch; return the positions to send again (412s rebuilt)."""
         for pos, obj in (answer.get("successful") or {}).items():
-            done[pending[int(pos)]] = obj["key"]
+            job.done[pending[int(pos)]] = obj["key"]
             self.written_here.add(pending[int(pos)])
         for pos, key in (answer.get("unchanged") or {}).items():
-            done[pending[int(pos)]] = key
+            job.done[pending[int(pos)]] = key
         self.index.absorb(list((answer.get("successful") or {}).values()))
+        rebuild = None if last else job.rebuild
         conflicts = []
         for pos, err in (answer.get("failed") or {}).items():
             i = pending[int(pos)]
             if err.get("code") == 412 and rebuild:
                 conflicts.append(i)
             else:
-                self.failed.append(f"{ids[i]}: {err.get('message', err)} (HTTP {err.get('code', '?')})")
+                self.failed.append(f"{job.ids[i]}: {err.get('message', err)} (HTTP {err.get('code', '?')})")
         if conflicts and rebuild:  # changed in Zotero since we read it: read it again, rebuild, resend
-            self.index.absorb(self.zc.items_by_key([objects[i]["key"] for i in conflicts]))
+            self.index.absorb(self.zc.items_by_key([job.objects[i]["key"] for i in conflicts]))
             for i in conflicts:
-                objects[i] = rebuild(ids[i])
-        return [i for i in conflicts if not find(ids[i])]
+                job.objects[i] = rebuild(job.ids[i])
+        return [i for i in conflicts if not job.find(job.ids[i])]
 
     def replace(
         self, aid: str, item: dict[str, Any], updated: Find, update_of: Callable[[str], dict[str, Any] | None]
