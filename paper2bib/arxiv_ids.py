@@ -20,7 +20,7 @@ ID_RE = re.compile(rf"^(?:arxiv:)?\s*(?:{_NEW}|{_OLD}){_VERSION}$", re.IGNORECAS
 _TEXT_RE = re.compile(
     rf"""(?xi)
     (?:
-        (?:(?:arxiv\.org|ar5iv\.org|alphaxiv\.org)/(?:abs|pdf|html|format|ps|overview)/|(?:huggingface\.co|hf\.co)/papers/)
+        (?:(?:arxiv\.org|ar5iv\.org|alphaxiv\.org)/(?:abs|pdf|html|format|ps|overview)/|(?:huggingface\.co|hf\.co|(?<=[("'])(?=/papers/))/papers/)
         (?:{_NEW}|{_OLD}) {_VERSION} (?:\.pdf)?
       | 10\.48550/arxiv\.(?:{_NEW.replace("new", "dnew")}|{_OLD.replace("old", "dold").replace("archive", "darchive")}){_VERSION.replace("version", "dversion")}
       | arxiv\s*:\s*(?:{_NEW.replace("new", "pnew")}|{_OLD.replace("old", "pold").replace("archive", "parchive")}){_VERSION.replace("version", "pversion")}

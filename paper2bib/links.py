@@ -116,10 +116,12 @@ def clean_url(raw: str) -> str:
 
 
 def classify(url: str) -> LinkKind:
-    """The kind of a URL by the first matching rule of ``mappings/url-kinds.toml``."""
+    """The kind of a URL: a PDF is a paper, else the first matching rule of ``mappings/url-kinds.toml``."""
     parts = urlsplit(url if "://" in url else "https://" + url)
     host = (parts.hostname or "").lower()
     path = parts.path or "/"
+    if path.lower().endswith(".pdf"):
+        return "paper"  # a paper's document, wherever it is kept
     for rule in mapdata.load("url-kinds.toml")["rule"]:
         if any(fnmatchcase(host, pat) for pat in rule["host"]) and path.startswith(rule.get("path", "")):
             return rule["kind"]
