@@ -47,9 +47,23 @@ _GENERIC_LABEL = re.compile(
 #: Tags people put before a title: ``[NeurIPS 2023]``, ``【CVPR'24】``, ``(ICLR 2024)``.
 _BRACKET_TAG = re.compile(r"^\s*(?:\[[^\]]{1,30}\]|【[^】]{1,30}】|\((?:[A-Za-z'’]+\s*)?\d{2,4}[^)]{0,12}\))\s*")
 # (?<!\s): a run of spaces is tried once, from its start (else every space of a long run re-scans it)
+# "by" needs a list of names (a comma, "et al.", "and"): "Learning by Doing" is a title
 _AUTHORS_TAIL = re.compile(
-    r"(?<!\s)\s+(?:[-–—|]\s+|\bby\s+)(?=[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,|\s+et al\b|\s+and\b|$))"
+    r"(?<!\s)\s+(?:[-–—|]\s+(?=[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,|\s+et al\b|\s+and\b|$))"
+    r"|\bby\s+(?=[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,|\s+et al\b|\s+and\b)))"
 )
+_NAME = r"(?:[A-Z][\w'’.-]*|van|von|de|der|da|del|di|le|la)"
+#: ", Mildenhall et al., ECCV 2020" and everything after it
+_ET_AL_TAIL = re.compile(rf"[,;]?\s+(?:{_NAME}\s+){{0,4}}{_NAME}\s+et\.?\s+al\b.*$")
+_VENUE = r"(?:[A-Z][A-Za-z&+-]*\.?\s+){0,2}(?:[A-Z][A-Za-z&+-]+|arXiv|arxiv)"
+_YEAR = r"(?:['’]\d{2}|\s?(?:19|20)\d{2})"
+#: ", ECCV 2020", " (CVPR'23)", " [NeurIPS 2022, Oral]", at the end of a title
+_VENUE_TAIL = re.compile(
+    rf"(?:,\s*{_VENUE}{_YEAR}\b[^,()\[\]]{{0,20}}|\s*[(\[]\s*{_VENUE}{_YEAR}\b[^)\]]{{0,20}}[)\]])"
+    rf"(?:\s*[(\[][^)\]]{{1,20}}[)\]])?\s*$"
+)
+#: ", Dellaert and Yen-Chen" left once a venue was cut
+_NAMES_TAIL = re.compile(rf",\s+{_NAME}(?:\s+{_NAME}){{0,3}}(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}}){{0,6}}\s*$")
 
 
 def without_emoji(s: str) -> str:
@@ -57,20 +71,46 @@ def without_emoji(s: str) -> str:
     return "".join(c for c in s if unicodedata.category(c) not in ("So", "Cs", "Co") and c != "\ufe0f")
 
 
+def without_metadata(title: str) -> str:
+    """``title`` without the authors and venue people write after it (``, Mildenhall et al.,
+    ECCV 2020``, ``(CVPR'23)``, ``, Dellaert and Yen-Chen, Arxiv 2020``) or the tags before it."""
+    prev = None
+    while prev != title:
+        prev = title
+        title = _BRACKET_TAG.sub("", title)
+    cut = _ET_AL_TAIL.sub("", title)
+    venue = _VENUE_TAIL.sub("", cut)
+    if venue != cut or cut != title:
+        venue = _NAMES_TAIL.sub("", venue)
+    return venue.strip(" ,;-–—|") or title
+
+
 def link_title(label: str) -> str | None:
     """The label of a link when it reads as a paper's title, not ``[paper]`` or ``[here]``."""
     label = without_emoji(TAG.sub(" ", IMAGE.sub(" ", label)))
     label = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", label)  # Markdown escapes
     label = squash_space(label.replace("**", "").replace("__", "").replace("`", "")).strip(" *_\"“”'")
+    label = without_metadata(label).strip(" *_\"“”'")
     if not label or _GENERIC_LABEL.match(label) or len(label.split()) < 2:
         return None
     return label if is_title_like(label) else None
+
+
+def _leading_link(first: str) -> str | None:
+    """The title when a line starts with a link whose label is one (what follows it — authors,
+    venue, other links — is the paper's metadata)."""
+    m = LINK.search(first)
+    if not m or re.sub(r"[\s*_>\-+•\d.)\[\]]|<[^>]*>", "", without_emoji(first[: m.start()])):
+        return None
+    return link_title(m.group(1))
 
 
 def text_title(text: str) -> str | None:
     """The title in a list item's or row's text: links, badges, tags, emoji and URLs removed."""
     first = without_refs(text.split("\n", 1)[0])
     first = TAG.sub(" ", IMAGE.sub(" ", first))
+    if leading := _leading_link(first):
+        return leading
     bold = re.search(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__", first)
     if bold and re.match(r"\s*:", first[bold.end() :]):
         return None  # "**Label**: prose"
@@ -93,7 +133,7 @@ def text_title(text: str) -> str | None:
     title = clean_title_line(s)
     if not title:
         return None
-    title = re.sub(r"[\s,;:.(\[]+$", "", title).strip()
+    title = re.sub(r"[\s,;:.(\[]+$", "", without_metadata(title)).strip()
     if not title or _GENERIC_LABEL.match(title) or not is_title_like(title):
         return None
     return title
