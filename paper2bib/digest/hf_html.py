@@ -81,10 +81,18 @@ def _inline(tag: Tag) -> str:
         elif node.name == "a" and node.get("href"):
             stack.append(_LinkEnd(len(parts), _absolute(str(node["href"]).strip())))
             stack.extend(reversed(list(node.children)))
+        elif _is_title_tag(node):  # <strong>, <b>, <span class="papertitle">: emphasis, as in Markdown
+            stack.extend([" **", *reversed(list(node.children)), "** "])
         else:
             pad = " " if node.name in _BLOCKS else ""
             stack.extend([pad, *reversed(list(node.children)), pad])
     return squash_space("".join(parts).replace("\n", " "))
+
+
+def _is_title_tag(node: Tag) -> bool:
+    classes = node.get("class") or []
+    named = any("title" in str(c).lower() for c in (classes if isinstance(classes, list) else [classes]))
+    return node.name in ("strong", "b") or (node.name == "span" and named)
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,10 @@ _BLOCKS = ("p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6
 def to_markdown(soup: BeautifulSoup) -> str:
     """A page as Markdown blocks: headings, list items (indented by depth), table rows,
     paragraphs and code blocks, so that :mod:`.markdown` reads it like a README."""
-    for t in soup.find_all(["script", "style", "noscript", "template", "nav", "footer"]):
+    # scripts, navigation, and the text a browser shows only when it cannot play or show a thing
+    # ("Your browser does not support the video tag") are no part of what a reader sees
+    gone = ["script", "style", "noscript", "template", "nav", "footer", "video", "audio", "iframe", "object", "canvas"]
+    for t in soup.find_all(gone):
         t.decompose()
     lines: list[str] = []
     root = soup.body or soup

@@ -17,11 +17,15 @@ import re
 from dataclasses import replace
 
 from ..arxiv_ids import ArxivRef, find_ids
+from ..links import classify
 from ..models import Entry, Link
 from ..text import squash_space
 from .blocks import Block, split_blocks, unit_text, within
-from .mdlinks import ref_labels, unit_links
-from .titles import is_title_item, link_title, text_title, without_emoji
+from .mdlinks import LINK, ref_labels, unit_links
+from .titles import first_line, is_resource, is_title_item, link_title, split_titles, text_title, without_emoji
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_BOLD = re.compile(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__")
 
 #: Headings under which a list of titles is a reading list.
 _READING_HEADING = re.compile(
@@ -36,15 +40,28 @@ def _plain_title_list(blocks: list[Block]) -> bool:
         return False
     lines = [b for b in blocks if b.kind in ("para", "item")]
     heads = [b for b in blocks if b.kind == "heading"]
-    if not lines or len(heads) > max(1, len(lines) // 4):
+    if not lines:
         return False
+    if len(heads) > max(1, len(lines) // 4):
+        # titles grouped under a few headings ("# Week 1"): a list only if nothing else is there
+        if len(heads) > max(2, len(lines) // 2) or any(find_ids(b.text) or "](" in b.text for b in lines):
+            return False
     ok = sum(1 for b in lines if find_ids(b.text) or is_title_item(b.text))
     return ok >= max(1, int(0.6 * len(lines)))
 
 
 def parse(text: str, source: str) -> list[Entry]:
     """Entries of every reference in ``text`` and of the titles of its reading lists, in order."""
-    return _Reader(split_blocks(text), source).read()
+    return _Reader(split_blocks(_without_front_matter(text)), source).read()
+
+
+def _without_front_matter(text: str) -> str:
+    """``text`` with its YAML front matter (``---`` … ``---``, as scrapers and static sites
+    write it) blanked out, line numbers kept."""
+    m = _FRONT_MATTER.match(text)
+    if not m or not re.search(r"(?m)^[\w-]+:", m.group(0)):
+        return text
+    return "\n" * m.group(0).count("\n") + text[m.end() :]
 
 
 class _Reader:
@@ -70,6 +87,16 @@ class _Reader:
             if b.kind == "item" and b.parent is None and b.list_id is not None:
                 lists.setdefault(b.list_id, []).append(i)
         self.reference_lists = {n: _reference_list(items, self.unit_refs) for n, items in lists.items()}
+        self.table_of: dict[int, int] = {}  # row → the first row of its table
+        for i, b in enumerate(blocks):
+            if b.kind == "row":
+                self.table_of[i] = self.table_of.get(i - 1, i) if i and blocks[i - 1].kind == "row" else i
+        tables: dict[int, list[int]] = {}
+        for i, t in self.table_of.items():
+            tables.setdefault(t, []).append(i)
+        self.reference_tables = {
+            t: len(rows) >= 2 and 2 * sum(1 for r in rows if self.refs_of[r]) >= len(rows) for t, rows in tables.items()
+        }
         self.plain = _plain_title_list(blocks)
         self.has_items = any(b.kind == "item" for b in blocks)
         self.out: list[Entry] = []
@@ -83,6 +110,8 @@ class _Reader:
             refs = self.unit_refs[i] if b.kind == "item" else self.refs_of[i]
             if refs:
                 self._read_refs(i, b, refs)
+            elif b.kind == "row":
+                self._read_row(i, b)
             elif b.kind == "item" or (b.kind == "para" and self.plain and not self.has_items):
                 # in a plain list of items, the other lines are its heading and notes
                 self._read_title(i, b)
@@ -105,11 +134,36 @@ class _Reader:
             self._add(title, ref, links)
 
     def _read_title(self, i: int, b: Block) -> None:
-        title = is_title_item(b.text)
-        if not title:
+        listed = self.plain or self.reference_lists.get(b.list_id or -1) or _under_reading_heading(self.blocks, b)
+        if not listed and not _links_a_paper(b.text):
             return
-        if self.plain or self.reference_lists.get(b.list_id or -1) or _under_reading_heading(self.blocks, b):
-            self._add(title, None, unit_links(unit_text(self.blocks, i)) if b.kind == "item" else ())
+        if is_resource(b.text, classify):
+            return  # a repository, a site or another list, described
+        parts = split_titles(first_line(b.text))
+        for part in parts:
+            title = is_title_item(part if len(parts) > 1 else b.text)
+            if title:
+                links = (
+                    unit_links(unit_text(self.blocks, i), papers=True) if b.kind == "item" and len(parts) == 1 else ()
+                )
+                self._add(title, None, links)
+
+    def _read_row(self, i: int, b: Block) -> None:
+        """A table row without an arXiv id: a paper if a cell links a title to a paper's PDF or
+        venue page (or, in a table of references, to its page)."""
+        reference = self.reference_tables.get(self.table_of.get(i, -1), False) or _under_reading_heading(self.blocks, b)
+        title = None
+        for m in LINK.finditer(b.text):
+            kind = classify(m.group(2))
+            if kind == "paper" or (reference and kind != "code"):
+                title = link_title(m.group(1))
+                if title:
+                    break
+        if title is None and any(classify(m.group(2)) == "paper" for m in LINK.finditer(b.text)):
+            bold = _BOLD.search(b.text)  # | **Title** | … | [pdf](…) |
+            title = link_title(bold.group(1) or bold.group(2)) if bold else None
+        if title:
+            self._add(title, None, unit_links(b.text, papers=True))
 
     def _add(self, title: str | None, ref: ArxivRef | None, links: tuple[Link, ...] = ()) -> None:
         key = ref.arxiv_id if ref else "title:" + (title or "").casefold()
@@ -164,6 +218,12 @@ class _Reader:
             bib = re.search(r"(?im)^\s*title\s*=\s*[{\"](.+?)[}\"]\s*,?\s*$", "\n".join(body))
             title = squash_space(bib.group(1).replace("{", "").replace("}", "")) if bib else None
         return title, unit_links("\n".join(body))
+
+
+def _links_a_paper(text: str) -> bool:
+    """An item that starts with a title linked to a paper's PDF or venue page."""
+    m = LINK.search(first_line(text))
+    return bool(m and classify(m.group(2)) == "paper" and link_title(m.group(1)) and text_title(text))
 
 
 def _reference_list(items: list[int], unit_refs: dict[int, list[ArxivRef]]) -> bool:

@@ -15,14 +15,15 @@ LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?((?:[^()\s>]|\([^()\s>
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
-def unit_links(text: str) -> tuple[Link, ...]:
-    """Code, project, model… links of a unit; images, badges and paper links left out."""
+def unit_links(text: str, papers: bool = False) -> tuple[Link, ...]:
+    """Code, project, model… links of a unit; images and badges left out, and paper links
+    (kept with ``papers``: the PDF and venue page of a paper without an arXiv id)."""
     text = IMAGE.sub(" ", text)
     targets = [m.group(2) for m in LINK.finditer(text)]  # a Markdown link's target ends at its ")"
     out = []
     for link in extract_links("\n".join([*targets, LINK.sub(" ", text)])):
         path = link.url.lower().split("?", 1)[0]
-        if link.kind == "paper" or path.endswith((".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp")):
+        if (link.kind == "paper" and not papers) or path.endswith((".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp")):
             continue
         if "img.shields.io" in link.url or "badge" in path:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from ..arxiv_ids import find_ids
 from ..text import squash_space
@@ -54,16 +55,18 @@ _AUTHORS_TAIL = re.compile(
 )
 _NAME = r"(?:[A-Z][\w'’.-]*|van|von|de|der|da|del|di|le|la)"
 #: ", Mildenhall et al., ECCV 2020" and everything after it
-_ET_AL_TAIL = re.compile(rf"[,;]?\s+(?:{_NAME}\s+){{0,4}}{_NAME}\s+et\.?\s+al\b.*$")
+_ET_AL_TAIL = re.compile(rf"(?:,|;|(?<![\s,;]))\s+(?:{_NAME}\s+){{0,4}}{_NAME}\s+et\.?\s+al\b.*$")
 _VENUE = r"(?:[A-Z][A-Za-z&+-]*\.?\s+){0,2}(?:[A-Z][A-Za-z&+-]+|arXiv|arxiv)"
 _YEAR = r"(?:['’]\d{2}|\s?(?:19|20)\d{2})"
 #: ", ECCV 2020", " (CVPR'23)", " [NeurIPS 2022, Oral]", at the end of a title
 _VENUE_TAIL = re.compile(
-    rf"(?:,\s*{_VENUE}{_YEAR}\b[^,()\[\]]{{0,20}}|\s*[(\[]\s*{_VENUE}{_YEAR}\b[^)\]]{{0,20}}[)\]])"
+    rf"(?:,\s*{_VENUE}{_YEAR}\b[^,()\[\]]{{0,20}}|(?<!\s)\s*[(\[]\s*{_VENUE}{_YEAR}\b[^)\]]{{0,20}}[)\]])"
     rf"(?:\s*[(\[][^)\]]{{1,20}}[)\]])?\s*$"
 )
 #: ", Dellaert and Yen-Chen" left once a venue was cut
-_NAMES_TAIL = re.compile(rf",\s+{_NAME}(?:\s+{_NAME}){{0,3}}(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}}){{0,6}}\s*$")
+_NAMES_TAIL = re.compile(
+    rf",\s+{_NAME}(?:\s+{_NAME}){{0,3}}(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}}){{0,6}}\s*$"
+)
 
 
 def without_emoji(s: str) -> str:
@@ -87,7 +90,7 @@ def without_metadata(title: str) -> str:
 
 def link_title(label: str) -> str | None:
     """The label of a link when it reads as a paper's title, not ``[paper]`` or ``[here]``."""
-    label = without_emoji(TAG.sub(" ", IMAGE.sub(" ", label)))
+    label = without_emoji(TAG.sub(" ", IMAGE.sub(" ", re.sub(r":[a-z0-9_+-]{2,30}:", "", label))))
     label = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", label)  # Markdown escapes
     label = squash_space(label.replace("**", "").replace("__", "").replace("`", "")).strip(" *_\"“”'")
     label = without_metadata(label).strip(" *_\"“”'")
@@ -105,9 +108,29 @@ def _leading_link(first: str) -> str | None:
     return link_title(m.group(1))
 
 
+def first_line(text: str) -> str:
+    """The first line of an item, with the lines a title wrapped onto (an emphasis, a link or a
+    quote still open at the end of the line)."""
+    lines = text.split("\n", 3)
+    first = lines[0]
+    for more in lines[1:3]:
+        if first.count("**") % 2 == 0 and first.count("[") <= first.count("]") and first.count('"') % 2 == 0:
+            break
+        first += " " + more.strip()
+    return first
+
+
+def split_titles(line: str) -> list[str]:
+    """Several titles on one line, ``A * B * C`` or ``A • B``; the line alone otherwise."""
+    parts = [p.strip() for p in re.split(r"(?<!\s)\s+[*•·]\s+", line)]
+    if len(parts) > 1 and all(len(p.split()) >= 2 and not LINK.search(p) for p in parts):
+        return parts
+    return [line]
+
+
 def text_title(text: str) -> str | None:
     """The title in a list item's or row's text: links, badges, tags, emoji and URLs removed."""
-    first = without_refs(text.split("\n", 1)[0])
+    first = without_refs(first_line(text))
     first = TAG.sub(" ", IMAGE.sub(" ", first))
     if leading := _leading_link(first):
         return leading
@@ -148,7 +171,7 @@ def without_refs(text: str) -> str:
 
 def is_title_item(text: str) -> str | None:
     """A list item that is a title and nothing else: 2+ words, no sentence, not a label."""
-    first = text.split("\n", 1)[0]
+    first = first_line(text)
     if re.fullmatch(r"\s*\[[^\]]*\]\(\s*(?:#|\.{0,2}/|[\w-]+\.md)[^)]*\)\s*", first):
         return None  # a table of contents, a link to another file
     title = text_title(first)
@@ -157,3 +180,38 @@ def is_title_item(text: str) -> str | None:
     if re.search(r"[.!]\s+\S", title) and not re.search(r"\bvs?\.\s", title):
         return None
     return title
+
+
+_RESOURCE_WORDS = re.compile(
+    r"(?i)\b(?:awesome|curated|paper ?list|reading list|list of|collection of|resources?|toolkit|library|"
+    r"framework for|tutorials?|course|benchmark suite|leaderboard|newsletter|blog)\b"
+)
+_DESCRIPTION = re.compile(r"\s*(?:[-–—:|]|::)\s+(?P<text>\S.*)$")
+
+
+def is_resource(text: str, kind_of: Callable[[str], str]) -> bool:
+    """An item that names a resource, not a paper: it starts with a link that is not a paper's
+    (a repository, a site, another list) and goes on with a description, not authors or a
+    venue — ``[awesome-x](https://github.com/…) - A curated list of …``. ``kind_of`` classifies
+    a URL (code, paper, project…)."""
+    first = first_line(text)
+    m = LINK.search(first)
+    if not m or re.sub(r"[\s*_>\-+•\d.)\[\]]|<[^>]*>", "", without_emoji(first[: m.start()])):
+        return False
+    label, target = m.group(1), m.group(2)
+    if kind_of(target) == "paper":
+        return False
+    if re.search(r"(?i)\bawesome\b", label) or re.search(r"(?i)github\.com/[^/]+/[^/)]*awesome", target):
+        return True
+    described = _DESCRIPTION.match(first[m.end() :])
+    if not described:
+        return False
+    desc = described.group("text")
+    authors = re.match(rf"{_NAME}(?:\s+{_NAME})*(?:,|\s+et\.?\s+al\b|\s+and\b)", desc)
+    dated = re.match(r"[^.]{0,50}\b(?:19|20)\d{2}\b", desc) and len(desc) < 80
+    if authors or dated:
+        return bool(_RESOURCE_WORDS.search(desc))
+    title = link_title(label) or ""
+    if kind_of(target) != "code" and re.match(r"[^:]{2,40}:\s+\S+(?:\s+\S+){2,}", title):
+        return bool(_RESOURCE_WORDS.search(desc))  # "Name: A Subtitle" on its page, then a summary
+    return True
