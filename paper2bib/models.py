@@ -44,6 +44,7 @@ class Entry:
     # what a .bib entry says besides: its citation key, authors, year, DOI and URL, and
     # why it is kept aside (plainly not a paper on arXiv) if it is
     key: str | None = None
+    also_keys: tuple[str, ...] = ()  # the keys of other entries of the same .bib citing the same arXiv paper
     authors: tuple[str, ...] = ()
     year: str | None = None
     doi: str | None = None

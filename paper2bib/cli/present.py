@@ -98,6 +98,8 @@ def entry_json(e: Entry) -> dict[str, Any]:
     if e.key:
         out |= {"key": e.key, "authors": list(e.authors), "year": e.year, "doi": e.doi}
         out |= {"url": e.url, "kept_aside": e.aside}
+        if e.also_keys:
+            out["also_keys"] = list(e.also_keys)
     return out
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..links import extract_links
 from ..models import Entry
 from ..text import latex_to_unicode, squash_space
+from .bibstrings import unsafe_strings
 
 log = logging.getLogger(__name__)
 
@@ -157,76 +158,6 @@ def looks_like(text: str) -> bool:
     return inside > 0 and outside < inside
 
 
-#: the most an ``@string`` may expand to, and how deep its references may nest: a doubling
-#: chain of 40 one-line strings would otherwise expand to a terabyte
-MAX_STRING = 100_000
-MAX_STRING_DEPTH = 30
-_STRING_DEF = re.compile(r"@[ \t]*string[ \t\r\n]*[{(]\s*([^\s=#{}(),\"]+)\s*=\s*", re.IGNORECASE)
-_NAME = re.compile(r"[^\s#{}(),\"]+")
-
-
-def _string_parts(value: str) -> list[tuple[str, str]] | None:
-    """The ``#``-joined parts of an ``@string`` value: ``("text", literal)`` or ``("ref", name)``;
-    None if it cannot be read. Linear."""
-    parts: list[tuple[str, str]] = []
-    i, n = 0, len(value)
-    while i < n:
-        c = value[i]
-        if c.isspace() or c == "#":
-            i += 1
-        elif c == "{":
-            depth, j = 0, i
-            while j < n:
-                depth += {"{": 1, "}": -1}.get(value[j], 0)
-                if depth == 0:
-                    break
-                j += 1
-            if j >= n:
-                return None
-            parts.append(("text", value[i + 1 : j]))
-            i = j + 1
-        elif c == '"':
-            j = value.find('"', i + 1)
-            if j < 0:
-                return None
-            parts.append(("text", value[i + 1 : j]))
-            i = j + 1
-        elif m := _NAME.match(value, i):
-            word = m.group()
-            parts.append(("text", word) if word.isdigit() else ("ref", word.lower()))
-            i = m.end()
-        else:
-            return None
-    return parts
-
-
-def unsafe_strings(chunks: list[Chunk]) -> dict[int, str]:
-    """The ``@string`` chunks (by index) that would expand past :data:`MAX_STRING` characters
-    or nest past :data:`MAX_STRING_DEPTH`, with why; measured without expanding anything."""
-    size: dict[str, int] = {}
-    depth: dict[str, int] = {}
-    out: dict[int, str] = {}
-    for i, c in enumerate(chunks):
-        if c.kind != "string" or not (m := _STRING_DEF.match(c.raw)):
-            continue
-        parts = _string_parts(c.raw[m.end() : -1])
-        if parts is None:
-            continue  # bibtexparser reads it, or not, on its own
-        n = sum(len(v) if kind == "text" else size.get(v, len(v)) for kind, v in parts)
-        d = 1 + max((depth.get(v, 0) for kind, v in parts if kind == "ref"), default=0)
-        name = m.group(1).lower()
-        if n > MAX_STRING or d > MAX_STRING_DEPTH:
-            out[i] = (
-                f"@string {m.group(1)[:40]} would expand to {n:,} characters"
-                if n > MAX_STRING
-                else (f"@string {m.group(1)[:40]} nests {d} strings deep")
-            )
-            size[name], depth[name] = MAX_STRING + 1, d  # whatever uses it is unsafe too
-        else:
-            size[name], depth[name] = n, d
-    return out
-
-
 def _parser() -> BibTexParser:
     return BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
 
@@ -277,17 +208,6 @@ def _loads(text: str) -> list[dict]:
         return []
 
 
-def parse_fields(text: str, chunks: list[Chunk]) -> list[dict[str, str]]:
-    """The fields of every entry chunk, in order; :class:`InputError` naming the first
-    entry that cannot be read."""
-    out = []
-    for c, fields in zip([c for c in chunks if c.kind == "entry"], read_fields(text, chunks)):
-        if fields is None:
-            raise InputError(f"line {c.line}: @{c.type}{{{c.key} cannot be read as a BibTeX entry (check its fields)")
-        out.append(fields)
-    return out
-
-
 def arxiv_ref(fields: dict[str, str]) -> ArxivRef | None:
     """The arXiv id an entry names: ``eprint`` (with ``archivePrefix``/``eprinttype`` arXiv or
     none), an arXiv URL or DOI, ``arXiv:…`` in ``journal``/``note``/``howpublished``…"""
@@ -311,8 +231,8 @@ def arxiv_ref(fields: dict[str, str]) -> ArxivRef | None:
         "pdf",
     ):
         value = fields.get(name, "")
-        if name == "volume" and "corr" not in fields.get("journal", "").lower():
-            continue  # DBLP's CoRR entries: volume = {abs/2303.11366}
+        if name == "volume" and not re.search(r"(?i)\b(?:corr|arxiv)\b", fields.get("journal", "")):
+            continue  # DBLP's CoRR entries and Semantic Scholar's ArXiv ones: volume = {abs/2303.11366}
         refs = find_ids(value.replace("{", "").replace("}", "").replace("abs/", "arXiv:"))
         if refs:
             return refs[0]
@@ -368,16 +288,47 @@ def authors(value: str | None) -> tuple[str, ...]:
     return tuple(n for n in (_clean(x) for x in split_names(value)) if n and n.lower() != "others")
 
 
+def readable_entries(text: str, source: str) -> list[dict[str, str]]:
+    """The fields of every entry that can be read; one that cannot (braces that do not close,
+    fields BibTeX cannot read) is skipped with a warning naming its line. An entry without a
+    key is read all the same (it gets none)."""
+    chunks = split_bib(text, strict=False)
+    keyless = {i for i, c in enumerate(chunks) if c.kind == "entry" and not c.key}
+    for i in keyless:  # "@inproceedings{," — BibTeX tolerates it, bibtexparser drops it: give it a key to read
+        c = chunks[i]
+        chunks[i] = replace(
+            c, raw=re.sub(r"^(@\s*\w+\s*[{(])\s*,", rf"\1 paper2bib-nokey-{i},", c.raw), key=f"paper2bib-nokey-{i}"
+        )
+    fields_of = iter(read_fields(text, chunks))
+    out: list[dict[str, str]] = []
+    for i, c in enumerate(chunks):
+        if c.kind == "broken":
+            log.warning("%s: line %d: @%s{%s is not closed (unbalanced braces): skipped", source, c.line, c.type, c.key)
+        elif c.kind == "entry":
+            fields = next(fields_of)
+            if fields is None:
+                log.warning(
+                    "%s: line %d: @%s{%s cannot be read as a BibTeX entry: skipped", source, c.line, c.type, c.key
+                )
+            else:
+                out.append({**fields, "ID": ""} if i in keyless else fields)
+    return out
+
+
 def parse(text: str, source: str) -> list[Entry]:
-    """One entry per ``@entry`` (``@string``, ``@comment``, ``@preamble`` aside), in order."""
-    try:
-        chunks = split_bib(text)
-        parsed = parse_fields(text, chunks)
-    except InputError as e:
-        raise InputError(f"{source}: {e}") from None
+    """One entry per ``@entry`` (``@string``, ``@comment``, ``@preamble`` aside), in order;
+    entries of the file citing one arXiv paper are one entry, with all their keys."""
     out: list[Entry] = []
-    for fields in parsed:
+    by_id: dict[str, int] = {}
+    for fields in readable_entries(text, source):
         ref = arxiv_ref(fields)
+        if ref and ref.arxiv_id in by_id:
+            first = out[by_id[ref.arxiv_id]]
+            if fields.get("ID"):
+                out[by_id[ref.arxiv_id]] = replace(first, also_keys=(*first.also_keys, fields["ID"]))
+            continue
+        if ref:
+            by_id[ref.arxiv_id] = len(out)
         abstract = _clean(fields.get("abstract"))
         url = (fields.get("url") or "").strip() or None
         out.append(

@@ -90,7 +90,7 @@ def _inline(tag: Tag) -> str:
 
 
 def _is_title_tag(node: Tag) -> bool:
-    classes = node.get("class") or []
+    classes: list[str] | str = node.get("class") or []
     named = any("title" in str(c).lower() for c in (classes if isinstance(classes, list) else [classes]))
     return node.name in ("strong", "b") or (node.name == "span" and named)
 

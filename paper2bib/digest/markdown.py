@@ -42,10 +42,10 @@ def _plain_title_list(blocks: list[Block]) -> bool:
     heads = [b for b in blocks if b.kind == "heading"]
     if not lines:
         return False
-    if len(heads) > max(1, len(lines) // 4):
-        # titles grouped under a few headings ("# Week 1"): a list only if nothing else is there
-        if len(heads) > max(2, len(lines) // 2) or any(find_ids(b.text) or "](" in b.text for b in lines):
-            return False
+    # titles grouped under a few headings ("# Week 1"): a list only if nothing else is there
+    grouped = len(heads) <= max(2, len(lines) // 2) and not any(find_ids(b.text) or "](" in b.text for b in lines)
+    if len(heads) > max(1, len(lines) // 4) and not grouped:
+        return False
     ok = sum(1 for b in lines if find_ids(b.text) or is_title_item(b.text))
     return ok >= max(1, int(0.6 * len(lines)))
 
