@@ -150,18 +150,17 @@ class _Reader:
 
     def _read_row(self, i: int, b: Block) -> None:
         """A table row without an arXiv id: a paper if a cell links a title to a paper's PDF or
-        venue page (or, in a table of references, to its page)."""
+        venue page, or (with such a link, or in a table of references) a cell's bold title."""
         reference = self.reference_tables.get(self.table_of.get(i, -1), False) or _under_reading_heading(self.blocks, b)
-        title = None
-        for m in LINK.finditer(b.text):
-            kind = classify(m.group(2))
-            if kind == "paper" or (reference and kind != "code"):
-                title = link_title(m.group(1))
-                if title:
-                    break
-        if title is None and any(classify(m.group(2)) == "paper" for m in LINK.finditer(b.text)):
-            bold = _BOLD.search(b.text)  # | **Title** | … | [pdf](…) |
-            title = link_title(bold.group(1) or bold.group(2)) if bold else None
+        links = list(LINK.finditer(b.text))
+        paper = [m for m in links if _paper_link(m.group(1), m.group(2))]
+        title = next((t for m in paper if (t := link_title(m.group(1)))), None)
+        if title is None and (paper or reference) and (bold := _BOLD.search(b.text)):
+            title = link_title(bold.group(1) or bold.group(2))  # | **Title** | … | [pdf](…) |
+        if title is None and reference:  # a cell that is a link to the paper's page: | [Title](page) |
+            cells = [c.strip() for c in b.text.strip("| ").split("|")]
+            first = [m for c in cells if (m := LINK.match(c)) and classify(m.group(2)) != "code"]
+            title = next((t for m in first if (t := link_title(m.group(1))) and len(t.split()) >= 3), None)
         if title:
             self._add(title, None, unit_links(b.text, papers=True))
 
@@ -220,10 +219,17 @@ class _Reader:
         return title, unit_links("\n".join(body))
 
 
+def _paper_link(label: str, target: str) -> bool:
+    """A link to a paper: to its PDF or venue page, or labelled so (``[paper](…)``, ``[pdf](…)``)."""
+    if re.search(r"(?i)citations\?user=|/author/|/profile/|orcid\.org", target):
+        return False  # a person's page on a paper site
+    return classify(target) == "paper" or bool(re.fullmatch(r"(?i)\W*(?:paper|pdf|full ?text|doi)\W*", label))
+
+
 def _links_a_paper(text: str) -> bool:
     """An item that starts with a title linked to a paper's PDF or venue page."""
     m = LINK.search(first_line(text))
-    return bool(m and classify(m.group(2)) == "paper" and link_title(m.group(1)) and text_title(text))
+    return bool(m and _paper_link("", m.group(2)) and link_title(m.group(1)) and text_title(text))
 
 
 def _reference_list(items: list[int], unit_refs: dict[int, list[ArxivRef]]) -> bool:

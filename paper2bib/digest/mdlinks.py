@@ -13,13 +13,17 @@ IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 # a target holds no "(" but in one balanced pair (Wikipedia-style): a stray "(" cannot make it re-scan the line
 LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?((?:[^()\s>]|\([^()\s>]*\))*)>?(?:\s+\"[^\"]*\")?\s*\)")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+#: a link label that is a person's name: "Deokwoo Lee", "Jonathan T. Barron", "Prof. Ann Li"
+_PERSON = re.compile(r"(?:(?:Prof|Dr)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z'’-]+){1,2}")
 
 
 def unit_links(text: str, papers: bool = False) -> tuple[Link, ...]:
     """Code, project, model… links of a unit; images and badges left out, and paper links
     (kept with ``papers``: the PDF and venue page of a paper without an arXiv id)."""
     text = IMAGE.sub(" ", text)
-    targets = [m.group(2) for m in LINK.finditer(text)]  # a Markdown link's target ends at its ")"
+    # a Markdown link's target ends at its ")"; a link on a person's name is theirs, not the paper's
+    found = list(LINK.finditer(text))
+    targets = [m.group(2) for i, m in enumerate(found) if not (papers and i and _PERSON.fullmatch(m.group(1).strip()))]
     out = []
     for link in extract_links("\n".join([*targets, LINK.sub(" ", text)])):
         path = link.url.lower().split("?", 1)[0]

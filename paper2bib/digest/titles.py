@@ -43,6 +43,9 @@ _GENERIC_LABEL = re.compile(
     r"(?i)^\W*(?:paper|papers|pdf|arxiv|abs|abstract|here|link|code|github|project(?: page)?|page|website|"
     r"blog|video|demo|slides|poster|note|notes|hf|hugging ?face|huggingface papers?|dataset|model|models|"
     r"weights|data|openreview|doi|bib(?:tex)?|cite|citation|official|unofficial|repo|repository|homepage|"
+    r"google scholar|semantic scholar|scholar|dblp|orcid|researchgate|linkedin|twitter|email|e-mail|cv|resume|"
+    r"technical report|tech(?:nical)? report|report|references|bibliography|supplementary(?: material)?|"
+    r"(?:project|paper|code|arxiv|pdf) (?:page|link)|read more|more|details|"
     r"\d{4}\.\d{4,5}(?:v\d+)?|arxiv:?\s*\S*)\W*$"
 )
 #: Tags people put before a title: ``[NeurIPS 2023]``, ``【CVPR'24】``, ``(ICLR 2024)``.
