@@ -24,6 +24,8 @@ from .blocks import Block, split_blocks, unit_text, within
 from .mdlinks import LINK, ref_labels, unit_links
 from .titles import first_line, is_resource, is_title_item, link_title, split_titles, text_title, without_emoji
 
+#: a numbered reference written as a paragraph: "**[24]** Author, "Title." …", "[3] …", "12. …"
+_REFERENCE_LINE = re.compile(r"\s*(?:\*\*)?\s*\[?\d{1,3}[\].)]")
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 _BOLD = re.compile(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__")
 
@@ -87,6 +89,12 @@ class _Reader:
             if b.kind == "item" and b.parent is None and b.list_id is not None:
                 lists.setdefault(b.list_id, []).append(i)
         self.reference_lists = {n: _reference_list(items, self.unit_refs) for n, items in lists.items()}
+        # "- from generic to specific areas": a list of points, not of titles (which start with a capital)
+        self.phrase_lists = {
+            n
+            for n, items in lists.items()
+            if 2 * sum(1 for i in items if re.match(r"\W*[a-z]{2}", blocks[i].text)) >= len(items)
+        }
         self.table_of: dict[int, int] = {}  # row → the first row of its table
         for i, b in enumerate(blocks):
             if b.kind == "row":
@@ -112,6 +120,9 @@ class _Reader:
                 self._read_refs(i, b, refs)
             elif b.kind == "row":
                 self._read_row(i, b)
+            elif b.kind == "para" and _REFERENCE_LINE.match(b.text) and _paper_links(b.text):
+                if title := text_title(b.text):  # "**[1]** LeCun, Yann. "**Deep learning.**" Nature (2015) [[pdf]](…)"
+                    self._add(title, None, unit_links(b.text, papers=True))
             elif b.kind == "item" or (b.kind == "para" and self.plain and not self.has_items):
                 # in a plain list of items, the other lines are its heading and notes
                 self._read_title(i, b)
@@ -123,7 +134,7 @@ class _Reader:
             title = link_title(label) if label is not None else None
             links: tuple[Link, ...] = ()
             if len(refs) == 1:
-                if b.kind in ("item", "row") and not title:
+                if not title and (b.kind in ("item", "row") or _REFERENCE_LINE.match(b.text)):
                     title = text_title(b.text)
                 if b.kind in ("item", "row"):
                     links = unit_links(unit)
@@ -137,8 +148,8 @@ class _Reader:
         listed = self.plain or self.reference_lists.get(b.list_id or -1) or _under_reading_heading(self.blocks, b)
         if not listed and not _links_a_paper(b.text):
             return
-        if is_resource(b.text, classify):
-            return  # a repository, a site or another list, described
+        if is_resource(b.text, classify) or (b.kind == "item" and b.list_id in self.phrase_lists):
+            return  # a repository, a site or another list, described; or a list of points
         parts = split_titles(first_line(b.text))
         for part in parts:
             title = is_title_item(part if len(parts) > 1 else b.text)
@@ -224,6 +235,11 @@ def _paper_link(label: str, target: str) -> bool:
     if re.search(r"(?i)citations\?user=|/author/|/profile/|orcid\.org", target):
         return False  # a person's page on a paper site
     return classify(target) == "paper" or bool(re.fullmatch(r"(?i)\W*(?:paper|pdf|full ?text|doi)\W*", label))
+
+
+def _paper_links(text: str) -> bool:
+    """Whether ``text`` links a paper (its PDF or venue page)."""
+    return any(_paper_link(m.group(1), m.group(2)) for m in LINK.finditer(text))
 
 
 def _links_a_paper(text: str) -> bool:

@@ -61,6 +61,8 @@ _NAME = r"(?:[A-Z][\w'’.-]*|van|von|de|der|da|del|di|le|la)"
 _ET_AL_TAIL = re.compile(rf"(?:,|;|(?<![\s,;]))\s+(?:{_NAME}\s+){{0,4}}{_NAME}\s+et\.?\s+al\b.*$")
 _VENUE = r"(?:[A-Z][A-Za-z&+-]*\.?\s+){0,2}(?:[A-Z][A-Za-z&+-]+|arXiv|arxiv)"
 _YEAR = r"(?:['’]\d{2}|\s?(?:19|20)\d{2})"
+#: " (2016)" after a title, and the authors after it: "Title (2016), X. Mao et al."
+_YEAR_TAIL = re.compile(r"(?<!\s)\s*\((?:19|20)\d{2}[a-z]?\)(?:[,.:;]\s.*)?$")
 #: ", ECCV 2020", " (CVPR'23)", " [NeurIPS 2022, Oral]", at the end of a title
 _VENUE_TAIL = re.compile(
     rf"(?:,\s*{_VENUE}{_YEAR}\b[^,()\[\]]{{0,20}}|(?<!\s)\s*[(\[]\s*{_VENUE}{_YEAR}\b[^)\]]{{0,20}}[)\]])"
@@ -84,7 +86,7 @@ def without_metadata(title: str) -> str:
     while prev != title:
         prev = title
         title = _BRACKET_TAG.sub("", title)
-    cut = _ET_AL_TAIL.sub("", title)
+    cut = _YEAR_TAIL.sub("", _ET_AL_TAIL.sub("", title))
     venue = _VENUE_TAIL.sub("", cut)
     if venue != cut or cut != title:
         venue = _NAMES_TAIL.sub("", venue)
@@ -137,14 +139,18 @@ def text_title(text: str) -> str | None:
     first = TAG.sub(" ", IMAGE.sub(" ", first))
     if leading := _leading_link(first):
         return leading
-    bold = re.search(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__", first)
+    # emphasis pairs read left to right ("**[24]** Name, "**Title**"": "[24]" is one, the title the next)
+    pairs = re.finditer(r"\*\*((?:\\\*|[^*])+?)\*\*|__([^_]+?)__", first)
+    bold = next((m for m in pairs if len(m.group(1) or m.group(2)) >= 6), None)
+    quoted = re.search(r"[\"“]([^\"”]{10,})[\"”]", first)
+    if quoted and (bold is None or quoted.start() < bold.start()) and (title := link_title(quoted.group(1))):
+        return title.rstrip(".,")  # Author, A. "A Title." Venue … — the title is quoted before anything bold
     if bold and re.match(r"\s*:", first[bold.end() :]):
         return None  # "**Label**: prose"
     if bold and link_title(bold.group(1) or bold.group(2)):
         return link_title(bold.group(1) or bold.group(2))
-    quoted = re.search(r"[\"“]([^\"”]{10,})[\"”]", first)
-    if quoted and link_title(quoted.group(1)):
-        return link_title(quoted.group(1))
+    if quoted and (title := link_title(quoted.group(1))):
+        return title.rstrip(".,")
     s = LINK.sub(lambda m: m.group(1) if link_title(m.group(1)) else " ", first)
     s = re.sub(r"`[^`]*`", " ", s)
     s = without_emoji(s)
