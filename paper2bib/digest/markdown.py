@@ -48,6 +48,8 @@ def _plain_title_list(blocks: list[Block]) -> bool:
     grouped = len(heads) <= max(2, len(lines) // 2) and not any(find_ids(b.text) or "](" in b.text for b in lines)
     if len(heads) > max(1, len(lines) // 4) and not grouped:
         return False
+    if 5 * sum(1 for b in lines if "](" in b.text or "://" in b.text) > len(lines):
+        return False  # a document of links (an awesome list): its lists are read one by one
     ok = sum(1 for b in lines if find_ids(b.text) or is_title_item(b.text))
     return ok >= max(1, int(0.6 * len(lines)))
 
@@ -135,7 +137,7 @@ class _Reader:
             links: tuple[Link, ...] = ()
             if len(refs) == 1:
                 if not title and (b.kind in ("item", "row") or _REFERENCE_LINE.match(b.text)):
-                    title = text_title(b.text)
+                    title = text_title(b.text) or _named(b.text)
                 if b.kind in ("item", "row"):
                     links = unit_links(unit)
                 s_title, s_links = self._section_hint(b, ref.arxiv_id)
@@ -168,10 +170,12 @@ class _Reader:
         title = next((t for m in paper if (t := link_title(m.group(1)))), None)
         if title is None and (paper or reference) and (bold := _BOLD.search(b.text)):
             title = link_title(bold.group(1) or bold.group(2))  # | **Title** | … | [pdf](…) |
+        if title is None and paper:
+            title = _named(b.text)  # | 6) **GenCast** - an ML weather model … | [Paper](…) |
         if title is None and reference:  # a cell that is a link to the paper's page: | [Title](page) |
             cells = [c.strip() for c in b.text.strip("| ").split("|")]
-            first = [m for c in cells if (m := LINK.match(c)) and classify(m.group(2)) != "code"]
-            title = next((t for m in first if (t := link_title(m.group(1))) and len(t.split()) >= 3), None)
+            first = [m for c in cells if (m := LINK.match(c))]
+            title = next((t for m in first if (t := _cell_title(m.group(1), m.group(2)))), None)
         if title:
             self._add(title, None, unit_links(b.text, papers=True))
 
@@ -230,6 +234,21 @@ class _Reader:
         return title, unit_links("\n".join(body))
 
 
+def _named(text: str) -> str | None:
+    """A one-word name given in bold, then described: ``4) **ALAMA** - a new framework …``."""
+    m = re.match(r"[|\s]*(?:\d{1,3}[.)]\s*)?\*\*([A-Z][\w.+-]{2,30})\*\*\s*(?:[-–—:]|\s-)", text)
+    return m.group(1) if m else None
+
+
+def _cell_title(label: str, target: str) -> str | None:
+    """The title a table cell of references links (to the paper's page, even to its code when
+    the label is plainly a title); a name of two words ("Deokwoo Lee") is not one."""
+    title = link_title(label)
+    if not title or len(title.split()) < (5 if classify(target) == "code" else 3):
+        return None
+    return title
+
+
 def _paper_link(label: str, target: str) -> bool:
     """A link to a paper: to its PDF or venue page, or labelled so (``[paper](…)``, ``[pdf](…)``)."""
     if re.search(r"(?i)citations\?user=|/author/|/profile/|orcid\.org", target):
@@ -243,9 +262,9 @@ def _paper_links(text: str) -> bool:
 
 
 def _links_a_paper(text: str) -> bool:
-    """An item that starts with a title linked to a paper's PDF or venue page."""
-    m = LINK.search(first_line(text))
-    return bool(m and _paper_link("", m.group(2)) and link_title(m.group(1)) and text_title(text))
+    """An item whose title links (or is followed by a link to) a paper's PDF or venue page."""
+    first = first_line(text)
+    return any(_paper_link(m.group(1), m.group(2)) for m in LINK.finditer(first)) and bool(text_title(text))
 
 
 def _reference_list(items: list[int], unit_refs: dict[int, list[ArxivRef]]) -> bool:

@@ -62,11 +62,15 @@ _ET_AL_TAIL = re.compile(rf"(?:,|;|(?<![\s,;]))\s+(?:{_NAME}\s+){{0,4}}{_NAME}\s
 _VENUE = r"(?:[A-Z][A-Za-z&+-]*\.?\s+){0,2}(?:[A-Z][A-Za-z&+-]+|arXiv|arxiv)"
 _YEAR = r"(?:['’]\d{2}|\s?(?:19|20)\d{2})"
 #: " (2016)" after a title, and the authors after it: "Title (2016), X. Mao et al."
-_YEAR_TAIL = re.compile(r"(?<!\s)\s*\((?:19|20)\d{2}[a-z]?\)(?:[,.:;]\s.*)?$")
+_YEAR_TAIL = re.compile(r"(?<!\s)\s*\((?:[^()]{0,20},\s*)?(?:[A-Z][a-z]{2,8}\.?\s+)?(?:19|20)\d{2}[a-z]?\)(?:[,.:;]\s.*)?$")
 #: ", ECCV 2020", " (CVPR'23)", " [NeurIPS 2022, Oral]", at the end of a title
 _VENUE_TAIL = re.compile(
     rf"(?:,\s*{_VENUE}{_YEAR}\b[^,()\[\]]{{0,20}}|(?<!\s)\s*[(\[]\s*{_VENUE}{_YEAR}\b[^)\]]{{0,20}}[)\]])"
     rf"(?:\s*[(\[][^)\]]{{1,20}}[)\]])?\s*$"
+)
+#: ", G. Hinton and R. Salakhutdinov." — authors written with their initials
+_INITIALS_TAIL = re.compile(
+    r",\s+(?:[A-Z]\.\s?){1,3}[A-Z][\w'’-]+(?:(?:,|\s+and|\s*&)\s+(?:[A-Z]\.\s?){1,3}[A-Z][\w'’-]+){0,8}(?:\s+et\.?\s+al)?\.?\s*$"
 )
 #: ", Dellaert and Yen-Chen" left once a venue was cut
 _NAMES_TAIL = re.compile(
@@ -86,7 +90,8 @@ def without_metadata(title: str) -> str:
     while prev != title:
         prev = title
         title = _BRACKET_TAG.sub("", title)
-    cut = _YEAR_TAIL.sub("", _ET_AL_TAIL.sub("", title))
+    title = re.sub(r"\s*\((?:19|20)\d{2}\)(?=:)", "", title)  # "Models(2017): A Tutorial"
+    cut = _INITIALS_TAIL.sub("", _YEAR_TAIL.sub("", _ET_AL_TAIL.sub("", title)))
     venue = _VENUE_TAIL.sub("", cut)
     if venue != cut or cut != title:
         venue = _NAMES_TAIL.sub("", venue)
