@@ -26,6 +26,12 @@ from .titles import first_line, is_resource, is_title_item, link_title, split_ti
 
 #: a numbered reference written as a paragraph: "**[24]** Author, "Title." …", "[3] …", "12. …"
 _REFERENCE_LINE = re.compile(r"\s*(?:\*\*)?\s*\[?\d{1,3}[\].)]")
+#: headings that name a part of a page, not a paper
+_SECTION_NAME = re.compile(
+    r"(?i)\W*(?:abstract|introduction|community|citations?|cite|bibtex|references?|related work|models? citing|"
+    r"datasets? citing|spaces? citing|collections? including|acknowledg\w*|usage|installation|results?|news|"
+    r"updates?|license|contact|overview|method|getting started|quick ?start|requirements|faq)\b"
+)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 _BOLD = re.compile(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__")
 
@@ -56,16 +62,26 @@ def _plain_title_list(blocks: list[Block]) -> bool:
 
 def parse(text: str, source: str) -> list[Entry]:
     """Entries of every reference in ``text`` and of the titles of its reading lists, in order."""
-    return _Reader(split_blocks(_without_front_matter(text)), source).read()
+    body, front = _front_matter(text)
+    reader = _Reader(split_blocks(body), source)
+    if front:  # a note about one paper (Obsidian Web Clipper, a paper-notes site): that paper first
+        reader._add(*front)
+    return reader.read()
 
 
-def _without_front_matter(text: str) -> str:
+def _front_matter(text: str) -> tuple[str, tuple[str | None, ArxivRef] | None]:
     """``text`` with its YAML front matter (``---`` … ``---``, as scrapers and static sites
-    write it) blanked out, line numbers kept."""
+    write it) blanked out, line numbers kept; and the paper it is about, when a ``source``,
+    ``url`` or ``arxiv`` field names one (with the ``title`` field as its title)."""
     m = _FRONT_MATTER.match(text)
     if not m or not re.search(r"(?m)^[\w-]+:", m.group(0)):
-        return text
-    return "\n" * m.group(0).count("\n") + text[m.end() :]
+        return text, None
+    fields = dict(re.findall(r"(?m)^([\w-]+):[ \t]*[\"']?(.*?)[\"']?[ \t]*$", m.group(0)))
+    named = " ".join(fields.get(k, "") for k in ("arxiv", "arxiv_id", "arxiv-id", "eprint", "source", "url", "link"))
+    refs = find_ids(named)
+    title = re.sub(r"^(?:Paper page|arXiv)\s*[-–:|]\s*|\s*[-–|]\s*(?:arXiv|Hugging Face)$", "", fields.get("title", ""))
+    front = (link_title(title) or None, refs[0]) if len({r.arxiv_id for r in refs}) == 1 else None
+    return "\n" * m.group(0).count("\n") + text[m.end() :], front
 
 
 class _Reader:
@@ -227,7 +243,7 @@ class _Reader:
             if blocks[j].kind != "heading":
                 body.append(blocks[j].text)
             j += 1
-        title = text_title(blocks[sec].text)
+        title = text_title(blocks[sec].text) if not _SECTION_NAME.match(blocks[sec].text) else None
         if not title:
             bib = re.search(r"(?im)^\s*title\s*=\s*[{\"](.+?)[}\"]\s*,?\s*$", "\n".join(body))
             title = squash_space(bib.group(1).replace("{", "").replace("}", "")) if bib else None
