@@ -26,11 +26,14 @@ from .titles import first_line, is_resource, is_title_item, link_title, split_ti
 
 #: a numbered reference written as a paragraph: "**[24]** Author, "Title." …", "[3] …", "12. …"
 _REFERENCE_LINE = re.compile(r"\s*(?:\*\*)?\s*\[?\d{1,3}[\].)]")
+#: a paragraph that starts with its title in bold: "**Pre-Trained Models: Past, Present and Future**. *Authors*. …"
+_BOLD_START = re.compile(r"\s*\*\*[^*]{6,}\*\*")
 #: headings that name a part of a page, not a paper
 _SECTION_NAME = re.compile(
     r"(?i)\W*(?:abstract|introduction|community|citations?|cite|bibtex|references?|related work|models? citing|"
     r"datasets? citing|spaces? citing|collections? including|acknowledg\w*|usage|installation|results?|news|"
-    r"updates?|license|contact|overview|method|getting started|quick ?start|requirements|faq)\b"
+    r"updates?|license|contact|overview|method|getting started|quick ?start|requirements|faq|surveys?|papers|"
+    r"models|datasets|benchmarks|tools|resources|tutorials?|applications|open \w+)\b(?:\s+\S+){0,3}\W*$"
 )
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 _BOLD = re.compile(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__")
@@ -152,7 +155,7 @@ class _Reader:
             title = link_title(label) if label is not None else None
             links: tuple[Link, ...] = ()
             if len(refs) == 1:
-                if not title and (b.kind in ("item", "row") or _REFERENCE_LINE.match(b.text)):
+                if not title and (b.kind in ("item", "row") or _REFERENCE_LINE.match(b.text) or _BOLD_START.match(b.text)):
                     title = text_title(b.text) or _named(b.text)
                 if b.kind in ("item", "row"):
                     links = unit_links(unit)
@@ -252,7 +255,7 @@ class _Reader:
 
 def _named(text: str) -> str | None:
     """A one-word name given in bold, then described: ``4) **ALAMA** - a new framework …``."""
-    m = re.match(r"[|\s]*(?:\d{1,3}[.)]\s*)?\*\*([A-Z][\w.+-]{2,30})\*\*\s*(?:[-–—:]|\s-)", text)
+    m = re.match(r"[|\s]*(?:\d{1,3}[.)]\s*)?\*\*([A-Z][\w.+-]{2,30})\*\*\s*(?:[-–—:.]|\s-)", text)
     return m.group(1) if m else None
 
 

@@ -33,7 +33,7 @@ def is_title_like(line: str) -> bool:
     words = line.split()
     if not (1 <= len(words) <= 40) or len(line) > 300:
         return False
-    if re.search(r"[.!]\s+[A-Z]", line):  # two sentences: prose, not a title ("X? It Depends" is one)
+    if re.search(r"\.\s+[A-Z]", line):  # two sentences: prose ("X? It Depends", "Thieves on Sesame Street! Model…" are titles)
         return False
     return bool(re.search(r"[^\W\d_]{2}", line))
 
@@ -191,7 +191,7 @@ def is_title_item(text: str) -> str | None:
     title = text_title(first)
     if not title or len(title.split()) < 2 or title.endswith(":") or first.rstrip().endswith(":"):
         return None
-    if re.search(r"[.!]\s+\S", title) and not re.search(r"\bvs?\.\s", title):
+    if re.search(r"\.\s+\S", title) and not re.search(r"\bvs?\.\s", title):
         return None
     return title
 
