@@ -28,6 +28,8 @@ from .titles import first_line, is_resource, is_title_item, link_title, split_ti
 _REFERENCE_LINE = re.compile(r"\s*(?:\*\*)?\s*\[?\d{1,3}[\].)]")
 #: a paragraph that starts with its title in bold: "**Pre-Trained Models: Past, Present and Future**. *Authors*. …"
 _BOLD_START = re.compile(r"\s*\*\*[^*]{6,}\*\*")
+#: a table cell naming where a paper appeared: "arXiv", "CVPR 2024", "NeurIPS'23"
+_VENUE_CELL = re.compile(r"(?:arXiv|[A-Z][A-Za-z]{1,12}(?:\s[A-Z][A-Za-z]+)?\s?['’]?(?:19|20)?\d{2})(?:\s\(\w+\))?")
 #: headings that name a part of a page, not a paper
 _SECTION_NAME = re.compile(
     r"(?i)\W*(?:abstract|introduction|community|citations?|cite|bibtex|references?|related work|models? citing|"
@@ -183,7 +185,12 @@ class _Reader:
     def _read_row(self, i: int, b: Block) -> None:
         """A table row without an arXiv id: a paper if a cell links a title to a paper's PDF or
         venue page, or (with such a link, or in a table of references) a cell's bold title."""
-        reference = self.reference_tables.get(self.table_of.get(i, -1), False) or _under_reading_heading(self.blocks, b)
+        cells = [c.strip() for c in b.text.strip("| ").split("|")]
+        reference = (
+            self.reference_tables.get(self.table_of.get(i, -1), False)
+            or _under_reading_heading(self.blocks, b)
+            or any(_VENUE_CELL.fullmatch(c) for c in cells)  # | [**Title**](…) | arXiv | 2026-04-03 |
+        )
         links = list(LINK.finditer(b.text))
         paper = [m for m in links if _paper_link(m.group(1), m.group(2))]
         title = next((t for m in paper if (t := link_title(m.group(1)))), None)
@@ -192,7 +199,6 @@ class _Reader:
         if title is None and paper:
             title = _named(b.text)  # | 6) **GenCast** - an ML weather model … | [Paper](…) |
         if title is None and reference:  # a cell that is a link to the paper's page: | [Title](page) |
-            cells = [c.strip() for c in b.text.strip("| ").split("|")]
             first = [m for c in cells if (m := LINK.match(c))]
             title = next((t for m in first if (t := _cell_title(m.group(1), m.group(2)))), None)
         if title:
@@ -263,7 +269,7 @@ def _cell_title(label: str, target: str) -> str | None:
     """The title a table cell of references links (to the paper's page, even to its code when
     the label is plainly a title); a name of two words ("Deokwoo Lee") is not one."""
     title = link_title(label)
-    if not title or len(title.split()) < (5 if classify(target) == "code" else 3):
+    if not title or len(title.split()) < (3 if classify(target) != "code" or ": " in title else 5):
         return None
     return title
 
