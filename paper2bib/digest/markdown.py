@@ -28,6 +28,9 @@ from .titles import first_line, is_resource, is_title_item, link_title, split_ti
 _REFERENCE_LINE = re.compile(r"\s*(?:\*\*)?\s*\[?\d{1,3}[\].)]")
 #: a paragraph that starts with its title in bold: "**Pre-Trained Models: Past, Present and Future**. *Authors*. …"
 _BOLD_START = re.compile(r"\s*\*\*[^*]{6,}\*\*")
+#: an item that starts with a lower-case word, after its marks and emoji codes (":scroll:")
+_LOWER_START = re.compile(r"[\W_]*[a-z]{2}")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{2,30}:")
 #: a table cell naming where a paper appeared: "arXiv", "CVPR 2024", "NeurIPS'23"
 _VENUE_CELL = re.compile(r"(?:arXiv|[A-Z][A-Za-z]{1,12}(?:\s[A-Z][A-Za-z]+)?\s?['’]?(?:19|20)?\d{2})(?:\s\(\w+\))?")
 #: headings that name a part of a page, not a paper
@@ -116,7 +119,7 @@ class _Reader:
         self.phrase_lists = {
             n
             for n, items in lists.items()
-            if 2 * sum(1 for i in items if re.match(r"\W*[a-z]{2}", blocks[i].text)) >= len(items)
+            if 2 * sum(1 for i in items if _LOWER_START.match(_SHORTCODE.sub(" ", blocks[i].text[:200]))) >= len(items)
         }
         self.table_of: dict[int, int] = {}  # row → the first row of its table
         for i, b in enumerate(blocks):
@@ -278,6 +281,8 @@ def _paper_link(label: str, target: str) -> bool:
     """A link to a paper: to its PDF or venue page, or labelled so (``[paper](…)``, ``[pdf](…)``)."""
     if re.search(r"(?i)citations\?user=|/author/|/profile/|orcid\.org", target):
         return False  # a person's page on a paper site
+    if re.search(r"(?i)\.pdf$", target.split("#", 1)[0].split("?", 1)[0]):
+        return True  # a PDF, on the web or beside the list (papers-we-love keeps its PDFs in the repository)
     return classify(target) == "paper" or bool(re.fullmatch(r"(?i)\W*(?:paper|pdf|full ?text|doi)\W*", label))
 
 

@@ -91,6 +91,9 @@ def without_metadata(title: str) -> str:
         prev = title
         title = _BRACKET_TAG.sub("", title)
     title = re.sub(r"\s*\((?:19|20)\d{2}\)(?=:)", "", title)  # "Models(2017): A Tutorial"
+    quoted = re.match(r"\s*[“\"](.{10,}?)[”\"]\s*[(,—–-]", title)  # “On the Electrodynamics…” (1905) — Einstein
+    if quoted:
+        title = quoted.group(1)
     cut = _INITIALS_TAIL.sub("", _YEAR_TAIL.sub("", _ET_AL_TAIL.sub("", title)))
     venue = _VENUE_TAIL.sub("", cut)
     if venue != cut or cut != title:
@@ -102,7 +105,7 @@ def link_title(label: str) -> str | None:
     """The label of a link when it reads as a paper's title, not ``[paper]`` or ``[here]``."""
     label = without_emoji(TAG.sub(" ", IMAGE.sub(" ", re.sub(r":[a-z0-9_+-]{2,30}:", "", label))))
     label = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", label)  # Markdown escapes
-    label = squash_space(label.replace("**", "").replace("__", "").replace("`", "")).strip(" *_\"“”'")
+    label = squash_space(label.replace("**", "").replace("__", "").replace("`", "")).strip(" *_")
     label = without_metadata(label).strip(" *_\"“”'")
     if not label or _GENERIC_LABEL.match(label) or len(label.split()) < 2:
         return None
@@ -141,7 +144,7 @@ def split_titles(line: str) -> list[str]:
 def text_title(text: str) -> str | None:
     """The title in a list item's or row's text: links, badges, tags, emoji and URLs removed."""
     first = without_refs(first_line(text))
-    first = TAG.sub(" ", IMAGE.sub(" ", first))
+    first = TAG.sub(" ", IMAGE.sub(" ", re.sub(r"(?<![\w:/]):[a-z0-9_+-]{2,30}:(?![\w/])", " ", first)))  # :scroll:
     if leading := _leading_link(first):
         return leading
     # emphasis pairs read left to right ("**[24]** Name, "**Title**"": "[24]" is one, the title the next)
