@@ -13,13 +13,14 @@ link-only lines and the headings of a document's structure never are.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
 from ..arxiv_ids import ArxivRef, find_ids
 from ..links import classify
 from ..models import Entry, Link
-from ..text import squash_space
+from ..text import normalise, squash_space
 from .blocks import Block, split_blocks, unit_text, within
 from .mdlinks import LINK, ref_labels, unit_links
 from .titles import first_line, is_resource, is_title_item, link_title, split_titles, text_title, without_emoji
@@ -75,6 +76,38 @@ def parse(text: str, source: str) -> list[Entry]:
     if front:  # a note about one paper (Obsidian Web Clipper, a paper-notes site): that paper first
         reader._add(*front)
     return reader.read()
+
+
+def _cut_short(old: str, new: str) -> bool:
+    """Whether ``old`` is ``new`` cut short ("Language Models with Massive…")."""
+    return old.endswith("…") and len(new) > len(old) and normalise(new).startswith(normalise(old[:-1]))
+
+
+class _Titles:
+    """The entries' titles, normalised and sorted: a title finds its entry, and one cut short
+    ("…") the entry whose title it begins, in logarithmic time."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.at: dict[str, int] = {}
+
+    def add(self, title: str, k: int) -> None:
+        key = normalise(title.rstrip("…"))
+        if key and key not in self.at:
+            self.at[key] = k
+            bisect.insort(self.keys, key)
+
+    def find(self, title: str) -> int | None:
+        key = normalise(title.rstrip("…"))
+        if not key:
+            return None
+        if key in self.at:
+            return self.at[key]
+        if title.endswith("…") and len(key) >= 20:
+            i = bisect.bisect_left(self.keys, key)
+            if i < len(self.keys) and self.keys[i].startswith(key):
+                return self.at[self.keys[i]]
+        return None
 
 
 def _front_matter(text: str) -> tuple[str, tuple[str | None, ArxivRef] | None]:
@@ -134,7 +167,8 @@ class _Reader:
         self.plain = _plain_title_list(blocks)
         self.has_items = any(b.kind == "item" for b in blocks)
         self.out: list[Entry] = []
-        self.seen: dict[str, int] = {}
+        self.seen: dict[str, int] = {}  # arXiv id → entry
+        self.titles = _Titles()
         self.hints: dict[int, tuple[str | None, tuple[Link, ...]]] = {}
 
     def read(self) -> list[Entry]:
@@ -152,7 +186,7 @@ class _Reader:
             elif b.kind == "item" or (b.kind == "para" and self.plain and not self.has_items):
                 # in a plain list of items, the other lines are its heading and notes
                 self._read_title(i, b)
-        return self.out
+        return self.entries()
 
     def _read_refs(self, i: int, b: Block, refs: list[ArxivRef]) -> None:
         unit = unit_text(self.blocks, i) if b.kind == "item" else b.text
@@ -176,6 +210,8 @@ class _Reader:
             return
         if is_resource(b.text, classify) or (b.kind == "item" and b.list_id in self.phrase_lists):
             return  # a repository, a site or another list, described; or a list of points
+        if _points_elsewhere(first_line(b.text)):
+            return  # a post, a video, a repository about a paper: not the paper
         parts = split_titles(first_line(b.text))
         for part in parts:
             title = is_title_item(part if len(parts) > 1 else b.text)
@@ -208,13 +244,32 @@ class _Reader:
             self._add(title, None, unit_links(b.text, papers=True))
 
     def _add(self, title: str | None, ref: ArxivRef | None, links: tuple[Link, ...] = ()) -> None:
-        key = ref.arxiv_id if ref else "title:" + (title or "").casefold()
-        if key in self.seen:  # cited again: the first place keeps the entry, a later one may give its title
-            k = self.seen[key]
+        """One more mention of a paper: a new entry, or more of an entry made before — the same
+        id, or the same title (a paper cited on arXiv and on its venue's page is one paper)."""
+        k = self.seen.get(ref.arxiv_id) if ref else None
+        if k is None and title:
+            k = self.titles.find(title)
+            if k is not None and ref and self.out[k].arxiv_id not in (None, ref.arxiv_id):
+                k = None  # two papers of one title: both kept
+        if k is not None:  # cited again: the first place keeps the entry, a later one may give its title or id
             old = self.out[k]
-            self.out[k] = replace(old, title=old.title or title, links=tuple(dict.fromkeys(old.links + links)))
+            better = title if title and (not old.title or _cut_short(old.title, title)) else old.title
+            self.out[k] = replace(
+                old,
+                title=better,
+                arxiv_id=old.arxiv_id or (ref.arxiv_id if ref else None),
+                version=old.version if old.arxiv_id else (ref.version if ref else None),
+                links=tuple(dict.fromkeys(old.links + links)),
+            )
+            if ref:
+                self.seen[ref.arxiv_id] = k
+            if better and better != old.title:
+                self.titles.add(better, k)
             return
-        self.seen[key] = len(self.out)
+        if ref:
+            self.seen[ref.arxiv_id] = len(self.out)
+        if title:
+            self.titles.add(title, len(self.out))
         self.out.append(
             Entry(
                 title=title,
@@ -225,6 +280,10 @@ class _Reader:
                 position=len(self.out),
             )
         )
+
+    def entries(self) -> list[Entry]:
+        """The entries, a title cut short ("…") and never given whole left as it was written."""
+        return [replace(e, title=e.title[:-1].rstrip()) if e.title and e.title.endswith("…") else e for e in self.out]
 
     def _section_hint(self, b: Block, ident: str) -> tuple[str | None, tuple[Link, ...]]:
         """The heading of the outermost section that holds this one paper, and its links
@@ -284,6 +343,26 @@ def _paper_link(label: str, target: str) -> bool:
     if re.search(r"(?i)\.pdf$", target.split("#", 1)[0].split("?", 1)[0]):
         return True  # a PDF, on the web or beside the list (papers-we-love keeps its PDFs in the repository)
     return classify(target) == "paper" or bool(re.fullmatch(r"(?i)\W*(?:paper|pdf|full ?text|doi)\W*", label))
+
+
+#: pages that are about papers, not papers: posts, news, videos, discussions
+_NOT_PAPER_URL = re.compile(
+    r"(?i)//(?:[\w-]+\.)*(?:medium\.com|reddit\.com|youtube\.com|youtu\.be|twitter\.com|x\.com|linkedin\.com|"
+    r"facebook\.com|substack\.com|towardsdatascience\.com|news\.ycombinator\.com|marktechpost\.com|themoonlight\.io)/"
+    r"|/(?:blog|blogs|posts?|news|articles?)/|/(?:19|20)\d{2}/\d{2}/(?:\d{2}/)?"
+)
+
+
+def _points_elsewhere(line: str) -> bool:
+    """A line whose links are to posts, videos or code, none to a paper: it is about a paper
+    (or about something else), it is not one."""
+    links = list(LINK.finditer(line))
+    if not links or any(_paper_link(m.group(1), m.group(2)) for m in links):
+        return False
+    address = "://" in links[0].group(1)  # "Title, accessed …, [https://…](https://…)": where the reference is
+    if not address and re.sub(r"[\s*_>\-+•\d.)\[\]]", "", line[: links[0].start()]):
+        return False  # the title is written out, its links follow: "QLoRA: … [code](…)"
+    return all(_NOT_PAPER_URL.search(m.group(2)) or classify(m.group(2)) in ("code", "video") for m in links)
 
 
 def _paper_links(text: str) -> bool:
