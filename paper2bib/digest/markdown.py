@@ -13,16 +13,25 @@ link-only lines and the headings of a document's structure never are.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import replace
 
 from ..arxiv_ids import ArxivRef, find_ids
 from ..links import classify
 from ..models import Entry, Link
-from ..text import normalise, squash_space
+from ..text import squash_space
 from .blocks import Block, split_blocks, unit_text, within
 from .mdlinks import LINK, ref_labels, unit_links
+from .paperlinks import (
+    TitleIndex,
+    cell_title,
+    cut_short,
+    links_a_paper,
+    named,
+    paper_link,
+    paper_links,
+    points_elsewhere,
+)
 from .titles import first_line, is_resource, is_title_item, link_title, split_titles, text_title, without_emoji
 
 #: a numbered reference written as a paragraph: "**[24]** Author, "Title." …", "[3] …", "12. …"
@@ -76,38 +85,6 @@ def parse(text: str, source: str) -> list[Entry]:
     if front:  # a note about one paper (Obsidian Web Clipper, a paper-notes site): that paper first
         reader._add(*front)
     return reader.read()
-
-
-def _cut_short(old: str, new: str) -> bool:
-    """Whether ``old`` is ``new`` cut short ("Language Models with Massive…")."""
-    return old.endswith("…") and len(new) > len(old) and normalise(new).startswith(normalise(old[:-1]))
-
-
-class _Titles:
-    """The entries' titles, normalised and sorted: a title finds its entry, and one cut short
-    ("…") the entry whose title it begins, in logarithmic time."""
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-        self.at: dict[str, int] = {}
-
-    def add(self, title: str, k: int) -> None:
-        key = normalise(title.rstrip("…"))
-        if key and key not in self.at:
-            self.at[key] = k
-            bisect.insort(self.keys, key)
-
-    def find(self, title: str) -> int | None:
-        key = normalise(title.rstrip("…"))
-        if not key:
-            return None
-        if key in self.at:
-            return self.at[key]
-        if title.endswith("…") and len(key) >= 20:
-            i = bisect.bisect_left(self.keys, key)
-            if i < len(self.keys) and self.keys[i].startswith(key):
-                return self.at[self.keys[i]]
-        return None
 
 
 def _front_matter(text: str) -> tuple[str, tuple[str | None, ArxivRef] | None]:
@@ -168,7 +145,7 @@ class _Reader:
         self.has_items = any(b.kind == "item" for b in blocks)
         self.out: list[Entry] = []
         self.seen: dict[str, int] = {}  # arXiv id → entry
-        self.titles = _Titles()
+        self.titles = TitleIndex()
         self.hints: dict[int, tuple[str | None, tuple[Link, ...]]] = {}
 
     def read(self) -> list[Entry]:
@@ -180,7 +157,7 @@ class _Reader:
                 self._read_refs(i, b, refs)
             elif b.kind == "row":
                 self._read_row(i, b)
-            elif b.kind == "para" and _REFERENCE_LINE.match(b.text) and _paper_links(b.text):
+            elif b.kind == "para" and _REFERENCE_LINE.match(b.text) and paper_links(b.text):
                 if title := text_title(b.text):  # "**[1]** LeCun, Yann. "**Deep learning.**" Nature (2015) [[pdf]](…)"
                     self._add(title, None, unit_links(b.text, papers=True))
             elif b.kind == "item" or (b.kind == "para" and self.plain and not self.has_items):
@@ -194,8 +171,10 @@ class _Reader:
             title = link_title(label) if label is not None else None
             links: tuple[Link, ...] = ()
             if len(refs) == 1:
-                if not title and (b.kind in ("item", "row") or _REFERENCE_LINE.match(b.text) or _BOLD_START.match(b.text)):
-                    title = text_title(b.text) or _named(b.text)
+                if not title and (
+                    b.kind in ("item", "row") or _REFERENCE_LINE.match(b.text) or _BOLD_START.match(b.text)
+                ):
+                    title = text_title(b.text) or named(b.text)
                 if b.kind in ("item", "row"):
                     links = unit_links(unit)
                 s_title, s_links = self._section_hint(b, ref.arxiv_id)
@@ -206,11 +185,11 @@ class _Reader:
 
     def _read_title(self, i: int, b: Block) -> None:
         listed = self.plain or self.reference_lists.get(b.list_id or -1) or _under_reading_heading(self.blocks, b)
-        if not listed and not _links_a_paper(b.text):
+        if not listed and not links_a_paper(b.text):
             return
         if is_resource(b.text, classify) or (b.kind == "item" and b.list_id in self.phrase_lists):
             return  # a repository, a site or another list, described; or a list of points
-        if _points_elsewhere(first_line(b.text)):
+        if points_elsewhere(first_line(b.text)):
             return  # a post, a video, a repository about a paper: not the paper
         parts = split_titles(first_line(b.text))
         for part in parts:
@@ -231,15 +210,15 @@ class _Reader:
             or any(_VENUE_CELL.fullmatch(c) for c in cells)  # | [**Title**](…) | arXiv | 2026-04-03 |
         )
         links = list(LINK.finditer(b.text))
-        paper = [m for m in links if _paper_link(m.group(1), m.group(2))]
+        paper = [m for m in links if paper_link(m.group(1), m.group(2))]
         title = next((t for m in paper if (t := link_title(m.group(1)))), None)
         if title is None and (paper or reference) and (bold := _BOLD.search(b.text)):
             title = link_title(bold.group(1) or bold.group(2))  # | **Title** | … | [pdf](…) |
         if title is None and paper:
-            title = _named(b.text)  # | 6) **GenCast** - an ML weather model … | [Paper](…) |
+            title = named(b.text)  # | 6) **GenCast** - an ML weather model … | [Paper](…) |
         if title is None and reference:  # a cell that is a link to the paper's page: | [Title](page) |
             first = [m for c in cells if (m := LINK.match(c))]
-            title = next((t for m in first if (t := _cell_title(m.group(1), m.group(2)))), None)
+            title = next((t for m in first if (t := cell_title(m.group(1), m.group(2)))), None)
         if title:
             self._add(title, None, unit_links(b.text, papers=True))
 
@@ -253,7 +232,7 @@ class _Reader:
                 k = None  # two papers of one title: both kept
         if k is not None:  # cited again: the first place keeps the entry, a later one may give its title or id
             old = self.out[k]
-            better = title if title and (not old.title or _cut_short(old.title, title)) else old.title
+            better = title if title and (not old.title or cut_short(old.title, title)) else old.title
             self.out[k] = replace(
                 old,
                 title=better,
@@ -319,61 +298,6 @@ class _Reader:
             bib = re.search(r"(?im)^\s*title\s*=\s*[{\"](.+?)[}\"]\s*,?\s*$", "\n".join(body))
             title = squash_space(bib.group(1).replace("{", "").replace("}", "")) if bib else None
         return title, unit_links("\n".join(body))
-
-
-def _named(text: str) -> str | None:
-    """A one-word name given in bold, then described: ``4) **ALAMA** - a new framework …``."""
-    m = re.match(r"[|\s]*(?:\d{1,3}[.)]\s*)?\*\*([A-Z][\w.+-]{2,30})\*\*\s*(?:[-–—:.]|\s-)", text)
-    return m.group(1) if m else None
-
-
-def _cell_title(label: str, target: str) -> str | None:
-    """The title a table cell of references links (to the paper's page, even to its code when
-    the label is plainly a title); a name of two words ("Deokwoo Lee") is not one."""
-    title = link_title(label)
-    if not title or len(title.split()) < (3 if classify(target) != "code" or ": " in title else 5):
-        return None
-    return title
-
-
-def _paper_link(label: str, target: str) -> bool:
-    """A link to a paper: to its PDF or venue page, or labelled so (``[paper](…)``, ``[pdf](…)``)."""
-    if re.search(r"(?i)citations\?user=|/author/|/profile/|orcid\.org", target):
-        return False  # a person's page on a paper site
-    if re.search(r"(?i)\.pdf$", target.split("#", 1)[0].split("?", 1)[0]):
-        return True  # a PDF, on the web or beside the list (papers-we-love keeps its PDFs in the repository)
-    return classify(target) == "paper" or bool(re.fullmatch(r"(?i)\W*(?:paper|pdf|full ?text|doi)\W*", label))
-
-
-#: pages that are about papers, not papers: posts, news, videos, discussions
-_NOT_PAPER_URL = re.compile(
-    r"(?i)//(?:[\w-]+\.)*(?:medium\.com|reddit\.com|youtube\.com|youtu\.be|twitter\.com|x\.com|linkedin\.com|"
-    r"facebook\.com|substack\.com|towardsdatascience\.com|news\.ycombinator\.com|marktechpost\.com|themoonlight\.io)/"
-    r"|/(?:blog|blogs|posts?|news|articles?)/|/(?:19|20)\d{2}/\d{2}/(?:\d{2}/)?"
-)
-
-
-def _points_elsewhere(line: str) -> bool:
-    """A line whose links are to posts, videos or code, none to a paper: it is about a paper
-    (or about something else), it is not one."""
-    links = list(LINK.finditer(line))
-    if not links or any(_paper_link(m.group(1), m.group(2)) for m in links):
-        return False
-    address = "://" in links[0].group(1)  # "Title, accessed …, [https://…](https://…)": where the reference is
-    if not address and re.sub(r"[\s*_>\-+•\d.)\[\]]", "", line[: links[0].start()]):
-        return False  # the title is written out, its links follow: "QLoRA: … [code](…)"
-    return all(_NOT_PAPER_URL.search(m.group(2)) or classify(m.group(2)) in ("code", "video") for m in links)
-
-
-def _paper_links(text: str) -> bool:
-    """Whether ``text`` links a paper (its PDF or venue page)."""
-    return any(_paper_link(m.group(1), m.group(2)) for m in LINK.finditer(text))
-
-
-def _links_a_paper(text: str) -> bool:
-    """An item whose title links (or is followed by a link to) a paper's PDF or venue page."""
-    first = first_line(text)
-    return any(_paper_link(m.group(1), m.group(2)) for m in LINK.finditer(first)) and bool(text_title(text))
 
 
 def _reference_list(items: list[int], unit_refs: dict[int, list[ArxivRef]]) -> bool:
