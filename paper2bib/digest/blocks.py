@@ -88,7 +88,8 @@ class _Scanner:
         self._end_list()
 
     def _item(self, n: int, indent: int, text: str, line: str) -> None:
-        while self.items and self.blocks[self.items[-1]].level >= indent:
+        # nested only when indented past the parent's marker: " * b" after "* a" is a sibling
+        while self.items and self.blocks[self.items[-1]].level + 2 > indent:
             self.items.pop()
         if len(self.items) >= MAX_LIST_DEPTH:  # deeper is no reading list: text of the deepest item
             self.blocks[self.items[-1]].text += "\n" + line.strip()

@@ -173,7 +173,12 @@ def text_title(text: str) -> str | None:
     quoted = re.search(r"[\"“]([^\"”]{10,})[\"”]", first)
     if quoted and (bold is None or quoted.start() < bold.start()) and (title := link_title(quoted.group(1))):
         return title.rstrip(".,")  # Author, A. "A Title." Venue … — the title is quoted before anything bold
+    venue_after = bold and re.match(r"\s*:\s*\*[^*]{0,60}\b(?:19|20)\d{2}\b[^*]{0,20}\*", first[bold.end() :])
+    if bold and venue_after and (title := link_title(bold.group(1) or bold.group(2))):
+        return title  # **Robots Enact Malignant Stereotypes**: *FAccT, Jun 2022*
     if bold and re.match(r"\s*:", first[bold.end() :]):
+        if quoted and quoted.start() > bold.end() and (title := link_title(quoted.group(1))):
+            return title.rstrip(".,")  # **RT-1**: "RT-1: Robotics Transformer for …", *arXiv, Dec 2022*
         return None  # "**Label**: prose"
     if bold and link_title(bold.group(1) or bold.group(2)):
         return link_title(bold.group(1) or bold.group(2))
