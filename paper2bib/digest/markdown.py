@@ -41,8 +41,13 @@ _BOLD_START = re.compile(r"\s*\*\*[^*]{6,}\*\*")
 #: an item that starts with a lower-case word, after its marks and emoji codes (":scroll:")
 _LOWER_START = re.compile(r"[\W_]*[a-z]{2}")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]{2,30}:")
+_GENERIC_NAME = re.compile(r"(?i)paper|pdf|arxiv|abstract|link|code|github|project|website|demo|video|html|here|doi")
 #: a table cell naming where a paper appeared: "arXiv", "CVPR 2024", "NeurIPS'23"
-_VENUE_CELL = re.compile(r"(?:arXiv|[A-Z][A-Za-z]{1,12}(?:\s[A-Z][A-Za-z]+)?\s?['’]?(?:19|20)?\d{2})(?:\s\(\w+\))?")
+_VENUE_CELL = re.compile(
+    r"(?:(?:NIPS|NeurIPS|ICML|ICLR|CVPR|ICCV|ECCV|ACL|EMNLP|NAACL|AAAI|IJCAI|KDD|SIGIR|SIGGRAPH|BMVC|WACV|COLING|"
+    r"AISTATS|UAI|COLT|ICRA|IROS|CoRL|RSS|MICCAI|TPAMI|JMLR|TACL|ArXiv|arXiv)(?:\s?['’]?(?:19|20)?\d{2})?)|"
+    r"(?:arXiv|[A-Z][A-Za-z]{1,12}(?:\s[A-Z][A-Za-z]+)?\s?['’]?(?:19|20)?\d{2})(?:\s\(\w+\))?"
+)
 #: headings that name a part of a page, not a paper
 _SECTION_NAME = re.compile(
     r"(?i)\W*(?:abstract|introduction|community|citations?|cite|bibtex|references?|related work|models? citing|"
@@ -168,7 +173,7 @@ class _Reader:
     def _read_refs(self, i: int, b: Block, refs: list[ArxivRef]) -> None:
         unit = unit_text(self.blocks, i) if b.kind == "item" else b.text
         for ref, label in zip(refs, ref_labels(unit, refs)):
-            title = link_title(label) if label is not None else None
+            title = (link_title(label) or _one_word_name(label)) if label is not None else None
             links: tuple[Link, ...] = ()
             if len(refs) == 1:
                 if not title and (
@@ -298,6 +303,12 @@ class _Reader:
             bib = re.search(r"(?im)^\s*title\s*=\s*[{\"](.+?)[}\"]\s*,?\s*$", "\n".join(body))
             title = squash_space(bib.group(1).replace("{", "").replace("}", "")) if bib else None
         return title, unit_links("\n".join(body))
+
+
+def _one_word_name(label: str) -> str | None:
+    """A link to a paper labelled with its one-word name: ``[PointCNN](https://arxiv.org/abs/…)``."""
+    label = label.strip(" *_`")
+    return label if re.fullmatch(r"[A-Z][\w+-]{2,30}", label) and not _GENERIC_NAME.fullmatch(label) else None
 
 
 def _reference_list(items: list[int], unit_refs: dict[int, list[ArxivRef]]) -> bool:

@@ -114,9 +114,10 @@ def without_metadata(title: str) -> str:
     quoted = re.match(r"\s*[“\"](.{10,}?)[”\"]\s*[(,—–-]", title)  # “On the Electrodynamics…” (1905) — Einstein
     if quoted:
         title = quoted.group(1)
-    cut = _INITIALS_TAIL.sub("", _YEAR_TAIL.sub("", _ET_AL_TAIL.sub("", title)))
+    authors = _INITIALS_TAIL.sub("", _ET_AL_TAIL.sub("", title))
+    cut = _YEAR_TAIL.sub("", authors)
     venue = _VENUE_TAIL.sub("", cut)
-    if venue != cut or cut != title:
+    if venue != cut or authors != title:  # a venue or authors were cut: names before them are authors too
         venue = _NAMES_TAIL.sub("", venue)
     return venue.strip(" ,;-–—|") or title
 
@@ -136,7 +137,8 @@ def _leading_link(first: str) -> str | None:
     """The title when a line starts with a link whose label is one (what follows it — authors,
     venue, other links — is the paper's metadata)."""
     m = LINK.search(first)
-    if not m or re.sub(r"[\s*_>\-+•\d.)\[\]]|<[^>]*>", "", without_emoji(first[: m.start()])):
+    before = re.sub(r"^\W*(?:[A-Z][\w-]*(?:\s+[\w-]+){0,2}):\s*$", "", first[: m.start()]) if m else ""  # "Topic: [Title](…)"
+    if not m or re.sub(r"[\s*_>\-+•\d.)\[\]]|<[^>]*>", "", without_emoji(before)):
         return None
     return link_title(m.group(1))
 
