@@ -16,6 +16,8 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HTML_LINE = re.compile(r"^\s*</?[a-zA-Z][^>]*>")
+#: an HTML link on a line of HTML in Markdown, read as a Markdown link: <a href="u">label</a>
+_ANCHOR = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"'<>\s]{1,2000})[\"'][^>]{0,500}>([^<]{1,500})</a>", re.IGNORECASE)
 
 
 @dataclass
@@ -110,7 +112,7 @@ class _Scanner:
         if stripped.startswith("|") or (stripped.count("|") >= 2 and " | " in stripped):
             self.blocks.append(Block("row", stripped, n, section=self.section))
         elif _HTML_LINE.match(line):
-            self.blocks.append(Block("html", stripped, n, section=self.section))
+            self.blocks.append(Block("html", _ANCHOR.sub(r"[\2](\1)", stripped), n, section=self.section))
         else:
             self.blocks.append(Block("para", stripped, n, section=self.section))
         self.list_id += 1

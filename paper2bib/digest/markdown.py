@@ -183,7 +183,7 @@ class _Reader:
                 if b.kind in ("item", "row"):
                     links = unit_links(unit)
                 s_title, s_links = self._section_hint(b, ref.arxiv_id)
-                if s_title and (b.kind not in ("item", "row") or not title):
+                if s_title and not title:
                     title = s_title
                 links = links or s_links
             self._add(title, ref, links)

@@ -28,6 +28,16 @@ def clean_title_line(line: str) -> str | None:
     return s if re.search(r"[^\W\d_]", s) else None
 
 
+#: "到 Huggingface 论文主页查看详情" (see details on the paper's page), "论文链接", "代码": labels, not titles
+_CJK_GENERIC = re.compile(r"查看|详情|论文主页|论文链接|论文地址|代码链接|代码地址|原文链接|下载地址|项目主页|^\W*(?:论文|代码|链接|主页|原文)\W*$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(text: str) -> int:
+    """Words of ``text``, a pair of CJK characters counting as one (CJK titles have no spaces)."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
 def is_title_like(line: str) -> bool:
     """Short, with letters, no sentence inside: 2 to 40 words and at most 300 characters."""
     words = line.split()
@@ -128,7 +138,7 @@ def link_title(label: str) -> str | None:
     label = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", label)  # Markdown escapes
     label = squash_space(label.replace("**", "").replace("__", "").replace("`", "")).strip(" *_")
     label = without_metadata(label).strip(" *_\"“”'")
-    if not label or _GENERIC_LABEL.match(label) or len(label.split()) < 2:
+    if not label or _GENERIC_LABEL.match(label) or _CJK_GENERIC.search(label) or word_count(label) < 2:
         return None
     return label if is_title_like(label) else None
 
