@@ -28,6 +28,8 @@ def clean_title_line(line: str) -> str | None:
     return s if re.search(r"[^\W\d_]", s) else None
 
 
+#: a link labelled with a venue and year
+_VENUE_LABEL = re.compile(r"(?:[A-Z][\w&.+-]*\s+){1,4}(?:['’]\d{2}|(?:19|20)\d{2})(?:\s+[A-Z]\w+)?(?:\s*\([^)]{1,20}\))?")
 #: "到 Huggingface 论文主页查看详情" (see details on the paper's page), "论文链接", "代码": labels, not titles
 _CJK_GENERIC = re.compile(r"查看|详情|论文主页|论文链接|论文地址|代码链接|代码地址|原文链接|下载地址|项目主页|^\W*(?:论文|代码|链接|主页|原文)\W*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -139,6 +141,8 @@ def link_title(label: str) -> str | None:
     label = squash_space(label.replace("**", "").replace("__", "").replace("`", "")).strip(" *_")
     label = without_metadata(label).strip(" *_\"“”'")
     if not label or _GENERIC_LABEL.match(label) or _CJK_GENERIC.search(label) or word_count(label) < 2:
+        return None
+    if _VENUE_LABEL.fullmatch(label):  # [CVPR 2020](…), [ACM MM 2021](…): where, not what
         return None
     return label if is_title_like(label) else None
 
