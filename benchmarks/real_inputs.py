@@ -1,4 +1,4 @@
-"""The parser on the corpus of real inputs: per file, true references, found, missed, spurious.
+"""The parser on the corpus of real inputs: per file, arXiv ids found and wrong, papers without an id found by their exact title, junk.
 
     python benchmarks/real_inputs.py [--markdown]
 
@@ -28,20 +28,37 @@ def main() -> None:
     t0 = time.perf_counter()
     for path in inputs():
         s = score(path)
-        rows.append((s.name, s.true, s.found, len(s.missed), len(s.spurious)))
+        rows.append(
+            (
+                s.name,
+                s.ids_true,
+                s.ids_found,
+                len(s.wrong_ids),
+                s.titles_true,
+                s.titles_found,
+                len(s.wrong_titles),
+                len(s.spurious),
+            )
+        )
     seconds = time.perf_counter() - t0
-    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 5)))
-    head = ("file", "references", "found", "missed", "spurious")
+    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 8)))
+    head = ("file", "arXiv ids", "found", "wrong id", "title only", "exact title", "other title", "junk")
     if args.markdown:
         print("| " + " | ".join(head) + " |")
-        print("|---|---:|---:|---:|---:|")
+        print("|---|" + "---:|" * (len(head) - 1))
         for r in [*rows, total]:
             print("| " + " | ".join(str(x) for x in r) + " |")
     else:
-        print(f"{head[0]:<28}" + "".join(f"{h:>12}" for h in head[1:]))
+        print(f"{head[0]:<40}" + "".join(f"{h:>12}" for h in head[1:]))
         for r in [*rows, total]:
-            print(f"{r[0]:<28}" + "".join(f"{x:>12}" for x in r[1:]))
-    print(f"\n{len(rows)} files parsed in {seconds:.2f} s", file=sys.stderr)
+            print(f"{r[0]:<40}" + "".join(f"{x:>12}" for x in r[1:]))
+    ids = total[2] / total[1] if total[1] else 1.0
+    titles = total[5] / total[4] if total[4] else 1.0
+    print(
+        f"\n{len(rows)} files parsed in {seconds:.2f} s: {ids:.1%} of arXiv ids, {total[3]} wrong ids, "
+        f"{titles:.1%} of title-only papers by their exact title, {max(r[7] for r in rows)} junk entries at most in a file",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":
