@@ -67,7 +67,7 @@ class _Scanner:
             elif self.items and (not blank_before or raw[:1].isspace()) and not line.lstrip().startswith("|"):
                 self.blocks[self.items[-1]].text += "\n" + line.strip()  # a continuation line of the open item
             else:
-                self._other(n, line)
+                self._other(n, line, blank_before)
 
     def _in_code(self, n: int, line: str) -> None:
         if line.strip().startswith(self.fence or ""):
@@ -104,7 +104,7 @@ class _Scanner:
             self.blocks[parent].children.append(len(self.blocks) - 1)
         self.items.append(len(self.blocks) - 1)
 
-    def _other(self, n: int, line: str) -> None:
+    def _other(self, n: int, line: str, blank: bool = True) -> None:
         self.items = []
         if _TABLE_SEP.match(line):
             return
@@ -113,6 +113,10 @@ class _Scanner:
             self.blocks.append(Block("row", stripped, n, section=self.section))
         elif _HTML_LINE.match(line):
             self.blocks.append(Block("html", _ANCHOR.sub(r"[\2](\1)", stripped), n, section=self.section))
+        elif self.blocks and self.blocks[-1].kind == "para" and self.blocks[-1].text.endswith("\\") and not blank:
+            # a hard line break ("**Title** \" / "*Authors* \" / "[[Paper](…)]"): one paragraph
+            self.blocks[-1].text = self.blocks[-1].text[:-1].rstrip() + "\n" + stripped
+            return
         else:
             self.blocks.append(Block("para", stripped, n, section=self.section))
         self.list_id += 1

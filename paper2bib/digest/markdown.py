@@ -23,6 +23,7 @@ from ..text import squash_space
 from .blocks import Block, split_blocks, unit_text, within
 from .mdlinks import LINK, ref_labels, unit_links
 from .paperlinks import (
+    NOT_PAPER_URL,
     TitleIndex,
     cell_title,
     cut_short,
@@ -43,10 +44,12 @@ _LOWER_START = re.compile(r"[\W_]*[a-z]{2}")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]{2,30}:")
 _GENERIC_NAME = re.compile(r"(?i)paper|pdf|arxiv|abstract|link|code|github|project|website|demo|video|html|here|doi")
 #: a table cell naming where a paper appeared: "arXiv", "CVPR 2024", "NeurIPS'23"
+#: a table cell that is a date, not a venue
+_MONTHS = r"(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)"
 _VENUE_CELL = re.compile(
     r"(?:(?:NIPS|NeurIPS|ICML|ICLR|CVPR|ICCV|ECCV|ACL|EMNLP|NAACL|AAAI|IJCAI|KDD|SIGIR|SIGGRAPH|BMVC|WACV|COLING|"
     r"AISTATS|UAI|COLT|ICRA|IROS|CoRL|RSS|MICCAI|TPAMI|JMLR|TACL|ArXiv|arXiv)(?:\s?['’]?(?:19|20)?\d{2})?)|"
-    r"(?:arXiv|[A-Z][A-Za-z]{1,12}(?:\s[A-Z][A-Za-z]+)?\s?['’]?(?:19|20)?\d{2})(?:\s\(\w+\))?"
+    rf"(?:arXiv|{_MONTHS}[A-Z][A-Za-z]{{1,12}}(?:\s[A-Z][A-Za-z]+)?\s?['’]?(?:19|20)?\d{{2}})(?:\s\(\w+\))?"
 )
 #: headings that name a part of a page, not a paper
 _SECTION_NAME = re.compile(
@@ -222,7 +225,7 @@ class _Reader:
         if title is None and paper:
             title = named(b.text)  # | 6) **GenCast** - an ML weather model … | [Paper](…) |
         if title is None and reference:  # a cell that is a link to the paper's page: | [Title](page) |
-            first = [m for c in cells if (m := LINK.match(c))]
+            first = [m for c in cells if (m := LINK.match(c)) and not NOT_PAPER_URL.search(m.group(2))]
             title = next((t for m in first if (t := cell_title(m.group(1), m.group(2)))), None)
         if title:
             self._add(title, None, unit_links(b.text, papers=True))

@@ -38,9 +38,10 @@ def paper_link(label: str, target: str) -> bool:
 
 
 #: pages that are about papers, not papers: posts, news, videos, discussions
-_NOT_PAPER_URL = re.compile(
-    r"(?i)//(?:[\w-]+\.)*(?:medium\.com|reddit\.com|youtube\.com|youtu\.be|twitter\.com|x\.com|linkedin\.com|"
-    r"facebook\.com|substack\.com|towardsdatascience\.com|news\.ycombinator\.com|marktechpost\.com|themoonlight\.io)/"
+NOT_PAPER_URL = re.compile(
+    r"(?i)//(?:[\w-]+\.)*(?:medium\.com|substack\.com)/"
+    r"|//(?:www\.|m\.|old\.|mobile\.)?(?:reddit\.com|youtube\.com|youtu\.be|twitter\.com|x\.com|linkedin\.com|"
+    r"facebook\.com|towardsdatascience\.com|news\.ycombinator\.com|marktechpost\.com|themoonlight\.io)/"
     r"|/(?:blog|blogs|posts?|news|articles?)/|/(?:19|20)\d{2}/\d{2}/(?:\d{2}/)?"
 )
 
@@ -54,7 +55,7 @@ def points_elsewhere(line: str) -> bool:
     address = "://" in links[0].group(1)  # "Title, accessed …, [https://…](https://…)": where the reference is
     if not address and re.sub(r"[\s*_>\-+•\d.)\[\]]", "", line[: links[0].start()]):
         return False  # the title is written out, its links follow: "QLoRA: … [code](…)"
-    return all(_NOT_PAPER_URL.search(m.group(2)) or classify(m.group(2)) in ("code", "video") for m in links)
+    return all(NOT_PAPER_URL.search(m.group(2)) or classify(m.group(2)) in ("code", "video") for m in links)
 
 
 def paper_links(text: str) -> bool:

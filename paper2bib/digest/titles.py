@@ -29,9 +29,13 @@ def clean_title_line(line: str) -> str | None:
 
 
 #: a link labelled with a venue and year
-_VENUE_LABEL = re.compile(r"(?:[A-Z][\w&.+-]*\s+){1,4}(?:['’]\d{2}|(?:19|20)\d{2})(?:\s+[A-Z]\w+)?(?:\s*\([^)]{1,20}\))?")
+_VENUE_LABEL = re.compile(
+    r"(?:[A-Z][\w&.+-]*\s+){1,4}(?:['’]\d{2}|(?:19|20)\d{2})(?:\s+[A-Z]\w+)?(?:\s*\([^)]{1,20}\))?"
+)
 #: "到 Huggingface 论文主页查看详情" (see details on the paper's page), "论文链接", "代码": labels, not titles
-_CJK_GENERIC = re.compile(r"查看|详情|论文主页|论文链接|论文地址|代码链接|代码地址|原文链接|下载地址|项目主页|^\W*(?:论文|代码|链接|主页|原文)\W*$")
+_CJK_GENERIC = re.compile(
+    r"查看|详情|论文主页|论文链接|论文地址|代码链接|代码地址|原文链接|下载地址|项目主页|^\W*(?:论文|代码|链接|主页|原文)\W*$"
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -140,6 +144,8 @@ def link_title(label: str) -> str | None:
     label = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", label)  # Markdown escapes
     label = squash_space(label.replace("**", "").replace("__", "").replace("`", "")).strip(" *_")
     label = without_metadata(label).strip(" *_\"“”'")
+    if label.endswith(".") and not label.endswith(".."):
+        label = label[:-1].rstrip()  # "Many-shot Jailbreaking."
     if not label or _GENERIC_LABEL.match(label) or _CJK_GENERIC.search(label) or word_count(label) < 2:
         return None
     if _VENUE_LABEL.fullmatch(label):  # [CVPR 2020](…), [ACM MM 2021](…): where, not what
@@ -151,7 +157,9 @@ def _leading_link(first: str) -> str | None:
     """The title when a line starts with a link whose label is one (what follows it — authors,
     venue, other links — is the paper's metadata)."""
     m = LINK.search(first)
-    before = re.sub(r"^\W*(?:[A-Z][\w-]*(?:\s+[\w-]+){0,2}):\s*$", "", first[: m.start()]) if m else ""  # "Topic: [Title](…)"
+    before = (
+        re.sub(r"^\W*(?:[A-Z][\w-]*(?:\s+[\w-]+){0,2}):\s*$", "", first[: m.start()]) if m else ""
+    )  # "Topic: [Title](…)"
     if not m or re.sub(r"[\s*_>\-+•\d.)\[\]]|<[^>]*>", "", without_emoji(before)):
         return None
     return link_title(m.group(1))
