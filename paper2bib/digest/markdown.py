@@ -33,7 +33,16 @@ from .paperlinks import (
     paper_links,
     points_elsewhere,
 )
-from .titles import first_line, is_resource, is_title_item, link_title, split_titles, text_title, without_emoji
+from .titles import (
+    citation_title,
+    first_line,
+    is_resource,
+    is_title_item,
+    link_title,
+    split_titles,
+    text_title,
+    without_emoji,
+)
 
 #: a numbered reference written as a paragraph: "**[24]** Author, "Title." …", "[3] …", "12. …"
 _REFERENCE_LINE = re.compile(r"\s*(?:\*\*)?\s*\[?\d{1,3}[\].)]")
@@ -168,6 +177,8 @@ class _Reader:
             elif b.kind == "para" and _REFERENCE_LINE.match(b.text) and paper_links(b.text):
                 if title := text_title(b.text):  # "**[1]** LeCun, Yann. "**Deep learning.**" Nature (2015) [[pdf]](…)"
                     self._add(title, None, unit_links(b.text, papers=True))
+            elif b.kind in ("para", "item") and (title := citation_title(b.text)):
+                self._add(title, None, unit_links(b.text, papers=True))  # H. Liu, B. Zou, "Title," CVPR 2026
             elif b.kind == "item" or (b.kind == "para" and self.plain and not self.has_items):
                 # in a plain list of items, the other lines are its heading and notes
                 self._read_title(i, b)

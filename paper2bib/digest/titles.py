@@ -291,3 +291,23 @@ def is_resource(text: str, kind_of: Callable[[str], str]) -> bool:
     if kind_of(target) != "code" and re.match(r"[^:]{2,40}:\s+\S+(?:\s+\S+){2,}", title):
         return bool(_RESOURCE_WORDS.search(desc))  # "Name: A Subtitle" on its page, then a summary
     return True
+
+
+#: a name as reference lists write it: "H. Liu", "J.-Y. Zhu", "Liu, H.", "Hinton, Geoffrey E."
+_AUTHOR = re.compile(r"(?:\b[A-Z]\.[\s-]?){1,3}[A-Z][\w'’-]+|\b[A-Z][\w'’-]+,\s+(?:[A-Z]\.\s?){1,3}")
+_QUOTED_TITLE = re.compile(r"[“\"]([^\"”“]{12,300}?)[,.]?[”\"]")
+
+
+def citation_title(text: str) -> str | None:
+    """The title of a reference written in the citation style of publication pages and
+    bibliographies — authors, then the title in quotes, then the venue:
+    ``CVPR 2026 **H. Liu, B. Zou, …**, "Unposed-to-3D: Learning …"``."""
+    line = first_line(text).replace("*", "")
+    m = _QUOTED_TITLE.search(line)
+    if not m or len(_AUTHOR.findall(line[: m.start()])) < 1:
+        return None
+    before = _AUTHOR.sub(" ", line[: m.start()])
+    if len(re.findall(r"\b[a-z]{3,}\b", before)) > 3:
+        return None  # prose that quotes something
+    title = link_title(m.group(1))
+    return title if title and word_count(title) >= 3 else None
