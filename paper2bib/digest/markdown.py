@@ -99,7 +99,8 @@ def parse(text: str, source: str) -> list[Entry]:
     """Entries of every reference in ``text`` and of the titles of its reading lists, in order."""
     body, front = _front_matter(text)
     reader = _Reader(split_blocks(body), source)
-    if front:  # a note about one paper (Obsidian Web Clipper, a paper-notes site): that paper first
+    if front:  # a note about one paper (Obsidian Web Clipper, a paper-notes site): that paper first,
+        reader.plain = False  # and its body is the note, not a list of titles
         reader._add(*front)
     return reader.read()
 

@@ -298,11 +298,23 @@ _AUTHOR = re.compile(r"(?:\b[A-Z]\.[\s-]?){1,3}[A-Z][\w'’-]+|\b[A-Z][\w'’-]+
 _QUOTED_TITLE = re.compile(r"[“\"]([^\"”“]{12,300}?)[,.]?[”\"]")
 
 
+#: APA: "Vaswani, A., Shazeer, N., … (2017). Attention is all you need. Advances in …"
+_APA = re.compile(
+    r"(?P<authors>[^()]{3,600}?)\s\((?:19|20)\d{2}[a-z]?(?:,\s*\w+\.?(?:\s\d{1,2})?)?\)\.\s+"
+    r"(?P<title>[^.?!]{8,300}?[?!]?)(?:\.\s+\S|\.?\s*$|(?<=[?!])\s)"
+)
+
+
 def citation_title(text: str) -> str | None:
     """The title of a reference written in the citation style of publication pages and
     bibliographies — authors, then the title in quotes, then the venue:
-    ``CVPR 2026 **H. Liu, B. Zou, …**, "Unposed-to-3D: Learning …"``."""
+    ``CVPR 2026 **H. Liu, B. Zou, …**, "Unposed-to-3D: Learning …"``; or APA's
+    ``Vaswani, A., Shazeer, N., … (2017). Attention is all you need. In …``."""
     line = first_line(text).replace("*", "")
+    apa = _APA.match(re.sub(r"^\s*(?:\d{1,3}[.)]\s+)?", "", line))
+    if apa and len(_AUTHOR.findall(apa.group("authors"))) >= 1:
+        title = link_title(apa.group("title"))
+        return title if title and word_count(title) >= 2 else None
     m = _QUOTED_TITLE.search(line)
     if not m or len(_AUTHOR.findall(line[: m.start()])) < 1:
         return None

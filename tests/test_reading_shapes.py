@@ -1,0 +1,114 @@
+"""The shapes real lists take, one small case each: what is read as a paper (and with which
+title), and what is not. The real files these come from are in tests/data/real/."""
+
+from __future__ import annotations
+
+import pytest
+
+from paper2bib.digest import parse_text
+
+CASES = {
+    "authors and venue after a linked title": (
+        "## Papers\n\n- [NeRF: Representing Scenes as Neural Radiance Fields for View Synthesis]"
+        "(https://www.matthewtancik.com/nerf), Mildenhall et al., ECCV 2020 | [github](https://github.com/bmild/nerf)\n"
+        "- [Mip-NeRF: A Multiscale Representation for Anti-Aliasing Neural Radiance Fields]"
+        "(https://jonbarron.info/mipnerf/), Barron et al., ICCV 2021\n",
+        [
+            (None, "NeRF: Representing Scenes as Neural Radiance Fields for View Synthesis"),
+            (None, "Mip-NeRF: A Multiscale Representation for Anti-Aliasing Neural Radiance Fields"),
+        ],
+    ),
+    "a list of other lists is not papers": (
+        "## Other Papers\n\n- [Awesome-LLM-hallucination](https://github.com/x/Awesome-LLM-hallucination) - LLM"
+        " hallucination paper list.\n- [LLMsPracticalGuide](https://github.com/x/LLMsPracticalGuide) - A curated list"
+        " of practical guide resources of LLMs\n- [Chain-of-Thought Hub](https://github.com/x/cot-hub) - Measuring"
+        " LLMs' Reasoning Performance\n- [Scaling Laws for Reward Model Overoptimization](https://arxiv.org/abs/2210.10760)\n",
+        [("2210.10760", "Scaling Laws for Reward Model Overoptimization")],
+    ),
+    "a table row linking a title to its PDF": (
+        "| Date | Paper |\n|---|---|\n| 2018-10 | [BERT: Pre-training of Deep Bidirectional Transformers for"
+        " Language Understanding](https://aclanthology.org/N19-1423.pdf) |\n",
+        [(None, "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding")],
+    ),
+    "a venue link is not the title": (
+        "+ **Distortion Agnostic Deep Watermarking** [[CVPR 2020](https://arxiv.org/abs/2001.04580)]\n",
+        [("2001.04580", "Distortion Agnostic Deep Watermarking")],
+    ),
+    "a citation in quotes after authors with initials": (
+        'CVPR 2026 **H. Liu, B. Zou, Q. Liu**, "Unposed-to-3D: Learning Simulation-Ready Vehicles from'
+        ' Real-World Images"\n',
+        [(None, "Unposed-to-3D: Learning Simulation-Ready Vehicles from Real-World Images")],
+    ),
+    "APA": (
+        "- Devlin, J., Chang, M.-W., Lee, K., & Toutanova, K. (2019). BERT: Pre-training of deep bidirectional"
+        " transformers for language understanding. In Proceedings of NAACL-HLT (pp. 4171–4186).\n",
+        [(None, "BERT: Pre-training of deep bidirectional transformers for language understanding")],
+    ),
+    "front matter names the paper a note is about": (
+        '---\ntitle: "Paper page - Agent Workflow Memory"\nsource: "https://huggingface.co/papers/2409.07429"\n'
+        'tags:\n  - "clippings"\n---\n## Abstract\n\nWe study how agents reuse workflows across tasks and show that memory of past routines helps.\n',
+        [("2409.07429", "Agent Workflow Memory")],
+    ),
+    "titles under headings of a plain list": (
+        "# Week 1\nAttention Is All You Need\nDeep Residual Learning for Image Recognition\n\n# Week 2\n"
+        "Generative Adversarial Networks\nAdam: A Method for Stochastic Optimization\n",
+        [
+            (None, "Attention Is All You Need"),
+            (None, "Deep Residual Learning for Image Recognition"),
+            (None, "Generative Adversarial Networks"),
+            (None, "Adam: A Method for Stochastic Optimization"),
+        ],
+    ),
+    "several titles on one line": (
+        "- Attention Is All You Need * Deep Residual Learning for Image Recognition * Generative Adversarial Nets\n",
+        [
+            (None, "Attention Is All You Need"),
+            (None, "Deep Residual Learning for Image Recognition"),
+            (None, "Generative Adversarial Nets"),
+        ],
+    ),
+    "'by' before no list of names is part of the title": (
+        "## Papers\n\n- Learning to Learn by Gradient Descent by Gradient Descent\n- Improving Language Understanding"
+        " by Generative Pre-Training\n",
+        [
+            (None, "Learning to Learn by Gradient Descent by Gradient Descent"),
+            (None, "Improving Language Understanding by Generative Pre-Training"),
+        ],
+    ),
+    "a hard line break keeps title and link together": (
+        "**Understanding Diffusion Models: A Unified Perspective** \\\n*Calvin Luo* \\\narXiv 2022."
+        " [[Paper](https://arxiv.org/abs/2208.11970)] \\\n25 Aug 2022\n",
+        [("2208.11970", "Understanding Diffusion Models: A Unified Perspective")],
+    ),
+    "a reference list's site suffixes, access dates and cut-off titles": (
+        "1. ToolkenGPT: Augmenting Frozen Language Models with Massive ..., accessed July 11, 2025,"
+        " [https://arxiv.org/pdf/2305.11554](https://arxiv.org/pdf/2305.11554)\n"
+        "2. \\[2305.11554\\] ToolkenGPT: Augmenting Frozen Language Models with Massive Tools via Tool Embeddings"
+        " \\- ar5iv, accessed July 11, 2025, [https://ar5iv.labs.arxiv.org/html/2305.11554](https://ar5iv.labs.arxiv.org/html/2305.11554)\n"
+        "3. LaVague: Revolutionizing Web Interactions with LLM | by Elmo ..., accessed July 11, 2025,"
+        " [https://medium.com/@elmo/lavague](https://medium.com/@elmo/lavague)\n",
+        [("2305.11554", "ToolkenGPT: Augmenting Frozen Language Models with Massive Tools via Tool Embeddings")],
+    ),
+    "a CJK heading title, and a CJK link word is a label": (
+        "## [Zetta：用于自进化物理智能的闭环具身控制框架](https://huggingface.co/papers/2608.16590)\n\n"
+        "- [到 Huggingface 论文主页查看详情](https://huggingface.co/papers/2309.03409)\n",
+        [("2608.16590", "Zetta：用于自进化物理智能的闭环具身控制框架"), ("2309.03409", None)],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_what_a_shape_gives(name):
+    text, want = CASES[name]
+    assert [(e.arxiv_id, e.title) for e in parse_text(text, "list.md")] == want
+
+
+def test_media_fallback_text_is_never_a_title():
+    html = (
+        "<html><body><table><tr><td><video autoplay><source src='a.mp4'>Your browser does not support the video"
+        " tag.</video></td><td><a href='https://proj.github.io'><span class='papertitle'>Zip-NeRF: Anti-Aliased"
+        " Grid-Based Neural Radiance Fields</span></a><br><a href='https://arxiv.org/abs/2304.06706'>arXiv</a>"
+        "</td></tr></table></body></html>"
+    )
+    (entry,) = parse_text(html, "page.html")
+    assert (entry.arxiv_id, entry.title) == ("2304.06706", "Zip-NeRF: Anti-Aliased Grid-Based Neural Radiance Fields")
