@@ -94,6 +94,51 @@ CASES = {
         "- [到 Huggingface 论文主页查看详情](https://huggingface.co/papers/2309.03409)\n",
         [("2608.16590", "Zetta：用于自进化物理智能的闭环具身控制框架"), ("2309.03409", None)],
     ),
+    "a commented-out list is not shown, so not read": (
+        "## Papers\n\n- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n<!--\n"
+        "- [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)\n-->\n",
+        [("1706.03762", "Attention Is All You Need")],
+    ),
+    "titles in Chinese title marks, with only their code": (
+        "《Neural Camera Simulators》(CVPR 2021) GitHub: https://github.com/ken-ouyang/neural_image_simulator\n"
+        "《Machine Unlearning》(2021) GitHub: https://github.com/cleverhans-lab/machine-unlearning\n",
+        [(None, "Neural Camera Simulators"), (None, "Machine Unlearning")],
+    ),
+    "a bold title, its links on the lines below, authors after a hard break": (
+        "**Adversarially Learned Inference**\n[(webpage)](https://ishmaelbelghazi.github.io/ALI)\n"
+        "[(pdf)](https://arxiv.org/pdf/1606.00704.pdf)  \nDumoulin, V., Belghazi, I. and Courville, A.  \nICLR, 2017\n\n"
+        "**Texture Synthesis by Nonparametric Sampling**<br>\n*A. A. Efros*, *T. K. Leung*<br>\n"
+        "ICCV, 1999, [[pdf](https://www2.eecs.berkeley.edu/efros-iccv99.pdf)]\n\n"
+        '<img src="hand.png" width="20"> **Avatar-Net: Multi-scale Zero-shot Style Transfer by Feature'
+        "\nDecoration**<br>\n*Lu Sheng*<br>\nCVPR, 2018, [[pdf](https://arxiv.org/pdf/1805.03857.pdf)]\n",
+        [
+            ("1606.00704", "Adversarially Learned Inference"),
+            (None, "Texture Synthesis by Nonparametric Sampling"),
+            ("1805.03857", "Avatar-Net: Multi-scale Zero-shot Style Transfer by Feature Decoration"),
+        ],
+    ),
+    "a bracketed bold title after an emoji code, its link labelled Paper": (
+        ":white_check_mark: [**Deep Photo Style Transfer**] [[Paper]](https://arxiv.org/pdf/1703.07511.pdf)"
+        "  *(CVPR 2017)*\n\n:white_check_mark: [**Fast Face-Swap Using Convolutional Neural Networks**]"
+        " [[Paper]](http://openaccess.thecvf.com/content_ICCV_2017/papers/Korshunova_ICCV_2017_paper.pdf)\n",
+        [("1703.07511", "Deep Photo Style Transfer"), (None, "Fast Face-Swap Using Convolutional Neural Networks")],
+    ),
+    "a news item about a paper is not its title": (
+        "## News\n\n- [Apr, 2018] We have released a new version of the paper at: https://arxiv.org/pdf/1705.04058.pdf\n",
+        [("1705.04058", None)],
+    ),
+    "a list of titles linking project pages, one on arXiv": (
+        "## New this week\n* [1] [State of the Art on Neural Rendering](https://arxiv.org/abs/2004.03805)\n"
+        "* [2] [Deep Single Image Portrait Relighting](https://zhhoper.github.io/dpr.html)\n",
+        [("2004.03805", "State of the Art on Neural Rendering"), (None, "Deep Single Image Portrait Relighting")],
+    ),
+    "posts beside a paper are not papers": (
+        "## Data\n1. [Data Mesh — A Data Movement and Processing Platform @ Netflix]"
+        "(https://netflixtechblog.com/data-mesh-a-data-movement-and-processing-platform-netflix-1288bcab2873)\n"
+        "2. [Revolutionizing Money Movements at Scale](https://eng.uber.com/money-scale-strong-data/)\n"
+        "3. [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n",
+        [("1706.03762", "Attention Is All You Need")],
+    ),
 }
 
 

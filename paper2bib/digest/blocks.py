@@ -17,6 +17,11 @@ _ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HTML_LINE = re.compile(r"^\s*</?[a-zA-Z][^>]*>")
 #: an HTML link on a line of HTML in Markdown, read as a Markdown link: <a href="u">label</a>
+_BREAK_END = re.compile(r"<br\s*/?>[\])]?$", re.IGNORECASE)
+#: images that open a line of text (a pointing hand, a badge), not the line's content
+_IMAGE_START = re.compile(r"^\s*(?:<img\b[^<>]*>\s*)+(?=[^<\s])", re.IGNORECASE)
+#: a line of links only: "[(pdf)](…) [(code)](…)", "[[Paper](…)] [[Code](…)]"
+_LINKS_ONLY = re.compile(r"^(?:\s*\[{1,2}[^\]\n]{1,40}\]\([^)\s]+\)\]?[\s|,·•]*)+$")
 _ANCHOR = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"'<>\s]{1,2000})[\"'][^>]{0,500}>([^<]{1,500})</a>", re.IGNORECASE)
 
 
@@ -48,9 +53,13 @@ class _Scanner:
         self.list_id = 0
         self.items: list[int] = []  # open items, outermost first
         self.last_blank = True
+        self.broken = self.broken_next = False  # the line before ends in a hard break ("  ")
 
     def line(self, n: int, raw: str) -> None:
         line = raw.rstrip()
+        br = _BREAK_END.search(line)
+        line = _IMAGE_START.sub("", line[: br.start()].rstrip() if br else line)  # "<img …> **Title**<br>"
+        self.broken, self.broken_next = self.broken_next, bool(line.strip()) and (raw.endswith("  ") or bool(br))
         if self.fence is not None:
             self._in_code(n, line)
         elif m := _FENCE.match(line):
@@ -113,9 +122,20 @@ class _Scanner:
             self.blocks.append(Block("row", stripped, n, section=self.section))
         elif _HTML_LINE.match(line):
             self.blocks.append(Block("html", _ANCHOR.sub(r"[\2](\1)", stripped), n, section=self.section))
-        elif self.blocks and self.blocks[-1].kind == "para" and self.blocks[-1].text.endswith("\\") and not blank:
-            # a hard line break ("**Title** \" / "*Authors* \" / "[[Paper](…)]"): one paragraph
-            self.blocks[-1].text = self.blocks[-1].text[:-1].rstrip() + "\n" + stripped
+        elif (
+            self.blocks
+            and self.blocks[-1].kind == "para"
+            and not blank
+            and (
+                self.blocks[-1].text.endswith("\\")
+                or self.broken
+                or _LINKS_ONLY.match(stripped)
+                or self.blocks[-1].text.count("**") % 2  # "**A title wrapped" / "over two lines**"
+            )
+        ):
+            # a hard line break ("**Title** \\", "*Authors*␣␣", "…<br>"), a line of links ("[(pdf)](…)")
+            # under its title, or bold text going on: one paragraph
+            self.blocks[-1].text = self.blocks[-1].text.removesuffix("\\").rstrip() + "\n" + stripped
             return
         else:
             self.blocks.append(Block("para", stripped, n, section=self.section))

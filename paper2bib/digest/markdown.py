@@ -47,7 +47,7 @@ from .titles import (
 #: a numbered reference written as a paragraph: "**[24]** Author, "Title." …", "[3] …", "12. …"
 _REFERENCE_LINE = re.compile(r"\s*(?:\*\*)?\s*\[?\d{1,3}[\].)]")
 #: a paragraph that starts with its title in bold: "**Pre-Trained Models: Past, Present and Future**. *Authors*. …"
-_BOLD_START = re.compile(r"\s*\*\*[^*]{6,}\*\*")
+_BOLD_START = re.compile(r"\s*(?::[a-z0-9_+-]{2,30}:\s*)?\[?\*\*[^*]{6,}\*\*")  # ":blue_book: [**Title**]"
 #: an item that starts with a lower-case word, after its marks and emoji codes (":scroll:")
 _LOWER_START = re.compile(r"[\W_]*[a-z]{2}")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]{2,30}:")
@@ -68,6 +68,10 @@ _SECTION_NAME = re.compile(
     r"models|datasets|benchmarks|tools|resources|tutorials?|applications|open \w+)\b(?:\s+\S+){0,3}\W*$"
 )
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_LINK_START = re.compile(r"\s*(?:\[\d{1,3}\]\s*)?\*{0,2}\[[^\]]{6,}\]\((\S+?)\)")
+#: a title in quotes, then its link: "Neural Style Transfer: A Review" [[arXiv Version]](…)
+_QUOTED_LINKED = re.compile(r"[“\"]([^\"“”\n]{10,300})[”\"]\s*\[\[?[^\]\n]{1,40}\]\]?\(")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _BOLD = re.compile(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__")
 
 #: Headings under which a list of titles is a reading list.
@@ -98,6 +102,8 @@ def _plain_title_list(blocks: list[Block]) -> bool:
 def parse(text: str, source: str) -> list[Entry]:
     """Entries of every reference in ``text`` and of the titles of its reading lists, in order."""
     body, front = _front_matter(text)
+    # an HTML comment is not shown to the reader: commented-out papers are not in the list
+    body = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
     reader = _Reader(split_blocks(body), source)
     if front:  # a note about one paper (Obsidian Web Clipper, a paper-notes site): that paper first,
         reader.plain = False  # and its body is the note, not a list of titles
@@ -142,7 +148,7 @@ class _Reader:
         for i, b in enumerate(blocks):
             if b.kind == "item" and b.parent is None and b.list_id is not None:
                 lists.setdefault(b.list_id, []).append(i)
-        self.reference_lists = {n: _reference_list(items, self.unit_refs) for n, items in lists.items()}
+        self.reference_lists = {n: _reference_list(items, blocks, self.unit_refs) for n, items in lists.items()}
         # "- from generic to specific areas": a list of points, not of titles (which start with a capital)
         self.phrase_lists = {
             n
@@ -175,7 +181,11 @@ class _Reader:
                 self._read_refs(i, b, refs)
             elif b.kind == "row":
                 self._read_row(i, b)
-            elif b.kind == "para" and _REFERENCE_LINE.match(b.text) and paper_links(b.text):
+            elif (
+                b.kind == "para"
+                and (_REFERENCE_LINE.match(b.text) or _BOLD_START.match(b.text))
+                and paper_links(b.text)
+            ):
                 if title := text_title(b.text):  # "**[1]** LeCun, Yann. "**Deep learning.**" Nature (2015) [[pdf]](…)"
                     self._add(title, None, unit_links(b.text, papers=True))
             elif b.kind in ("para", "item") and (title := citation_title(b.text)):
@@ -195,7 +205,9 @@ class _Reader:
                     b.kind in ("item", "row") or _REFERENCE_LINE.match(b.text) or _BOLD_START.match(b.text)
                 ):
                     title = text_title(b.text) or named(b.text)
-                if b.kind in ("item", "row"):
+                if not title and (quoted := _QUOTED_LINKED.search(b.text)):
+                    title = link_title(quoted.group(1))  # our review "Neural … Review" [[arXiv Version]](…)
+                if b.kind in ("item", "row") or _BOLD_START.match(b.text):
                     links = unit_links(unit)
                 s_title, s_links = self._section_hint(b, ref.arxiv_id)
                 if s_title and not title:
@@ -310,7 +322,10 @@ class _Reader:
         body: list[str] = []
         j = sec + 1
         while j < len(blocks) and within(blocks, blocks[j], sec):  # a section's blocks follow its heading
-            if blocks[j].kind != "heading":
+            # an item titled as a paper of its own ("[2] [Deep Portrait Relighting](…)") keeps its links
+            if blocks[j].kind != "heading" and not (
+                blocks[j].kind == "item" and not self.refs_of[j] and text_title(blocks[j].text)
+            ):
                 body.append(blocks[j].text)
             j += 1
         title = text_title(blocks[sec].text) if not _SECTION_NAME.match(blocks[sec].text) else None
@@ -326,9 +341,34 @@ def _one_word_name(label: str) -> str | None:
     return label if re.fullmatch(r"[A-Z][\w+-]{2,30}", label) and not _GENERIC_NAME.fullmatch(label) else None
 
 
-def _reference_list(items: list[int], unit_refs: dict[int, list[ArxivRef]]) -> bool:
-    """A list at least half of whose items cite an arXiv paper."""
-    return len(items) >= 2 and 2 * sum(1 for i in items if unit_refs.get(i)) >= len(items)
+def _reference_list(items: list[int], blocks: list[Block], unit_refs: dict[int, list[ArxivRef]]) -> bool:
+    """A list at least half of whose items cite an arXiv paper; or one that cites one and
+    whose every other item starts with a linked title (``[2] [Deep Portrait Relighting](…)``)."""
+    if len(items) < 2:
+        return False
+    citing = sum(1 for i in items if unit_refs.get(i))
+    if 2 * citing >= len(items):
+        return True
+    return citing >= 1 and all(unit_refs.get(i) or _titled_page(blocks[i].text) for i in items)
+
+
+def _titled_page(text: str) -> bool:
+    """An item that starts with a title linking to the paper or its project page, not to a post
+    (``[Data Mesh — A Data Movement …](https://netflixtechblog.com/data-mesh-a-data-…)``)."""
+    m = _LINK_START.match(text)
+    if not m or not text_title(text):
+        return False
+    url = m.group(1)
+    if paper_link("", url):
+        return True
+    host, _, path = url.partition("://")[2].partition("/")
+    slug = path.rstrip("/").rsplit("/", 1)[-1]
+    return (
+        classify(url) == "project"
+        and not NOT_PAPER_URL.search(url)
+        and "blog" not in host
+        and len(re.split(r"[-_]", slug)) < 4
+    )
 
 
 def _under_reading_heading(blocks: list[Block], b: Block) -> bool:

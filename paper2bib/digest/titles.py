@@ -204,8 +204,8 @@ def text_title(text: str) -> str | None:
         if quoted and quoted.start() > bold.end() and (title := link_title(quoted.group(1))):
             return title.rstrip(".,")  # **RT-1**: "RT-1: Robotics Transformer for …", *arXiv, Dec 2022*
         return None  # "**Label**: prose"
-    if bold and link_title(bold.group(1) or bold.group(2)):
-        return link_title(bold.group(1) or bold.group(2))
+    if bold and (title := link_title(bold.group(1) or bold.group(2)) or _two_part(bold.group(1) or bold.group(2))):
+        return title
     if quoted and (title := link_title(quoted.group(1))):
         return title.rstrip(".,")
     s = LINK.sub(lambda m: m.group(1) if link_title(m.group(1)) else " ", first)
@@ -226,9 +226,25 @@ def text_title(text: str) -> str | None:
     title = _truncated(re.sub(r"[\s,;:(\[]+$", "", without_metadata(title)).strip())
     if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:org|com|net|io|ai|edu|gov|co|dev)", title, re.IGNORECASE):
         return None  # "arxiv.org": where it is, not what it is
-    if not title or _GENERIC_LABEL.match(title) or not is_title_like(title):
+    if not title or _GENERIC_LABEL.match(title) or not is_title_like(title) or _PROSE_START.match(title):
         return None
     return title
+
+
+#: a sentence about something, not a title: "We have released a new version of the paper …"
+_PROSE_START = re.compile(
+    r"(?:We|I|Our|This|These|Here|It|They)\s+(?:\w+\s+)?(?:have|has|are|is|am|was|were|will|can|release[sd]?|"
+    r"update[sd]?|add(?:ed|s)?|propose[sd]?|present(?:ed|s)?|introduce[sd]?|show(?:ed|s)?)\b"
+)
+
+
+def _two_part(marked: str) -> str | None:
+    """A title marked bold whose short first part ends in a full stop ("Imaging Novecento. A Mobile
+    App for …"): two sentences in running text, one title when set apart."""
+    head, dot, rest = marked.partition(". ")
+    if not dot or len(head.split()) > 3 or ":" in head or not (title := link_title(f"{head}: {rest}")):
+        return None
+    return title.replace(": ", ". ", 1)
 
 
 def _truncated(title: str) -> str:
@@ -296,6 +312,8 @@ def is_resource(text: str, kind_of: Callable[[str], str]) -> bool:
 #: a name as reference lists write it: "H. Liu", "J.-Y. Zhu", "Liu, H.", "Hinton, Geoffrey E."
 _AUTHOR = re.compile(r"(?:\b[A-Z]\.[\s-]?){1,3}[A-Z][\w'’-]+|\b[A-Z][\w'’-]+,\s+(?:[A-Z]\.\s?){1,3}")
 _QUOTED_TITLE = re.compile(r"[“\"]([^\"”“]{12,300}?)[,.]?[”\"]")
+#: Chinese title marks open the line: "《Title》(CVPR 2021) GitHub: …"
+_MARKED_TITLE = re.compile(r"^\s*(?:\d{1,3}[.)]\s+)?《([^《》\n]{6,300})》")
 
 
 #: APA: "Vaswani, A., Shazeer, N., … (2017). Attention is all you need. Advances in …"
@@ -309,8 +327,11 @@ def citation_title(text: str) -> str | None:
     """The title of a reference written in the citation style of publication pages and
     bibliographies — authors, then the title in quotes, then the venue:
     ``CVPR 2026 **H. Liu, B. Zou, …**, "Unposed-to-3D: Learning …"``; or APA's
-    ``Vaswani, A., Shazeer, N., … (2017). Attention is all you need. In …``."""
+    ``Vaswani, A., Shazeer, N., … (2017). Attention is all you need. In …``; or a title
+    in Chinese title marks, ``《Title》(CVPR 2021)``."""
     line = first_line(text).replace("*", "")
+    if marked := _MARKED_TITLE.match(line):
+        return link_title(marked.group(1)) or None
     apa = _APA.match(re.sub(r"^\s*(?:\d{1,3}[.)]\s+)?", "", line))
     if apa and len(_AUTHOR.findall(apa.group("authors"))) >= 1:
         title = link_title(apa.group("title"))
