@@ -139,6 +139,26 @@ CASES = {
         "3. [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n",
         [("1706.03762", "Attention Is All You Need")],
     ),
+    "a title in italics, then its authors, after an emoji bullet": (
+        "### foundational\n🔵 *Computing Machinery and Intelligence* by Alan Turing\n\n"
+        "🔵 *Memorizing Transformers* - Yuhuai Wu et al.\n\n🔵 *End-to-End Arguments in System Design*"
+        " - J.H. Saltzer, D.P. Reed, and D.D. Clark\n",
+        [
+            (None, "Computing Machinery and Intelligence"),
+            (None, "Memorizing Transformers"),
+            (None, "End-to-End Arguments in System Design"),
+        ],
+    ),
+    "a blog is not a paper, wherever it is hosted": (
+        "### Ilya 30u30 papers\n\n🔵 [**The First Law of Complexodynamics**](https://scottaaronson.blog/?p=762)\n\n"
+        "🔵 [**Pointer Networks**](https://arxiv.org/pdf/1506.03134.pdf)\n\n"
+        "🔵 [**Keeping Neural Networks Simple by Minimizing the Description Length of the Weights**]"
+        "(https://www.cs.toronto.edu/~hinton/absps/colt93.pdf)\n",
+        [
+            ("1506.03134", "Pointer Networks"),
+            (None, "Keeping Neural Networks Simple by Minimizing the Description Length of the Weights"),
+        ],
+    ),
 }
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 MAX_LIST_DEPTH = 12
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
+#: a list item; lines that open with one emoji ("🔵 *Title* by …", "✅ [Title](…)") are used as items too
+_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)]|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55]\ufe0f?)\s+(.*)$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HTML_LINE = re.compile(r"^\s*</?[a-zA-Z][^>]*>")
 #: an HTML link on a line of HTML in Markdown, read as a Markdown link: <a href="u">label</a>
@@ -57,12 +58,13 @@ class _Scanner:
 
     def line(self, n: int, raw: str) -> None:
         line = raw.rstrip()
+        if self.fence is not None:
+            self._in_code(n, line)
+            return
         br = _BREAK_END.search(line)
         line = _IMAGE_START.sub("", line[: br.start()].rstrip() if br else line)  # "<img …> **Title**<br>"
         self.broken, self.broken_next = self.broken_next, bool(line.strip()) and (raw.endswith("  ") or bool(br))
-        if self.fence is not None:
-            self._in_code(n, line)
-        elif m := _FENCE.match(line):
+        if m := _FENCE.match(line):
             self.fence, self.code = m.group(1)[:3], []
             self._end_list()
         elif not line.strip():

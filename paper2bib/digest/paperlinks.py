@@ -42,7 +42,7 @@ NOT_PAPER_URL = re.compile(
     r"(?i)//(?:[\w-]+\.)*(?:medium\.com|substack\.com)/"
     r"|//(?:www\.|m\.|old\.|mobile\.)?(?:reddit\.com|youtube\.com|youtu\.be|twitter\.com|x\.com|linkedin\.com|"
     r"facebook\.com|towardsdatascience\.com|news\.ycombinator\.com|marktechpost\.com|themoonlight\.io)/"
-    r"|/(?:blog|blogs|posts?|news|articles?)/|/(?:19|20)\d{2}/\d{2}/(?:\d{2}/)?"
+    r"|//[^/?#]*blog[^/?#]*(?:[/?#]|$)|/(?:blog|blogs|posts?|news|articles?)/|/(?:19|20)\d{2}/\d{2}/(?:\d{2}/)?"
 )
 
 

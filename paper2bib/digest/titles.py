@@ -312,6 +312,12 @@ def is_resource(text: str, kind_of: Callable[[str], str]) -> bool:
 #: a name as reference lists write it: "H. Liu", "J.-Y. Zhu", "Liu, H.", "Hinton, Geoffrey E."
 _AUTHOR = re.compile(r"(?:\b[A-Z]\.[\s-]?){1,3}[A-Z][\w'’-]+|\b[A-Z][\w'’-]+,\s+(?:[A-Z]\.\s?){1,3}")
 _QUOTED_TITLE = re.compile(r"[“\"]([^\"”“]{12,300}?)[,.]?[”\"]")
+#: a title in italics, then its authors: "*Computing Machinery and Intelligence* by Alan Turing",
+#: "*Memorizing Transformers* - Yuhuai Wu et al."
+_EMPHASIS_BY = re.compile(
+    r"^\s*(?:\d{1,3}[.)]\s+)?([*_])(?!\1)([^*_\n]{6,200}?)\1\s*(?:[-–—]\s*)?(?:by\s+)?"
+    r"[A-Z][\w.'’-]*(?:(?:\s+|,\s*|,?\s+and\s+)[A-Z][\w.'’-]*){0,12}(?:,?\s+et al\.?)?\s*\.?$"
+)
 #: Chinese title marks open the line: "《Title》(CVPR 2021) GitHub: …"
 _MARKED_TITLE = re.compile(r"^\s*(?:\d{1,3}[.)]\s+)?《([^《》\n]{6,300})》")
 
@@ -329,6 +335,8 @@ def citation_title(text: str) -> str | None:
     ``CVPR 2026 **H. Liu, B. Zou, …**, "Unposed-to-3D: Learning …"``; or APA's
     ``Vaswani, A., Shazeer, N., … (2017). Attention is all you need. In …``; or a title
     in Chinese title marks, ``《Title》(CVPR 2021)``."""
+    if by := _EMPHASIS_BY.match(first_line(text)):
+        return link_title(by.group(2)) or None
     line = first_line(text).replace("*", "")
     if marked := _MARKED_TITLE.match(line):
         return link_title(marked.group(1)) or None
