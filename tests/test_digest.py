@@ -214,6 +214,20 @@ def test_a_bib_entry_without_a_key_is_read_and_one_paper_cited_twice_is_one_entr
     ]
 
 
+def test_arxiv_links_in_the_link_fields_of_bibbase_and_bibdesk_name_the_paper():
+    bib = (
+        "@inproceedings{BER-21, title={Sequential core-set Monte Carlo}, url={https://proceedings.mlr.press/v161/a.html},"
+        " url_ArXiv={https://arxiv.org/abs/2012.07823}}\n"
+        "@article{desk, title={Desk}, bdsk-url-1={https://arxiv.org/pdf/2003.13221.pdf}}\n"
+        "@article{other, title={Other}, urldate={2024-01-02}, abstract={We improve on arXiv:1706.03762.}}\n"
+    )
+    assert [(e.key, e.arxiv_id) for e in parse_text(bib, "refs.bib")] == [
+        ("BER-21", "2012.07823"),
+        ("desk", "2003.13221"),
+        ("other", None),  # an id in the abstract is another paper's
+    ]
+
+
 def test_a_readme_quoting_bibtex_is_not_a_bib_file():
     text = "# Paper\n\npaper link: [here](https://arxiv.org/abs/2309.17288)\n\n```bibtex\n@article{c,\n  title={AutoAgents},\n  journal={arXiv preprint arXiv:2309.17288}\n}\n```\n"
     assert detect_format(text) == "markdown"

@@ -236,7 +236,14 @@ def arxiv_ref(fields: dict[str, str]) -> ArxivRef | None:
         refs = find_ids(value.replace("{", "").replace("}", "").replace("abs/", "arXiv:"))
         if refs:
             return refs[0]
+    for name, value in fields.items():  # BibBase's url_ArXiv, BibDesk's bdsk-url-1, arxivurl, pdflink…
+        if _LINK_FIELD.fullmatch(name) and (refs := find_ids(value.replace("{", "").replace("}", ""))):
+            return refs[0]
     return None
+
+
+#: fields that hold a link, by their name: url_arxiv, url_pdf, bdsk-url-1, arxivurl, paperlink, pdf
+_LINK_FIELD = re.compile(r"(?!urldate$)(?:url[\w-]*|[\w-]*url(?:-\d+)?|[\w-]*link|[\w-]*pdf|arxiv[\w-]*)")
 
 
 def kept_aside(fields: dict[str, str]) -> str | None:
@@ -288,6 +295,10 @@ def authors(value: str | None) -> tuple[str, ...]:
     return tuple(n for n in (_clean(x) for x in split_names(value)) if n and n.lower() != "others")
 
 
+#: "@misc{key,\n% title = {…},\n%}": every line after the key starts with "%"
+_COMMENTED_OUT = re.compile(r"\A[^\n]*\n(?:[ \t]*%[^\n]*\n?)+\s*\Z")
+
+
 def readable_entries(text: str, source: str) -> list[dict[str, str]]:
     """The fields of every entry that can be read; one that cannot (braces that do not close,
     fields BibTeX cannot read) is skipped with a warning naming its line. An entry without a
@@ -307,9 +318,8 @@ def readable_entries(text: str, source: str) -> list[dict[str, str]]:
         elif c.kind == "entry":
             fields = next(fields_of)
             if fields is None:
-                log.warning(
-                    "%s: line %d: @%s{%s cannot be read as a BibTeX entry: skipped", source, c.line, c.type, c.key
-                )
+                why = "its fields are commented out" if _COMMENTED_OUT.search(c.raw) else "cannot be read as BibTeX"
+                log.warning("%s: line %d: @%s{%s %s: skipped", source, c.line, c.type, c.key, why)
             else:
                 out.append({**fields, "ID": ""} if i in keyless else fields)
     return out
