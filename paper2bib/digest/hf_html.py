@@ -1,4 +1,5 @@
-"""A saved Hugging Face papers page (HTML): papers from their ``/papers/<id>`` links.
+"""A saved Hugging Face papers page (HTML): papers from their ``/papers/<id>`` links; a saved
+arXiv listing or search page through :mod:`.arxiv_html`.
 
 Today's pages carry the Hub's own data in a ``data-props`` blob (``data-target="PaperContent"``
 on a paper page, ``"DailyPapers"`` on a daily listing): when it is there, entries come from it,
@@ -20,7 +21,7 @@ from ..hub.sources import entries_from_daily, entry_from_paper
 from ..links import extract_links
 from ..models import Entry
 from ..text import collected_after, squash_space
-from . import markdown
+from . import arxiv_html, markdown
 from .blocks import MAX_LIST_DEPTH
 
 _HTML = re.compile(r"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)|<body[\s>]", re.IGNORECASE)
@@ -171,7 +172,7 @@ def parse(text: str, source: str) -> list[Entry]:
 
 def _parse(text: str, source: str) -> list[Entry]:
     soup = BeautifulSoup(text, "html.parser")
-    from_props = _from_props(soup, source)
+    from_props = _from_props(soup, source) or arxiv_html.entries(soup, source)
     if from_props:
         return from_props
     ids: dict[str, int | None] = {}
