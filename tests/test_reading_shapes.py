@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from paper2bib.digest import parse_text
+from paper2bib.digest import detect_format, parse_text
 
 CASES = {
     "authors and venue after a linked title": (
@@ -159,6 +159,13 @@ CASES = {
             (None, "Keeping Neural Networks Simple by Minimizing the Description Length of the Weights"),
         ],
     ),
+    "reST references, after an introduction": (
+        "References\n----------\n\nThis library implements ideas from the papers below.\n\n"
+        '.. [1] A. Vaswani, N. Shazeer et al., "Attention is all you need," in NeurIPS, 2017.'
+        " https://arxiv.org/abs/1706.03762\n"
+        '.. [2] K. He, X. Zhang, S. Ren and J. Sun, "Deep Residual Learning for Image Recognition," in CVPR, 2016.\n',
+        [("1706.03762", "Attention is all you need"), (None, "Deep Residual Learning for Image Recognition")],
+    ),
 }
 
 
@@ -177,3 +184,30 @@ def test_media_fallback_text_is_never_a_title():
     )
     (entry,) = parse_text(html, "page.html")
     assert (entry.arxiv_id, entry.title) == ("2304.06706", "Zip-NeRF: Anti-Aliased Grid-Based Neural Radiance Fields")
+
+
+def test_an_org_reading_list_reads_its_headings_and_links():
+    org = (
+        "#+TITLE: Reading\n* Papers\n** TODO Attention Is All You Need :nlp:\n"
+        "   [[https://arxiv.org/abs/1706.03762][arXiv]]\n"
+        "** DONE [#A] Deep Residual Learning for Image Recognition\n"
+        "   :PROPERTIES:\n   :ADDED: 2024-01-02\n   :END:\n"
+        "   CVPR 2016, [[https://openaccess.thecvf.com/content_cvpr_2016/papers/He_CVPR_2016_paper.pdf][pdf]]\n"
+        "** Generative Adversarial Networks\n* Notes\nSome notes about my week.\n"
+        "#+begin_src bibtex\n@article{x, title={Not Here}}\n#+end_src\n"
+    )
+    assert detect_format(org) == "org"
+    entries = parse_text(org, "reading.org")
+    assert [(e.arxiv_id, e.title) for e in entries] == [
+        ("1706.03762", "Attention Is All You Need"),
+        (None, "Deep Residual Learning for Image Recognition"),
+        (None, "Generative Adversarial Networks"),
+    ]
+    assert [link.url for link in entries[1].links] == [
+        "https://openaccess.thecvf.com/content_cvpr_2016/papers/He_CVPR_2016_paper.pdf"
+    ]
+
+
+def test_a_markdown_list_with_double_bracket_links_is_not_org():
+    text = "* [[arXiv]](https://arxiv.org/abs/1706.03762) Attention Is All You Need\n* Another item\n"
+    assert detect_format(text) == "markdown"

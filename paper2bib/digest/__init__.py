@@ -4,6 +4,7 @@ The format is detected from the content (a file name is only a hint):
 
 * ``html``      a saved Hugging Face papers page (or any page linking arXiv papers)
 * ``bibtex``    a ``.bib`` file; its entries that carry an arXiv id
+* ``org``       an Org mode (Emacs) file: read as Markdown once its headings and links are
 * ``hf-listing`` a Hugging Face papers listing copied from the browser as text
 * ``markdown``  Markdown or plain text: READMEs, awesome lists, reading lists, notes; every
   reference (arXiv id, URL, DOI, Hugging Face paper link) and the titles of reading lists
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 from ..errors import InputError
 from ..models import Entry
-from . import bibfile, hf_html, hf_listing, markdown
+from . import bibfile, hf_html, hf_listing, markdown, orgmode
 from .source import read_source
 
 Parser = Callable[[str, str], list[Entry]]
@@ -24,6 +25,7 @@ Parser = Callable[[str, str], list[Entry]]
 FORMATS: list[tuple[str, Callable[[str], bool], Parser]] = [
     ("html", hf_html.looks_like, hf_html.parse),
     ("bibtex", bibfile.looks_like, bibfile.parse),
+    ("org", orgmode.looks_like, orgmode.parse),
     ("hf-listing", hf_listing.looks_like, hf_listing.parse),
     ("markdown", markdown.looks_like, markdown.parse),
 ]

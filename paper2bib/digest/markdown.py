@@ -21,6 +21,7 @@ from ..links import classify
 from ..models import Entry, Link
 from ..text import squash_space
 from .blocks import Block, split_blocks, unit_text, within
+from .frontmatter import front_matter
 from .mdlinks import LINK, ref_labels, unit_links
 from .paperlinks import (
     NOT_PAPER_URL,
@@ -45,7 +46,7 @@ from .titles import (
 )
 
 #: a numbered reference written as a paragraph: "**[24]** Author, "Title." …", "[3] …", "12. …"
-_REFERENCE_LINE = re.compile(r"\s*(?:\*\*)?\s*\[?\d{1,3}[\].)]")
+_REFERENCE_LINE = re.compile(r"\s*(?:\.\.\s+)?(?:\*\*)?\s*\[?\d{1,3}[\].)]")  # "[3]", "3.", reST's ".. [3]"
 #: a paragraph that starts with its title in bold: "**Pre-Trained Models: Past, Present and Future**. *Authors*. …"
 _BOLD_START = re.compile(r"\s*(?::[a-z0-9_+-]{2,30}:\s*)?\[?\*\*[^*]{6,}\*\*")  # ":blue_book: [**Title**]"
 #: an item that starts with a lower-case word, after its marks and emoji codes (":scroll:")
@@ -67,11 +68,9 @@ _SECTION_NAME = re.compile(
     r"updates?|license|contact|overview|method|getting started|quick ?start|requirements|faq|surveys?|papers|"
     r"models|datasets|benchmarks|tools|resources|tutorials?|applications|open \w+)\b(?:\s+\S+){0,3}\W*$"
 )
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 _LINK_START = re.compile(r"\s*(?:\[\d{1,3}\]\s*)?\*{0,2}\[[^\]]{6,}\]\((\S+?)\)")
 #: a title in quotes, then its link: "Neural Style Transfer: A Review" [[arXiv Version]](…)
 _QUOTED_LINKED = re.compile(r"[“\"]([^\"“”\n]{10,300})[”\"]\s*\[\[?[^\]\n]{1,40}\]\]?\(")
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _BOLD = re.compile(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__")
 
 #: Headings under which a list of titles is a reading list.
@@ -101,29 +100,12 @@ def _plain_title_list(blocks: list[Block]) -> bool:
 
 def parse(text: str, source: str) -> list[Entry]:
     """Entries of every reference in ``text`` and of the titles of its reading lists, in order."""
-    body, front = _front_matter(text)
-    # an HTML comment is not shown to the reader: commented-out papers are not in the list
-    body = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+    body, front = front_matter(text)
     reader = _Reader(split_blocks(body), source)
     if front:  # a note about one paper (Obsidian Web Clipper, a paper-notes site): that paper first,
         reader.plain = False  # and its body is the note, not a list of titles
         reader._add(*front)
     return reader.read()
-
-
-def _front_matter(text: str) -> tuple[str, tuple[str | None, ArxivRef] | None]:
-    """``text`` with its YAML front matter (``---`` … ``---``, as scrapers and static sites
-    write it) blanked out, line numbers kept; and the paper it is about, when a ``source``,
-    ``url`` or ``arxiv`` field names one (with the ``title`` field as its title)."""
-    m = _FRONT_MATTER.match(text)
-    if not m or not re.search(r"(?m)^[\w-]+:", m.group(0)):
-        return text, None
-    fields = dict(re.findall(r"(?m)^([\w-]+):[ \t]*[\"']?(.*?)[\"']?[ \t]*$", m.group(0)))
-    named = " ".join(fields.get(k, "") for k in ("arxiv", "arxiv_id", "arxiv-id", "eprint", "source", "url", "link"))
-    refs = find_ids(named)
-    title = re.sub(r"^(?:Paper page|arXiv)\s*[-–:|]\s*|\s*[-–|]\s*(?:arXiv|Hugging Face)$", "", fields.get("title", ""))
-    front = (link_title(title) or None, refs[0]) if len({r.arxiv_id for r in refs}) == 1 else None
-    return "\n" * m.group(0).count("\n") + text[m.end() :], front
 
 
 class _Reader:
@@ -190,6 +172,8 @@ class _Reader:
                     self._add(title, None, unit_links(b.text, papers=True))
             elif b.kind in ("para", "item") and (title := citation_title(b.text)):
                 self._add(title, None, unit_links(b.text, papers=True))  # H. Liu, B. Zou, "Title," CVPR 2026
+            elif b.kind == "heading" and (found := self._heading_paper(i)):
+                self._add(*found)
             elif b.kind == "item" or (b.kind == "para" and self.plain and not self.has_items):
                 # in a plain list of items, the other lines are its heading and notes
                 self._read_title(i, b)
@@ -214,6 +198,24 @@ class _Reader:
                     title = s_title
                 links = links or s_links
             self._add(title, ref, links)
+
+    def _heading_paper(self, i: int) -> tuple[str, None, tuple[Link, ...]] | None:
+        """A heading that names a paper in a reading list ("## Papers" / "### <title>", as Org
+        files keep one): no subsection, no list or id below it, only nothing or its PDF link."""
+        b, blocks = self.blocks[i], self.blocks
+        if b.up is None or not _reading_heading(blocks[b.up].text) or _SECTION_NAME.match(b.text):
+            return None
+        end = next((j for j in range(i + 1, len(blocks)) if blocks[j].kind == "heading"), len(blocks))
+        body = blocks[i + 1 : end]
+        if any(x.kind in ("item", "row", "code", "html") or self.refs_of[j] for j, x in enumerate(body, i + 1)):
+            return None
+        if end < len(blocks) and blocks[end].level > b.level:
+            return None  # a group of papers, not one
+        text = "\n".join(x.text for x in body)
+        if body and not paper_links(text):
+            return None
+        title = text_title(b.text)
+        return (title, None, unit_links(text, papers=True)) if title and len(title.split()) >= 2 else None
 
     def _read_title(self, i: int, b: Block) -> None:
         listed = self.plain or self.reference_lists.get(b.list_id or -1) or _under_reading_heading(self.blocks, b)
@@ -373,9 +375,11 @@ def _titled_page(text: str) -> bool:
 
 def _under_reading_heading(blocks: list[Block], b: Block) -> bool:
     """``b`` sits under a heading such as "Papers" or "Reading list" (a name, not "How to add a paper")."""
-    if b.section is None:
-        return False
-    head = without_emoji(re.sub(r":[a-z_]+:", " ", blocks[b.section].text)).strip(" #*_:")
+    return b.section is not None and _reading_heading(blocks[b.section].text)
+
+
+def _reading_heading(text: str) -> bool:
+    head = without_emoji(re.sub(r":[a-z_]+:", " ", text)).strip(" #*_:")
     if len(head.split()) > 5 or re.match(r"(?i)(?:how|why|what|when|where|add|adding|install|contribut|submit)", head):
         return False
     return bool(_READING_HEADING.search(head))

@@ -234,7 +234,9 @@ def text_title(text: str) -> str | None:
 #: a sentence about something, not a title: "We have released a new version of the paper …"
 _PROSE_START = re.compile(
     r"(?:We|I|Our|This|These|Here|It|They)\s+(?:\w+\s+)?(?:have|has|are|is|am|was|were|will|can|release[sd]?|"
-    r"update[sd]?|add(?:ed|s)?|propose[sd]?|present(?:ed|s)?|introduce[sd]?|show(?:ed|s)?)\b"
+    r"update[sd]?|add(?:ed|s)?|propose[sd]?|present(?:ed|s)?|introduce[sd]?|show(?:ed|s)?|implement(?:ed|s)?|"
+    r"use[sd]?|contain(?:ed|s)?|provide[sd]?|describe[sd]?|include[sd]?|list(?:ed|s)?|collect(?:ed|s)?|"
+    r"cover(?:ed|s)?|summari[sz]e[sd]?|explain(?:ed|s)?|build(?:s)?|built)\b"
 )
 
 
