@@ -238,9 +238,16 @@ def rich_text(text: str | None, protect: bool = False) -> str:
     if not protect:
         return rich
     case = CaseProtection(re.sub(r"<[^>]+>", "", rich))
-    return " ".join(
-        f'<span class="nocase">{w}</span>' if case.protect(re.sub(r"</?su[bp]>", "", w)) else w for w in rich.split(" ")
-    )
+    words = []
+    for w in rich.split(" "):
+        if "<" in w:  # a word with markup (x<sup>2</sup>) is kept whole or not at all, its punctuation aside
+            body, tail = re.fullmatch(r"(.*?)([:;,.!?]*)", w, re.S).groups()  # type: ignore[union-attr]
+            kept = case.protect(re.sub(r"</?su[bp]>", "", w))
+            words.append(f'<span class="nocase">{body}</span>{tail}' if kept and body else w)
+        else:
+            spans = case.spans(w)
+            words.append("".join(f'<span class="nocase">{t}</span>' if keep else t for t, keep in spans))
+    return " ".join(words)
 
 
 def published_line(journal_ref: str | None, journal_doi: str | None) -> str:
@@ -313,20 +320,64 @@ def is_sentence_case(title: str) -> bool:
 
 
 class CaseProtection:
-    """Decides, word by word along a title, which words keep their case in every style.
+    """Decides, word by word along a title, which letters keep their case in every style.
 
-    Words with inner capitals or digits always; in a sentence-case title also every
-    capitalised word but the first and the first after a colon. Feed words in order.
+    Acronyms and names with inner capitals or digits (``RLHF``, ``HybridFlow``, ``C4``) always;
+    the first word of a subtitle, so that styles that lower-case titles keep its capital; in a
+    sentence-case title also every capitalised word but the first. Only the letters are kept,
+    never the punctuation at a word's edges (``{HybridFlow}:``, so BibTeX's capital-after-colon
+    rule still sees the colon) nor the plain parts of a compound (``{GPT}-4``, ``Fine-Tuning``;
+    a lone capital before a hyphen is kept: ``{Q}-Learning``). Feed words in order.
     """
 
     def __init__(self, title_text: str):
         self.sentence = is_sentence_case(title_text)
-        self.first = True
+        self.start = True  # the title's first word
+        self.first = True  # the first word of the title or of a subtitle
+
+    def spans(self, word: str) -> list[tuple[str, bool]]:
+        """``word`` cut into pieces, each with whether it keeps its case."""
+        if not word or word.isspace():
+            return [(word, False)]
+        start, self.start = self.start, False
+        first, self.first = self.first, word.rstrip(")]}\"'’”").endswith(":")
+        m = _WORD_EDGES.match(word)
+        lead, core, trail = m.groups() if m else ("", word, "")
+        if not core:
+            return [(word, False)]
+        parts = re.split(r"([-‐–/])", core)
+        out: list[tuple[str, bool]] = [(lead, False)] if lead else []
+        for k, part in enumerate(parts):
+            if k % 2:
+                out.append((part, False))
+                continue
+            keep = needs_case_protection(part) or (
+                len(part) == 1 and part.isupper() and k + 1 < len(parts) and parts[k + 1] in "-‐"
+            )
+            if not keep and part[:1].isupper():
+                keep = (self.sentence and not first) or (first and not start and k == 0)
+            out.append((part, keep))
+        if any(keep for _, keep in out):  # "γ-MoD": a lower-case part beside a kept one is a symbol, kept too
+            out = [(t, keep or (t[:1].islower() and t not in "-‐–/")) for t, keep in out]
+        if trail:
+            out.append((trail, False))
+        return _joined(out)
 
     def protect(self, word: str) -> bool:
-        if not word or word.isspace():
-            return False
-        first, self.first = self.first, word.endswith(":")
-        if needs_case_protection(word):
-            return True
-        return self.sentence and not first and word[:1].isupper()
+        """Whether any letter of ``word`` keeps its case (the word counts as fed)."""
+        return any(keep for _, keep in self.spans(word))
+
+
+_WORD_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
+
+
+def _joined(spans: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Kept pieces one piece where only a separator stands between them (``{GPU/TPUs}``)."""
+    out: list[tuple[str, bool]] = []
+    for text, keep in spans:
+        if keep and len(out) >= 2 and out[-2][1] and not out[-1][1] and out[-1][0] in "-‐–/":
+            sep = out.pop()[0]
+            out[-1] = (out[-1][0] + sep + text, True)
+        else:
+            out.append((text, keep))
+    return out

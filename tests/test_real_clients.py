@@ -106,11 +106,11 @@ def test_seed_csl_json_is_schema_valid_with_the_bibtex_keys(seed_library):
     keys = {k for (k,) in db.execute("SELECT key FROM citekeys")}
     assert {i["id"] for i in items} == keys
     gmod = next(i for i in items if i["number"] == "arXiv:2410.13859")
-    assert gmod["title"].startswith('<span class="nocase">γ-MoD:</span> Exploring')
+    assert gmod["title"].startswith('<span class="nocase">γ-MoD</span>: <span class="nocase">Exploring</span> Mixture')
     assert gmod["type"] == "article" and gmod["publisher"] == "arXiv"
     assert gmod["DOI"] == "10.48550/arXiv.2410.13859" and gmod["URL"] == "https://arxiv.org/abs/2410.13859"
     moe = next(i for i in items if i["number"] == "arXiv:2501.09410")
-    assert moe["title"].startswith('<span class="nocase">MoE<sup>2</sup>:</span> Optimizing')
+    assert moe["title"].startswith('<span class="nocase">MoE<sup>2</sup></span>: <span class="nocase">Optimizing</span>')
     verl = [i for i in items if "custom" in i]
     assert len(verl) == 26
     hf = next(i for i in items if i["number"] == "arXiv:2409.19256")
@@ -164,3 +164,45 @@ def test_citeproc_py_renders_every_item(seed_library):
     rendered = [str(entry) for entry in bib.bibliography()]
     assert len(rendered) == 89
     assert any("HybridFlow" in r for r in rendered)
+
+
+# ---------------------------------------------------------------- what the reader sees
+def _bbl_titles(bbl: str) -> dict[str, str]:
+    """Each entry's title as plainnat typesets it (the first ``\\newblock``), TeX braces dropped."""
+    out = {}
+    for item in re.split(r"\\bibitem", bbl)[1:]:
+        key = re.match(r"\[[^\]]*(?:\][^\]]*)*?\]\{([^}]+)\}", item, re.S) or re.match(r"\{([^}]+)\}", item)
+        block = re.search(r"\\newblock\s+(.*?)(?=\\newblock|\Z)", item, re.S)
+        if key and block:
+            title = re.sub(r"\s+", " ", block.group(1)).strip()
+            out[key.group(1)] = re.sub(r"[{}]", "", title)
+    return out
+
+
+def test_plainnat_keeps_subtitle_capitals_and_acronyms_and_lowers_the_rest(seed_library, tmp_path):
+    from paper2bib.text import latex_to_unicode, needs_case_protection
+
+    body = "\\usepackage{natbib}\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n"
+    _, bbl = _compile(tmp_path, "bibtex", body, "bibtex")
+    typeset = _bbl_titles(bbl)
+    db = sqlite3.connect(seed_library)
+    titles = dict(db.execute("SELECT c.key, r.title FROM citekeys c JOIN records r ON r.arxiv_id = c.arxiv_id"))
+    assert len(titles) == 89 and set(titles) <= set(typeset)
+    subtitles = ordinary = 0
+    for key, title in titles.items():
+        math, title, shown = "$" in title or "\\" in title, latex_to_unicode(title), typeset[key]
+        if m := re.search(r":\s+(\w)", title):
+            subtitles += m.group(1).isupper()
+            assert re.search(r":\s+" + re.escape(m.group(1)), shown), (title, shown)  # the subtitle's capital
+        words, seen = re.findall(r"[\w'’-]+", title), re.findall(r"[\w'’-]+", shown)
+        if math or len(seen) < len(words):
+            continue  # math: its words are not the title's words one for one
+        for k, (word, got) in enumerate(zip(words, seen)):
+            parts = [p for p in re.split(r"[-/]", word) if p]
+            if any(needs_case_protection(p) for p in parts):  # acronyms and names keep their case ("LLM-based")
+                assert all(p in got for p in parts if needs_case_protection(p)), (word, title, shown)
+            elif k and word[:1].isupper() and not re.search(r"[:?!.]\s+" + re.escape(word), title):
+                ordinary += 1  # an ordinary capitalised word mid-title is lower-cased (sentence case)
+                lone = re.match(r"[A-Z]-", word)  # "Q-Learning": a lone capital before a hyphen is a name
+                assert got == (word[:2] + word[2:].lower() if lone else word.lower()), (word, title, shown)
+    assert subtitles >= 50 and ordinary >= 300

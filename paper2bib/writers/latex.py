@@ -260,10 +260,14 @@ def _math_to_latex(math: str) -> str | None:
 def _encode_words(text: str, ascii_only: bool, case: CaseProtection | None) -> str:
     if case is None:
         return escape_text(text, ascii_only)
-    return "".join(
-        "{" + escape_text(p, ascii_only) + "}" if case.protect(p) else escape_text(p, ascii_only)
-        for p in re.split(r"(\s+)", text)
-    )
+    out = []
+    for word in re.split(r"(\s+)", text):
+        spans = case.spans(word)
+        if not any(keep for _, keep in spans):
+            out.append(escape_text(word, ascii_only))  # escaped whole, as a word without case to keep
+        else:
+            out += ["{" + escape_text(t, ascii_only) + "}" if keep else escape_text(t, ascii_only) for t, keep in spans]
+    return "".join(out)
 
 
 def to_latex(text: str | None, ascii_only: bool = True, protect: bool = False) -> str:
