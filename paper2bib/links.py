@@ -147,8 +147,35 @@ def extract_links(text: str | None) -> tuple[Link, ...]:
 
 def attached(links: Iterable[Link]) -> list[Link]:
     """The links a paper carries into its outputs and Zotero: all but links to (other) papers,
-    and only web links (a library written by an older version may hold others)."""
-    return [link for link in links if link.kind != "paper" and not_a_web_link(link.url) is None]
+    and only web links (a library written by an older version may hold others), each once."""
+    return distinct(link for link in links if link.kind != "paper" and not_a_web_link(link.url) is None)
+
+
+def link_identity(url: str) -> str:
+    """What makes two URLs one link: equal but for the scheme, ``www.``, a trailing slash or
+    ``.git``, the host's case, and the path's case on hosts that ignore it (GitHub, GitLab,
+    Hugging Face…: ``case_insensitive_paths`` in ``mappings/url-kinds.toml``)."""
+    parts = urlsplit(url if "://" in url else "https://" + url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = re.sub(r"(?:\.git)?/*$", "", parts.path)
+    if host in mapdata.load("url-kinds.toml")["case_insensitive_paths"]:
+        path = path.lower()
+    return host + path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def distinct(links: Iterable[Link]) -> list[Link]:
+    """``links`` with each link once (:func:`link_identity`), in order: the spelling the Hugging
+    Face Hub gives where it names the link, else the first one seen."""
+    out: list[Link] = []
+    where: dict[str, int] = {}
+    for link in links:
+        key = link_identity(link.url)
+        if key not in where:
+            where[key] = len(out)
+            out.append(link)
+        elif link.hub and not out[where[key]].hub:
+            out[where[key]] = link
+    return out
 
 
 def label(kind: str) -> str:

@@ -39,6 +39,16 @@ def _literal(node: LatexMacroNode) -> str:
     return "\\" + node.macroname + node.macro_post_space
 
 
+def _unknown(node: LatexMacroNode) -> str:
+    """A macro pylatexenc cannot typeset: its name, and its arguments as written if it took any
+    (``\\textcolor{red}{x}`` stays whole rather than losing ``x``)."""
+    return _verbatim(node) if node.nodeargd and node.nodeargd.argnlist else _literal(node)
+
+
+#: Macros whose argument is their text: formatting, and the URL of ``\url``.
+_ARGUMENT_IS_TEXT = "url nolinkurl path texttt textsf textsc textup textmd textnormal textsl mbox hbox".split()
+
+
 def _verbatim(node: LatexMacroNode) -> str:
     """A macro with its arguments, exactly as written (``\\input{x}`` stays visible, is never run)."""
     return str(node.latex_verbatim())
@@ -65,16 +75,20 @@ def _l2t() -> LatexNodes2Text:
         "verb",
         "href",
     ]
+    # what formats text without being text: its argument is the text (a URL included, so a
+    # reader of a CSL abstract sees "available at https://…", not an empty "<…>")
+    shown = [MacroTextSpec(k, simplify_repl="%s") for k in _ARGUMENT_IS_TEXT]
     db.add_context_category(
         "paper2bib",
         prepend=True,
         macros=[MacroTextSpec(k, simplify_repl=_abbreviation) for k in _ABBREVIATIONS]
-        + [MacroTextSpec(k, simplify_repl=_verbatim) for k in keep],
+        + [MacroTextSpec(k, simplify_repl=_verbatim) for k in keep]
+        + shown,
     )
     db.add_context_category(
         "paper2bib-switches", prepend=True, macros=[MacroTextSpec(k, simplify_repl="") for k in _SWITCHES]
     )
-    db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_literal))
+    db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown))
     return _KeepUnknown(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
 

@@ -184,3 +184,33 @@ def test_export_writes_a_file_atomically(seed_library, tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert out.read_text(encoding="utf-8").count("@online{") == 89
     assert not (tmp_path / "refs.bib.part").exists()
+
+
+def test_one_repository_spelled_two_ways_is_one_link_and_each_field_holds_one_url(seed_records):
+    rec = record_from_json(seed_records[0])
+    links = (
+        Link("https://github.com/flairox/jaxmarl", "code"),  # as the abstract writes it
+        Link("https://github.com/FLAIROx/JaxMARL", "code", hub=True),  # as the Hub lists it
+        Link("https://gitlab.com/other/mirror.git", "code"),
+        Link("https://flairox.github.io/jaxmarl/", "project"),
+        Link("https://huggingface.co/FLAIROx/model", "model"),
+        Link("https://huggingface.co/datasets/flairox/data", "dataset"),
+    )
+    paper = Paper(rec, "k", links)
+    parser = BibTexParser(ignore_nonstandard_types=False)
+    bib = bibtexparser.loads(render_bibtex([paper]), parser=parser).entries[0]
+    assert (bib["code"], bib["code2"], bib["project"]) == (
+        "https://github.com/FLAIROx/JaxMARL",  # the Hub's spelling, once
+        "https://gitlab.com/other/mirror.git",
+        "https://flairox.github.io/jaxmarl/",
+    )
+    blx = bibtexparser.loads(render_biblatex([paper]), parser=BibTexParser(ignore_nonstandard_types=False)).entries[0]
+    assert (blx["verba"], blx["verbb"], blx["verbc"]) == (
+        "https://github.com/FLAIROx/JaxMARL",
+        "https://flairox.github.io/jaxmarl/",
+        "https://huggingface.co/FLAIROx/model",
+    )
+    # what three one-URL fields cannot hold is printed, each as its own \url
+    assert blx["addendum"] == (
+        r"Code: \url{https://gitlab.com/other/mirror.git}; Dataset: \url{https://huggingface.co/datasets/flairox/data}"
+    )

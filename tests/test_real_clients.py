@@ -7,7 +7,10 @@ import re
 import shutil
 import sqlite3
 
+import bibtexparser
 import jsonschema
+import pytest
+from bibtexparser.bparser import BibTexParser
 from click.testing import CliRunner
 
 from conftest import DATA, nasty_records, require_tool, run
@@ -110,7 +113,9 @@ def test_seed_csl_json_is_schema_valid_with_the_bibtex_keys(seed_library):
     assert gmod["type"] == "article" and gmod["publisher"] == "arXiv"
     assert gmod["DOI"] == "10.48550/arXiv.2410.13859" and gmod["URL"] == "https://arxiv.org/abs/2410.13859"
     moe = next(i for i in items if i["number"] == "arXiv:2501.09410")
-    assert moe["title"].startswith('<span class="nocase">MoE<sup>2</sup></span>: <span class="nocase">Optimizing</span>')
+    assert moe["title"].startswith(
+        '<span class="nocase">MoE<sup>2</sup></span>: <span class="nocase">Optimizing</span>'
+    )
     verl = [i for i in items if "custom" in i]
     assert len(verl) == 26
     hf = next(i for i in items if i["number"] == "arXiv:2409.19256")
@@ -206,3 +211,50 @@ def test_plainnat_keeps_subtitle_capitals_and_acronyms_and_lowers_the_rest(seed_
                 lone = re.match(r"[A-Z]-", word)  # "Q-Learning": a lone capital before a hyphen is a name
                 assert got == (word[:2] + word[2:].lower() if lone else word.lower()), (word, title, shown)
     assert subtitles >= 50 and ordinary >= 300
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_no_field_of_the_seed_export_holds_two_urls(seed_library, fmt):
+    text = _export(fmt, "--abstract")
+    parsed = bibtexparser.loads(text, parser=BibTexParser(common_strings=True, ignore_nonstandard_types=False))
+    assert len(parsed.entries) == 89
+    for entry in parsed.entries:
+        for name, value in entry.items():
+            if name != "abstract":  # an abstract may name several sites; a link field is one \\url
+                assert len(re.findall(r"https?://", value)) <= 1, (entry["ID"], name, value)
+    jax = next(e for e in parsed.entries if "JaxMARL" in e["title"])
+    links = [v for k, v in jax.items() if k not in ("abstract", "url", "doi", "title", "ID")]
+    assert sum("jaxmarl" in v.lower() for v in links) == 1, jax  # one repository, spelled two ways, is one link
+
+
+def test_csl_abstracts_keep_every_word_and_url_of_the_seed(seed_library):
+    items = json.loads(_export("csl-json", "--abstract"))
+    db = sqlite3.connect(seed_library)
+    summaries = dict(db.execute("SELECT 'arXiv:' || arxiv_id, summary FROM records"))
+    with_urls = 0
+    for item in items:
+        summary, shown = summaries[item["number"]], re.sub(r"</?(?:i|b|sup|sub|sc|span)\b[^>]*>", "", item["abstract"])
+        urls = re.findall(r"https?://[^\s{}]+[^\s{}.,;)]", summary)
+        with_urls += bool(urls)
+        assert all(u in shown for u in urls), (item["number"], urls, shown)
+        words = re.findall(r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+|https?://\S+", " ", summary))
+        missing = [w for w in words if w.lower() not in shown.lower()]
+        assert missing == [], (item["number"], missing)
+    assert with_urls >= 20
+
+
+def test_csl_abstracts_keep_urls_and_the_text_of_formatting_macros(seed_records):
+    from dataclasses import replace as with_fields
+
+    from conftest import record_from_json
+
+    summary = (
+        r"Code is available at \url{https://github.com/apple/corenet}; the \texttt{corenet} library and "
+        r"\textsc{CoreNet} models, with \input{/etc/passwd} shown, never run."
+    )
+    record = with_fields(record_from_json(seed_records[0]), summary=summary)
+    (item,) = json.loads(render("csl-json", [Paper(record, "k", ())], abstracts=True))
+    assert item["abstract"] == (
+        "Code is available at https://github.com/apple/corenet; the corenet library and CoreNet models, "
+        "with \\input{/etc/passwd} shown, never run."
+    )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from .. import mapdata
-from ..links import extract_links
+from ..links import distinct, extract_links
 from ..models import Link, Paper, Published, Record
 from ..store import Library, StoredEntry
 from ..texfiles import valid_key
@@ -14,10 +14,8 @@ from ..texfiles import valid_key
 
 def with_abstract_links(links: Sequence[Link], record: Record) -> list[Link]:
     """``links`` and then the code and project links arXiv's own abstract names (an
-    id-only digest has none), each once."""
-    out = list(links)
-    out += [x for x in extract_links(record.summary) if x.kind != "paper" and x not in out]
-    return out
+    id-only digest has none), each once (GitHub's owner and repository in any case)."""
+    return distinct([*links, *(x for x in extract_links(record.summary) if x.kind != "paper")])
 
 
 def bib_keys(entries: Iterable[StoredEntry]) -> dict[str, str]:

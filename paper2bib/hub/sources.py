@@ -14,7 +14,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs
 
 from ..arxiv_ids import is_arxiv_id
-from ..links import attached, extract_links, urlsplit, web_links
+from ..links import attached, extract_links, link_identity, urlsplit, web_links
 from ..models import Entry, Link
 from ..text import squash_space
 
@@ -87,18 +87,12 @@ def looks_like_hub(text: str) -> bool:
     return low.startswith("hf:") or bool(re.match(r"https?://(www\.)?(huggingface\.co|hf\.co)/", low))
 
 
-def _same_url(a: str, b: str) -> bool:
-    def norm(u: str) -> str:
-        return re.sub(r"(\.git)?/*$", "", u.lower().split("://", 1)[-1])
-
-    return norm(a) == norm(b)
-
-
 def hub_links(abstract_links: tuple[Link, ...], github: str | None, project: str | None) -> tuple[Link, ...]:
     """The abstract's links with the Hub's repository and project page beside them.
 
-    A link both name (up to case, ``.git``, a trailing slash) is kept once, as the Hub
-    lists it and marked so; where they disagree both are kept, the Hub's marked.
+    A link both name (:func:`~paper2bib.links.link_identity`: GitHub's owner and repository in
+    any case, ``.git``, a trailing slash) is kept once, as the Hub lists it and marked so; where
+    they disagree both are kept, the Hub's marked.
     """
     out = list(attached(abstract_links))
     for url, kind in ((github, "code"), (project, "project")):
@@ -107,7 +101,7 @@ def hub_links(abstract_links: tuple[Link, ...], github: str | None, project: str
         hub = Link(url, "code" if kind == "code" else "project", hub=True)
         if not web_links([hub], " from Hugging Face"):
             continue
-        same = next((i for i, link in enumerate(out) if _same_url(link.url, url)), None)
+        same = next((i for i, link in enumerate(out) if link_identity(link.url) == link_identity(url)), None)
         if same is None:
             out.append(hub)
         else:

@@ -53,12 +53,22 @@ def safe_url(url: str) -> str:
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20").replace('"', "%22")
 
 
-def _link_fields(links: Sequence[Link], fmap: dict[str, str] | None = None) -> dict[str, str]:
-    """Link fields: one per kind (``code``, ``project``, …), or as ``fmap`` maps kinds to fields."""
-    fields: dict[str, list[str]] = {}
+def _link_fields(links: Sequence[Link], fmap: dict[str, str] | None = None) -> tuple[dict[str, str], list[Link]]:
+    """Link fields, one URL each (so ``\\url{#1}`` works): per kind (``code``, ``project``, …;
+    a second of a kind in ``code2``…), or as ``fmap`` maps kinds to fields, with the links
+    left over when a mapped field is taken."""
+    fields: dict[str, str] = {}
+    extra: list[Link] = []
     for link in attached(links):
-        fields.setdefault((fmap or {}).get(link.kind, link.kind), []).append(safe_url(link.url))
-    return {k: " ".join(v) for k, v in fields.items()}
+        name = (fmap or {}).get(link.kind, link.kind)
+        if name in fields and fmap is not None:
+            extra.append(link)
+            continue
+        n = 1
+        while (field := name if n == 1 else f"{name}{n}") in fields:
+            n += 1
+        fields[field] = safe_url(link.url)
+    return fields, extra
 
 
 def _links_note(links: Sequence[Link]) -> str:
@@ -125,7 +135,7 @@ def bibtex_fields(record: Record, links: Sequence[Link], abstracts: bool, links_
         fields["note"] = note
     if abstracts and record.summary:
         fields["abstract"] = to_latex(record.summary)
-    fields.update(_link_fields(links))
+    fields.update(_link_fields(links)[0])
     return fields
 
 
@@ -153,13 +163,13 @@ def biblatex_fields(record: Record, links: Sequence[Link], abstracts: bool, link
     note = _published_note(record, ascii_only=False)
     if note:
         fields["note"] = note
-    if links_in_note:
-        addendum = _links_note(links)
-        if addendum:
-            fields["addendum"] = addendum
+    verbatim, extra = _link_fields(links, conf["biblatex"]["links"])
+    addendum = _links_note(links if links_in_note else extra)  # what the three verbatim fields cannot hold
+    if addendum:
+        fields["addendum"] = addendum
     if abstracts and record.summary:
         fields["abstract"] = to_latex(record.summary, ascii_only=False)
-    fields.update(_link_fields(links, conf["biblatex"]["links"]))
+    fields.update(verbatim)
     return fields
 
 
