@@ -213,3 +213,18 @@ def test_services_that_are_down_never_fail_add_and_are_asked_later(seed_library,
     assert result.exit_code == 0, result.stderr
     assert "asked again next time" in result.stderr and "Traceback" not in result.stderr
     assert _checks(seed_library) == {}  # nothing stored as "not published": asked again next time
+
+
+def test_why_a_paper_is_published_names_its_year_once(seed_records):
+    from conftest import record_from_json
+    from paper2bib.models import Published
+    from paper2bib.scholar.lookup import _first_fitting
+
+    record = record_from_json(next(d for d in seed_records if d["id"] == "2409.19256"))
+    venue = "Proceedings of the Twentieth European Conference on Computer Systems, EuroSys 2025, Rotterdam, March 30 - April 3, 2025"
+    version = Published("inproceedings", record.title, record.authors, venue, 2025, "conf/eurosys/ShengZYWZZPL025")
+    check = _first_fitting(record, [(version, False)])
+    assert check.status == "published"
+    assert check.why == f"{venue} (linked by Semantic Scholar: conf/eurosys/ShengZYWZZPL025)"
+    undated = Published("inproceedings", record.title, record.authors, "EuroSys", 2025, "conf/eurosys/X")
+    assert _first_fitting(record, [(undated, False)]).why.startswith("EuroSys 2025 (")

@@ -324,6 +324,9 @@ def test_dry_run_writes_nothing(seed_library):
     assert outs[0] == "would create collection 'Later'"
     assert sum(1 for o in outs if o.startswith("would create 2")) == 89
     assert outs[-1] == "would create 30 child links and notes"
+    gmod = next(o for o in outs if o.startswith("would create 2410.13859"))
+    assert gmod.endswith(": γ-MoD: Exploring Mixture-of-Depth Adaptation for Multimodal Large Language Models")
+    assert not any("$" in o for o in outs)  # titles as the items say them, not arXiv's TeX
     with Library(seed_library) as lib:
         assert lib.zotero_items("users/1006") == {}
     # the dry run's summary is the real run's
@@ -409,3 +412,35 @@ def test_updates_reach_zotero_without_clobbering_edits_or_deletions(seed_library
     again = Faults()
     code, errs, _ = _sync("users/1010", again, collection="Kept up to date")
     assert code == 0 and again.writes_sent == 0 and again.n <= 3  # a sync with nothing new: incremental
+
+
+@pytest.mark.parametrize(
+    "venue, dblp_key, year, event",
+    [
+        (
+            "The Twelfth International Conference on Learning Representations, ICLR 2024, Vienna, Austria, May 7-11, 2024",
+            "conf/iclr/ZhangX24",
+            2024,
+            "ICLR 2024",
+        ),
+        (
+            "Advances in Neural Information Processing Systems 36: Annual Conference on Neural Information Processing"
+            " Systems 2023, NeurIPS 2023, New Orleans, LA, USA, December 10 - 16, 2023",
+            "conf/nips/X23",
+            2023,
+            "NeurIPS 2023",
+        ),
+        (
+            "Proceedings of the Twentieth European Conference on Computer Systems",
+            "conf/eurosys/ShengZY25",
+            2025,
+            "EuroSys 2025",
+        ),
+        ("Proceedings of a Workshop on Things", "conf/things/X", 2022, ""),
+    ],
+)
+def test_a_conference_paper_names_the_event_not_the_proceedings_twice(venue, dblp_key, year, event):
+    from paper2bib.models import Published
+
+    pub = Published("inproceedings", "T", ("A B",), venue, year, dblp_key)
+    assert zitems.event_name(pub) == event

@@ -16,7 +16,7 @@ from ..commands.tex import TexReport
 from ..commands.update import UpdateReport
 from ..models import Entry, Record
 from ..store import StoredEntry
-from ..text import plural, published_line
+from ..text import latex_to_unicode, plural, published_line
 
 
 def _worst(counts: Any) -> str | None:
@@ -218,7 +218,8 @@ def sync_plan(result: SyncResult, collection: str | None) -> list[str]:
     """A dry run's plan, one line per thing the sync would do (stdout)."""
     plan = result.report.plan
     lines = [f"would create collection {collection!r}"] if plan.new_collection else []
-    lines += [f"would create {p.record.arxiv_id} {p.key}: {p.record.title}" for p in plan.create]
+    # the title as the item will say it (γ-MoD), not as arXiv writes it in TeX ($γ-$MoD)
+    lines += [f"would create {p.record.arxiv_id} {p.key}: {latex_to_unicode(p.record.title)}" for p in plan.create]
     lines += [f"would link   {p.record.arxiv_id} {p.key} to existing item {key}" for p, key in plan.link]
     lines += [f"would add    {aid} to collection {collection!r}" for aid in plan.add_to_collection]
     lines += [f"would update {aid} from arXiv" for aid in plan.refresh]

@@ -55,7 +55,8 @@ def _first_fitting(record: Record, candidates: list[tuple[Published, bool]]) -> 
         why = check(record, version, found_by_search=by_search)
         if why is None:
             how = "found by title in DBLP" if by_search else "linked by Semantic Scholar"
-            return PublishedCheck("published", version, f"{version.venue} {version.year} ({how}: {version.dblp_key})")
+            dated = version.venue if str(version.year) in version.venue else f"{version.venue} {version.year}"
+            return PublishedCheck("published", version, f"{dated} ({how}: {version.dblp_key})")
         reasons.append(why)
     return PublishedCheck("preprint", None, "; ".join(reasons) or "no published version known yet")
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from .. import mapdata
 from ..arxiv_ids import find_ids
 from ..links import label
-from ..models import Link, Paper
+from ..models import Link, Paper, Published
 from ..names import split_name
 from ..text import published_line, rich_text
 
@@ -70,6 +70,20 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
     return item
 
 
+#: the event in a proceedings title: "…, ICLR 2024, Vienna, Austria", "NeurIPS 2023", "EuroSys '25"
+_EVENT = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s*['’]?\s*((?:19|20)\d{2})\b")
+
+
+def event_name(pub: Published) -> str:
+    """The conference a proceedings paper was given at (``ICLR 2024``), not the proceedings'
+    title: as the title names it, else by the short name of its DBLP stream
+    (``mappings/venues.toml``) and the year; empty when neither says."""
+    if m := _EVENT.search(pub.venue):
+        return f"{m.group(1)} {m.group(2)}"
+    short = mapdata.load("venues.toml")["short"].get("/".join(pub.dblp_key.split("/")[:2]))
+    return f"{short.removeprefix('Proc. ')} {pub.year}" if short else ""
+
+
 def zotero_item(paper: Paper, collections: Iterable[str] = (), with_citation_key_field: bool = True) -> dict:
     """The item for a paper: its published version's type when there is one, else a ``preprint``.
 
@@ -97,7 +111,7 @@ def zotero_item(paper: Paper, collections: Iterable[str] = (), with_citation_key
         }
     )
     if pub.kind == "inproceedings":
-        item.update({"proceedingsTitle": pub.venue, "conferenceName": pub.venue, "publisher": pub.publisher or ""})
+        item.update({"proceedingsTitle": pub.venue, "conferenceName": event_name(pub), "publisher": pub.publisher or ""})
     else:
         item.update({"publicationTitle": pub.venue, "volume": pub.volume or "", "issue": pub.number or ""})
     return item
