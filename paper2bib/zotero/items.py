@@ -111,7 +111,9 @@ def zotero_item(paper: Paper, collections: Iterable[str] = (), with_citation_key
         }
     )
     if pub.kind == "inproceedings":
-        item.update({"proceedingsTitle": pub.venue, "conferenceName": event_name(pub), "publisher": pub.publisher or ""})
+        item.update(
+            {"proceedingsTitle": pub.venue, "conferenceName": event_name(pub), "publisher": pub.publisher or ""}
+        )
     else:
         item.update({"publicationTitle": pub.venue, "volume": pub.volume or "", "issue": pub.number or ""})
     return item
