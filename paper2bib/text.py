@@ -12,6 +12,8 @@ from functools import lru_cache
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode
 
+from .titlecase import CaseProtection
+
 #: Abbreviation macros papers define for themselves (``\eg``): their text, not nothing.
 _ABBREVIATIONS = {
     "eg": "e.g.",
@@ -305,93 +307,3 @@ def normalise(text: str | None) -> str:
 
 def squash_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-#: Words a title-case title leaves lower-case: they say nothing about its case style.
-_MINOR_WORDS = frozenset(
-    """a an the and but or nor for so yet as at by in of off on per to up via with from into onto over than
-        that upon vs""".split()
-)
-
-
-def needs_case_protection(word: str) -> bool:
-    """Capitals a style must not lower-case: ``RLHF``, ``HybridFlow``, ``C4``, ``GPU/TPUs``, ``γ-MoD``."""
-    letters = [c for c in word if c.isalpha()]
-    if not any(c.isupper() for c in letters):
-        return False
-    return any(c.isupper() for c in letters[1:]) or any(c.isdigit() for c in word)
-
-
-def is_sentence_case(title: str) -> bool:
-    """True when most of a title's later words start lower-case (``Heat-bath random walks…``).
-
-    In such a title a capital after the first word is a name's (``Markov``) and must stay.
-    """
-    words = [w for w in re.split(r"\s+", title)[1:] if w[:1].isalpha()]
-    later = [w for w in words if w.lower() not in _MINOR_WORDS and not needs_case_protection(w)]
-    capitalised = sum(w[0].isupper() for w in later)
-    return len(later) >= 2 and capitalised * 2 < len(later)
-
-
-class CaseProtection:
-    """Decides, word by word along a title, which letters keep their case in every style.
-
-    Acronyms and names with inner capitals or digits (``RLHF``, ``HybridFlow``, ``C4``) always;
-    the first word of a subtitle, so that styles that lower-case titles keep its capital; in a
-    sentence-case title also every capitalised word but the first. Only the letters are kept,
-    never the punctuation at a word's edges (``{HybridFlow}:``, so BibTeX's capital-after-colon
-    rule still sees the colon) nor the plain parts of a compound (``{GPT}-4``, ``Fine-Tuning``;
-    a lone capital before a hyphen is kept: ``{Q}-Learning``). Feed words in order.
-    """
-
-    def __init__(self, title_text: str):
-        self.sentence = is_sentence_case(title_text)
-        self.start = True  # the title's first word
-        self.first = True  # the first word of the title or of a subtitle
-
-    def spans(self, word: str) -> list[tuple[str, bool]]:
-        """``word`` cut into pieces, each with whether it keeps its case."""
-        if not word or word.isspace():
-            return [(word, False)]
-        start, self.start = self.start, False
-        first, self.first = self.first, word.rstrip(")]}\"'’”").endswith(":")
-        m = _WORD_EDGES.match(word)
-        lead, core, trail = m.groups() if m else ("", word, "")
-        if not core:
-            return [(word, False)]
-        parts = re.split(r"([-‐–/])", core)
-        out: list[tuple[str, bool]] = [(lead, False)] if lead else []
-        for k, part in enumerate(parts):
-            if k % 2:
-                out.append((part, False))
-                continue
-            keep = needs_case_protection(part) or (
-                len(part) == 1 and part.isupper() and k + 1 < len(parts) and parts[k + 1] in "-‐"
-            )
-            if not keep and part[:1].isupper():
-                keep = (self.sentence and not first) or (first and not start and k == 0)
-            out.append((part, keep))
-        if any(keep for _, keep in out):  # "γ-MoD": a lower-case part beside a kept one is a symbol, kept too
-            out = [(t, keep or (t[:1].islower() and t not in "-‐–/")) for t, keep in out]
-        if trail:
-            out.append((trail, False))
-        return _joined(out)
-
-    def protect(self, word: str) -> bool:
-        """Whether any letter of ``word`` keeps its case (the word counts as fed)."""
-        return any(keep for _, keep in self.spans(word))
-
-
-_WORD_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
-
-
-def _joined(spans: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    """Kept pieces one piece where only a separator stands between them (``{GPU/TPUs}``)."""
-    out: list[tuple[str, bool]] = []
-    for text, keep in spans:
-        if keep and len(out) >= 2 and out[-2][1] and not out[-1][1] and out[-1][0] in "-‐–/":
-            sep = out.pop()[0]
-            out[-1] = (out[-1][0] + sep + text, True)
-        else:
-            out.append((text, keep))
-    return out

@@ -17,7 +17,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "paper2bib"
 
 #: lowest first; a module may import its own layer and those below it
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundations", {"errors", "models", "text", "limits", "mapdata", "arxiv_ids", "names", "links", "config"}),
+    (
+        "foundations",
+        {"errors", "models", "text", "titlecase", "limits", "mapdata", "arxiv_ids", "names", "links", "config"},
+    ),
     ("network", {"net"}),
     ("sources", {"digest", "resolver", "scholar", "hub", "citekeys"}),
     ("store", {"store"}),

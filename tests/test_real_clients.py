@@ -185,7 +185,8 @@ def _bbl_titles(bbl: str) -> dict[str, str]:
 
 
 def test_plainnat_keeps_subtitle_capitals_and_acronyms_and_lowers_the_rest(seed_library, tmp_path):
-    from paper2bib.text import latex_to_unicode, needs_case_protection
+    from paper2bib.text import latex_to_unicode
+    from paper2bib.titlecase import is_proper, needs_case_protection
 
     body = "\\usepackage{natbib}\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n"
     _, bbl = _compile(tmp_path, "bibtex", body, "bibtex")
@@ -204,8 +205,9 @@ def test_plainnat_keeps_subtitle_capitals_and_acronyms_and_lowers_the_rest(seed_
             continue  # math: its words are not the title's words one for one
         for k, (word, got) in enumerate(zip(words, seen)):
             parts = [p for p in re.split(r"[-/]", word) if p]
-            if any(needs_case_protection(p) for p in parts):  # acronyms and names keep their case ("LLM-based")
-                assert all(p in got for p in parts if needs_case_protection(p)), (word, title, shown)
+            kept = [p for p in parts if needs_case_protection(p) or is_proper(p)]
+            if kept:  # acronyms and names keep their case ("LLM-based", "Bayesian")
+                assert all(p in got for p in kept), (word, title, shown)
             elif k and word[:1].isupper() and not re.search(r"[:?!.]\s+" + re.escape(word), title):
                 ordinary += 1  # an ordinary capitalised word mid-title is lower-cased (sentence case)
                 lone = re.match(r"[A-Z]-", word)  # "Q-Learning": a lone capital before a hyphen is a name

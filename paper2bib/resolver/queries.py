@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..text import needs_case_protection, tokens
+from ..text import tokens
+from ..titlecase import needs_case_protection
 from .titles import MAX_NAME_WORDS, STOPWORDS, plural, singular, split_name
 
 #: Words that make a phrase common rather than distinctive.

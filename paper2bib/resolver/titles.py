@@ -26,7 +26,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from ..text import fold, latex_to_unicode, needs_case_protection
+from ..text import fold, latex_to_unicode
+from ..titlecase import needs_case_protection
 
 #: Function words whose presence or absence does not make another title. Never
 #: negations, "towards", "beyond", "versus" or "without": those change what a title says.

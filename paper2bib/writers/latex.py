@@ -20,7 +20,8 @@ from functools import lru_cache
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from ..text import CaseProtection, braces_balanced, keep_edges, latex_to_unicode, split_math
+from ..text import braces_balanced, keep_edges, latex_to_unicode, split_math
+from ..titlecase import CaseProtection
 
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
