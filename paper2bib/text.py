@@ -238,11 +238,13 @@ def _plain(text: str) -> str:
     return _MARKUP_LIKE.sub("\u2039", text)
 
 
-def rich_text(text: str | None, protect: bool = False) -> str:
+def rich_text(text: str | None, protect: bool = False, sentence: bool = False) -> str:
     """arXiv text with TeX → rich text as CSL processors and Zotero read it: unicode, ``<sup>``/``<sub>`` for scripts.
 
-    With ``protect`` (titles), the words BibTeX brace-protects are wrapped in
-    ``<span class="nocase">`` so styles that change case leave them alone.
+    With ``protect`` (titles), the letters BibTeX brace-protects are wrapped in
+    ``<span class="nocase">`` so styles that change case leave them alone; with ``sentence``
+    too, a title-case title is written in sentence case (what CSL processors expect: they
+    title-case for the styles that want it, never the other way), the rest lower-cased.
     """
     if not text:
         return ""
@@ -254,15 +256,24 @@ def rich_text(text: str | None, protect: bool = False) -> str:
     if not protect:
         return rich
     case = CaseProtection(re.sub(r"<[^>]+>", "", rich))
+    lower = sentence and not case.sentence  # a sentence-case title is left as it is
     words = []
-    for w in rich.split(" "):
+    for n, w in enumerate(rich.split(" ")):
         if "<" in w:  # a word with markup (x<sup>2</sup>) is kept whole or not at all, its punctuation aside
             body, tail = re.fullmatch(r"(.*?)([:;,.!?]*)", w, re.S).groups()  # type: ignore[union-attr]
             kept = case.protect(re.sub(r"</?su[bp]>", "", w))
             words.append(f'<span class="nocase">{body}</span>{tail}' if kept and body else w)
         else:
             spans = case.spans(w)
-            words.append("".join(f'<span class="nocase">{t}</span>' if keep else t for t, keep in spans))
+            # in sentence case only the title's first letter stays ("Context-aware …")
+            lettered = [k for k, (t, _) in enumerate(spans) if any(c.isalpha() for c in t)]
+            head = lettered[0] if lettered and n == 0 else -1
+            words.append(
+                "".join(
+                    f'<span class="nocase">{t}</span>' if keep else t.lower() if lower and k != head else t
+                    for k, (t, keep) in enumerate(spans)
+                )
+            )
     return " ".join(words)
 
 

@@ -74,8 +74,14 @@ class CaseProtection:
             if not keep and part[:1].isupper():
                 keep = (self.sentence and not first) or (first and not start and k == 0)
             out.append((part, keep))
-        if any(keep for _, keep in out):  # "γ-MoD": a lower-case part beside a kept one is a symbol, kept too
-            out = [(t, keep or (t[:1].islower() and t not in "-‐–/")) for t, keep in out]
+        if any(keep for _, keep in out):
+            # "γ-MoD": a lower-case part beside a kept one is a symbol; "Pistis-RAG", "Tele-LLMs": a
+            # capitalised part before a kept one names the thing with it (after it, "LLM-Based", a word)
+            last = max(i for i, (_, keep) in enumerate(out) if keep)
+            out = [
+                (t, keep or (t[:1].islower() and t not in "-‐–/") or (t[:1].isupper() and i < last))
+                for i, (t, keep) in enumerate(out)
+            ]
         if trail:
             out.append((trail, False))
         return _joined(out)

@@ -84,8 +84,8 @@ def vcr_cassette_dir(request):
 
 
 #: the external programs some tests run, and the marker such a test carries
-TOOLS = {"pdflatex": "latex", "bibtex": "latex", "biber": "latex", "pandoc": "pandoc"}
-_TOOL_LITERAL = re.compile(r"[\"'](pdflatex|biber|pandoc)[\"']")
+TOOLS = {"pdflatex": "latex", "bibtex": "latex", "biber": "latex", "pandoc": "pandoc", "node": "citeproc"}
+_TOOL_LITERAL = re.compile(r"[\"'](pdflatex|biber|pandoc|node)[\"']")
 
 
 def _tools_named(item: pytest.Item) -> set[str]:
@@ -103,8 +103,8 @@ def _tools_named(item: pytest.Item) -> set[str]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """``latex`` and ``pandoc`` markers on every test that runs those tools, so that
-    ``pytest -m "not latex and not pandoc"`` runs none of them."""
+    """``latex``, ``pandoc`` and ``citeproc`` markers on every test that runs those tools, so
+    that ``pytest -m "not latex and not pandoc and not citeproc"`` runs none of them."""
     for item in items:
         for marker in _tools_named(item) - {m.name for m in item.iter_markers()}:
             item.add_marker(marker)

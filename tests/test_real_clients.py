@@ -109,7 +109,7 @@ def test_seed_csl_json_is_schema_valid_with_the_bibtex_keys(seed_library):
     keys = {k for (k,) in db.execute("SELECT key FROM citekeys")}
     assert {i["id"] for i in items} == keys
     gmod = next(i for i in items if i["number"] == "arXiv:2410.13859")
-    assert gmod["title"].startswith('<span class="nocase">γ-MoD</span>: <span class="nocase">Exploring</span> Mixture')
+    assert gmod["title"].startswith('<span class="nocase">γ-MoD</span>: <span class="nocase">Exploring</span> mixture')
     assert gmod["type"] == "article" and gmod["publisher"] == "arXiv"
     assert gmod["DOI"] == "10.48550/arXiv.2410.13859" and gmod["URL"] == "https://arxiv.org/abs/2410.13859"
     moe = next(i for i in items if i["number"] == "arXiv:2501.09410")

@@ -160,6 +160,13 @@ def remove(svc: Services, entries: tuple[str, ...]) -> int:
     help="Venue names as DBLP writes them, or short (Proc. ICLR) from mappings/venues.toml.",
 )
 @click.option("--rekey", is_flag=True, help="Make every key anew with the current key format (breaks old \\cite's).")
+@click.option(
+    "--csl-title-case",
+    type=click.Choice(["sentence", "keep"]),
+    default="sentence",
+    show_default=True,
+    help="CSL-JSON titles in sentence case (what CSL styles expect), or as arXiv writes them.",
+)
 @settings_options
 @run
 def export(
@@ -172,6 +179,7 @@ def export(
     preprint: bool,
     venue_style: str,
     rekey: bool,
+    csl_title_case: str,
 ) -> int:
     """Write the library (or just the papers of FILES) as BibTeX, biblatex or CSL-JSON.
 
@@ -196,7 +204,9 @@ def export(
         ids = added.entry_ids
         code = EXIT_REVIEW if added.needs_review else 0
     report = export_papers(svc, ids, rekey=rekey, preprint=preprint, venue_style=venue_style)
-    text = render(fmt, report.papers, abstracts=with_abstract, links_in_note=links_in_note)
+    text = render(
+        fmt, report.papers, abstracts=with_abstract, links_in_note=links_in_note, csl_title_case=csl_title_case
+    )
     if target is not None:
         write_file(target, text)
     else:

@@ -34,14 +34,14 @@ def _date_parts(iso: str) -> list[list[int]]:
     return [[int(p) for p in iso.split("-") if p.isdigit()][:3]]
 
 
-def csl_item(record: Record, key: str, links: Sequence[Link], abstracts: bool = True) -> dict:
+def csl_item(record: Record, key: str, links: Sequence[Link], abstracts: bool = True, sentence: bool = True) -> dict:
     """One CSL-JSON item for ``record``."""
     conf = mapdata.load("fields.toml")["csl"]
     item: dict = {
         "id": key,
         "citation-key": key,
         "type": conf["type"],
-        "title": rich_text(record.title, protect=True),
+        "title": rich_text(record.title, protect=True, sentence=sentence),
         "author": [csl_name(a) for a in record.authors],
         "issued": {"date-parts": _date_parts(record.published)},
         "publisher": conf["publisher"],
@@ -63,17 +63,17 @@ def csl_item(record: Record, key: str, links: Sequence[Link], abstracts: bool = 
     return item
 
 
-def published_item(paper: Paper, abstracts: bool = True) -> dict:
+def published_item(paper: Paper, abstracts: bool = True, sentence: bool = True) -> dict:
     """A ``paper-conference`` or ``article-journal`` item for a published paper."""
     pub = paper.published
     assert pub is not None
-    item = csl_item(paper.record, paper.key, paper.links, abstracts)
+    item = csl_item(paper.record, paper.key, paper.links, abstracts, sentence)
     for name in ("publisher", "number", "DOI", "URL", "note"):
         item.pop(name, None)
     item.update(
         {
             "type": "paper-conference" if pub.kind == "inproceedings" else "article-journal",
-            "title": rich_text(pub.title, protect=True),
+            "title": rich_text(pub.title, protect=True, sentence=sentence),
             "author": [csl_name(a) for a in pub.authors],
             "container-title": pub.venue,
             "issued": {"date-parts": [[pub.year]]},
@@ -97,9 +97,12 @@ def published_item(paper: Paper, abstracts: bool = True) -> dict:
     return item
 
 
-def render_csl_json(papers: Sequence[Paper], abstracts: bool = True) -> str:
+def render_csl_json(papers: Sequence[Paper], abstracts: bool = True, sentence: bool = True) -> str:
     """A CSL-JSON array of ``papers``."""
     items = [
-        published_item(p, abstracts) if p.published else csl_item(p.record, p.key, p.links, abstracts) for p in papers
+        published_item(p, abstracts, sentence)
+        if p.published
+        else csl_item(p.record, p.key, p.links, abstracts, sentence)
+        for p in papers
     ]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
