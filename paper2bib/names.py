@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -33,6 +34,7 @@ def _is_cjk(text: str) -> bool:
     return any(unicodedata.east_asian_width(c) in ("W", "F") for c in text)
 
 
+@lru_cache(maxsize=1 << 14)  # pure: a name met again is split once
 def split_name(raw: str) -> Name:
     """Split one author string; ``Family, Given`` order is understood too."""
     name = re.sub(r"\s+", " ", raw).strip().strip(",")

@@ -15,6 +15,7 @@ _MINOR_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def needs_case_protection(word: str) -> bool:
     """Capitals a style must not lower-case: ``RLHF``, ``HybridFlow``, ``C4``, ``GPU/TPUs``, ``γ-MoD``."""
     letters = [c for c in word if c.isalpha()]
@@ -111,6 +112,7 @@ def _proper() -> frozenset[str]:
     return frozenset(mapdata.load("title-case.toml")["proper"])
 
 
+@lru_cache(maxsize=1 << 16)
 def is_proper(word: str) -> bool:
     """A name whose capital nothing in its spelling shows (``Bayesian``, ``Monte``, ``English``):
     ``mappings/title-case.toml``, plural or possessive included."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bibtexparser.bibdatabase import BibDatabase, BibDataString
 from bibtexparser.bwriter import BibTexWriter
@@ -28,6 +29,7 @@ def _name_part(text: str, ascii_only: bool) -> str:
     return "{" + out + "}" if re.search(r"(?i)\band\b|,", text) else out
 
 
+@lru_cache(maxsize=1 << 14)  # pure; an author of many papers is written once
 def bibtex_name(name: Name, ascii_only: bool = True) -> str:
     """``von Last, Jr, First`` form, or ``{Literal}`` for names that cannot be split."""
     if name.literal or not name.given:

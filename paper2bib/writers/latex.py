@@ -109,6 +109,7 @@ def _unihex(c: str) -> str:
     return rf"{{{{\ttfamily [U+{ord(c):04X}]}}}}"
 
 
+@lru_cache(maxsize=1 << 16)  # pure; words and names repeat across an export
 def escape_text(text: str, ascii_only: bool = True) -> str:
     """Plain unicode text as LaTeX: specials escaped, non-ASCII encoded.
 
