@@ -200,7 +200,28 @@ def _decode_text(seg: str) -> str:
         return seg
     if not braces_balanced(seg):
         return seg
-    return _decode(re.sub(r"(?<!\\)\$", r"\\$", _BARE_SPECIAL.sub(r"\\\1", seg)))
+    tex = re.sub(r"(?<!\\)\$", r"\\$", _BARE_SPECIAL.sub(r"\\\1", seg))
+    # only the runs that hold TeX are parsed (a macro in a long abstract costs that run, not the
+    # abstract); a run ends at a space where its braces close, so a group is never cut
+    out: list[str] = []
+    run: list[str] = []
+    depth = 0
+    for token in re.split(r"(\s+)", tex):
+        if run or _TEX_TOKEN.search(token):
+            run.append(token)
+            depth += token.count("{") - token.count("}")
+            if depth == 0 and token.isspace():
+                out.append(keep_edges("".join(run), _decode("".join(run))))
+                run = []
+        else:
+            out.append(token)
+    if run:
+        out.append(keep_edges("".join(run), _decode("".join(run))))
+    return "".join(out)
+
+
+#: what makes a word TeX: a macro, a group, a tie, dashes and quotes TeX turns into characters
+_TEX_TOKEN = re.compile(r"[\\{}~]|--|``|''")
 
 
 def braces_balanced(text: str) -> bool:

@@ -98,11 +98,19 @@ def published_item(paper: Paper, abstracts: bool = True, sentence: bool = True) 
 
 
 def render_csl_json(papers: Sequence[Paper], abstracts: bool = True, sentence: bool = True) -> str:
-    """A CSL-JSON array of ``papers``."""
-    items = [
-        published_item(p, abstracts, sentence)
-        if p.published
-        else csl_item(p.record, p.key, p.links, abstracts, sentence)
-        for p in papers
-    ]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    """A CSL-JSON array of ``papers`` (as ``json.dumps(items, indent=2)`` writes it).
+
+    Item by item: each is made, encoded and let go, so memory holds the text, not every item
+    and every small piece of its encoding at once."""
+    if not papers:
+        return "[]\n"
+    parts: list[bytes] = []
+    for p in papers:
+        item = (
+            published_item(p, abstracts, sentence)
+            if p.published
+            else csl_item(p.record, p.key, p.links, abstracts, sentence)
+        )
+        # UTF-8 until the end: one emoji makes a str 4 bytes a character, its UTF-8 stays at 1
+        parts.append(("  " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")).encode())
+    return (b"[\n" + b",\n".join(parts) + b"\n]\n").decode()
