@@ -260,3 +260,21 @@ def test_csl_abstracts_keep_urls_and_the_text_of_formatting_macros(seed_records)
         "Code is available at https://github.com/apple/corenet; the corenet library and CoreNet models, "
         "with \\input{/etc/passwd} shown, never run."
     )
+
+
+@pytest.mark.parametrize("style", ["apa", "elsevier-vancouver", "ieee", "chicago-author-date"])
+def test_pandoc_prints_seed_titles_in_each_styles_case(seed_library, tmp_path, style):
+    require_tool("pandoc")
+    (tmp_path / "refs.json").write_text(_export("csl-json") + "\n", encoding="utf-8")
+    doc = tmp_path / "doc.md"
+    doc.write_text("---\nbibliography: refs.json\nnocite: '@*'\n---\n\n# References\n")
+    csl = str(DATA / "csl-styles" / f"{style}.csl")
+    result = run(["pandoc", "--citeproc", "--csl", csl, "--to", "plain", "--wrap=none", str(doc)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("arXiv") >= 89
+    if style == "chicago-author-date":  # a title-case style: capitals come back, acronyms and symbols stay
+        assert "HybridFlow: A Flexible and Efficient RLHF Framework" in out and "γ-MoD: Exploring" in out
+    else:  # sentence case, as the data has it
+        assert "HybridFlow: A flexible and efficient RLHF framework" in out
+        assert "γ-MoD: Exploring mixture-of-depth adaptation for multimodal large language models" in out
