@@ -5,10 +5,10 @@ The host → kind rules are data: ``mappings/url-kinds.toml``.
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import re
 from collections.abc import Iterable
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from urllib.parse import SplitResult
 from urllib.parse import urlsplit as _urlsplit
@@ -89,6 +89,13 @@ def _url_re() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _needles() -> tuple[str, ...]:
+    """What every URL :func:`_url_re` finds contains, lower-cased."""
+    bare = mapdata.load("url-kinds.toml")["bare"]
+    return ("://", "\\url{", *(h.lower() for h in bare["hosts"]), *(x.lower() for x in bare["suffixes"]))
+
+
 def clean_url(raw: str) -> str:
     """Trim what a sentence glued to a URL: trailing punctuation, unbalanced ')', ``.git``."""
     url = raw
@@ -122,16 +129,33 @@ def classify(url: str) -> LinkKind:
     path = parts.path or "/"
     if path.lower().endswith(".pdf"):
         return "paper"  # a paper's document, wherever it is kept
-    for rule in mapdata.load("url-kinds.toml")["rule"]:
-        if any(fnmatchcase(host, pat) for pat in rule["host"]) and path.startswith(rule.get("path", "")):
-            return rule["kind"]
+    return _kind(host, path)
+
+
+@lru_cache(maxsize=1 << 14)  # pure: hosts repeat (github.com/…) across a library's abstracts
+def _kind(host: str, path: str) -> LinkKind:
+    for hosts, prefix, kind in _rules():
+        if hosts.fullmatch(host) and path.startswith(prefix):
+            return kind
     return "project"
+
+
+@lru_cache(maxsize=1)
+def _rules() -> list[tuple[re.Pattern[str], str, LinkKind]]:
+    """The rules of ``mappings/url-kinds.toml``, each rule's host patterns one regular expression."""
+    return [
+        (re.compile("|".join(fnmatch.translate(p) for p in rule["host"])), rule.get("path", ""), rule["kind"])
+        for rule in mapdata.load("url-kinds.toml")["rule"]
+    ]
 
 
 def extract_links(text: str | None) -> tuple[Link, ...]:
     """The distinct URLs in ``text``, cleaned and classified, in order of appearance."""
     if not text:
         return ()
+    low = text.lower()
+    if not any(needle in low for needle in _needles()):
+        return ()  # most abstracts name no site: a substring test spares them the pattern
     out: list[Link] = []
     seen: set[str] = set()
     for m in _url_re().finditer(text):
