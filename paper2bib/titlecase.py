@@ -57,8 +57,7 @@ class CaseProtection:
             return [(word, False)]
         start, self.start = self.start, False
         first, self.first = self.first, word.rstrip(")]}\"'’”").endswith(":")
-        m = _WORD_EDGES.match(word)
-        lead, core, trail = m.groups() if m else ("", word, "")
+        lead, core, trail = _edges(word)
         if not core:
             return [(word, False)]
         parts = re.split(r"([-‐–/])", core)
@@ -92,7 +91,21 @@ class CaseProtection:
         return any(keep for _, keep in self.spans(word))
 
 
-_WORD_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
+def _edges(word: str) -> tuple[str, str, str]:
+    """``word`` as its leading punctuation, its letters and digits, its trailing punctuation
+    (in one pass from each end: linear however long the word)."""
+    lead = _lead_len(word)
+    end = len(word)
+    while end > lead and not (word[end - 1].isalnum() or word[end - 1] == "_"):
+        end -= 1
+    return word[:lead], word[lead:end], word[end:]
+
+
+def _lead_len(word: str) -> int:
+    n = 0
+    while n < len(word) and not (word[n].isalnum() or word[n] == "_"):
+        n += 1
+    return n
 
 
 def _joined(spans: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -118,8 +131,3 @@ def is_proper(word: str) -> bool:
     ``mappings/title-case.toml``, plural or possessive included."""
     base = re.sub(r"(?:['’]s|s)$", "", word)
     return word in _proper() or base in _proper()
-
-
-def sentence_cased(text: str, keep: bool) -> str:
-    """One piece of a title-case title in sentence case: lower-cased unless it keeps its case."""
-    return text if keep else text.lower()

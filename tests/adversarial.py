@@ -21,6 +21,13 @@ def _repeat(unit: str, head: str = "", tail: str = "") -> Callable[[int], str]:
 SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "spaces in a list item": ("markdown", _repeat(" ", "# Papers\n\n- Paper A", "x\n")),
     "spaces then a pipe": ("markdown", _repeat(" ", "- A", "| b\n")),
+    "spaces inside a heading": ("markdown", _repeat(" ", "# A", "b ##\n[x](https://arxiv.org/abs/2401.00001)\n")),
+    "spaces inside an Org heading": ("markdown", _repeat(" ", "#+TITLE: x\n* Papers\n** A", "b :tag:\n")),
+    "spaces before a line break": (
+        "markdown",
+        _repeat(" ", "**Title**", "<br>\n[x](https://arxiv.org/abs/2401.00001)\n"),
+    ),
+    "emphasis then names": ("markdown", _repeat("Ab ", "*Title of a paper* by ", "x\n")),
     "links in a list": ("markdown", _repeat("- [Paper](https://arxiv.org/abs/2401.00001)\n", "# List\n\n")),
     "open brackets": ("markdown", _repeat("[")),
     "open parentheses": ("markdown", _repeat("(")),

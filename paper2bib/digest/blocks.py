@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 #: list nesting kept as items; deeper lines are text of the item above (no real list nests deeper)
 MAX_LIST_DEPTH = 12
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")  # its closing "#"s are cut in Python (a lazy
+# pattern before "\s*#*\s*$" is quadratic on a heading with a long run of spaces)
 #: a list item; lines that open with one emoji ("🔵 *Title* by …", "✅ [Title](…)") are used as items too
 _ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)]|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55]\ufe0f?)\s+(.*)$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -40,6 +41,13 @@ class Block:
     section: int | None = None  # the heading this block sits under (index of the block); a heading's own
     up: int | None = None  # for a heading: the heading of the section it is part of
     children: list[int] = field(default_factory=list)
+
+
+def _heading_text(text: str) -> str:
+    """A heading's text without its closing sequence of ``#`` (``## Title ##``)."""
+    text = text.strip()
+    bare = text.rstrip("#")
+    return bare.rstrip() if bare != text and (not bare or bare[-1].isspace()) else text
 
 
 class _Scanner:
@@ -72,7 +80,7 @@ class _Scanner:
         else:
             blank_before, self.last_blank = self.last_blank, False
             if m := _HEADING.match(line):
-                self._heading(n, len(m.group(1)), m.group(2))
+                self._heading(n, len(m.group(1)), _heading_text(m.group(2)))
             elif m := _ITEM.match(line):
                 self._item(n, len(m.group(1).expandtabs(4)), m.group(2), line)
             elif self.items and (not blank_before or raw[:1].isspace()) and not line.lstrip().startswith("|"):
