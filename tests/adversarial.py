@@ -28,6 +28,8 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
         _repeat(" ", "**Title**", "<br>\n[x](https://arxiv.org/abs/2401.00001)\n"),
     ),
     "emphasis then names": ("markdown", _repeat("Ab ", "*Title of a paper* by ", "x\n")),
+    "links under a title, spaced": ("markdown", _repeat("[ab](c)  ", "**Title**\n", "x\n")),
+    "double-bracketed links under a title": ("markdown", _repeat("[[ab](c)] ", "**Title**\n", "x\n")),
     "links in a list": ("markdown", _repeat("- [Paper](https://arxiv.org/abs/2401.00001)\n", "# List\n\n")),
     "open brackets": ("markdown", _repeat("[")),
     "open parentheses": ("markdown", _repeat("(")),

@@ -23,7 +23,8 @@ _BREAK_END = re.compile(r"<br\s*/?>[\])]?$", re.IGNORECASE)
 #: images that open a line of text (a pointing hand, a badge), not the line's content
 _IMAGE_START = re.compile(r"^\s*(?:<img\b[^<>]*>\s*)+(?=[^<\s])", re.IGNORECASE)
 #: a line of links only: "[(pdf)](…) [(code)](…)", "[[Paper](…)] [[Code](…)]"
-_LINKS_ONLY = re.compile(r"^(?:\s*\[{1,2}[^\]\n]{1,40}\]\([^)\s]+\)\]?[\s|,·•]*)+$")
+# (each link starts with "[", which the separators after the one before cannot take: one way to match)
+_LINKS_ONLY = re.compile(r"^\s*(?:\[?\[[^\[\]\n]{1,40}\]\([^)\s]+\)\]?[\s|,·•]*)+$")
 _ANCHOR = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"'<>\s]{1,2000})[\"'][^>]{0,500}>([^<]{1,500})</a>", re.IGNORECASE)
 
 
