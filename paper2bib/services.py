@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx2
 
-from .config import Settings
+from .config import Settings, default_library
 from .errors import ConfigError, Paper2BibError
 from .hub.client import HubClient
 from .resolver.client import ArxivClient
@@ -51,7 +52,9 @@ class Services:
 
     def open(self, create: bool = True) -> Library:
         """Open the library the settings name; with ``create`` false a missing one is an error."""
-        self.library = Library(self.settings.library, create=create, clock=self.clock)
+        # folders are made only for the default library: a mistyped --library is an error, not a new tree
+        default = Path(self.settings.library).expanduser() == default_library()
+        self.library = Library(self.settings.library, create=create, clock=self.clock, make_folders=default)
         return self.library
 
     @property

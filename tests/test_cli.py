@@ -81,6 +81,18 @@ def test_read_only_commands_never_create_a_library(tmp_path, runner, command):
     assert not typo.parent.exists()
 
 
+def test_add_makes_no_folders_for_a_mistyped_library(tmp_path, runner):
+    from conftest import DATA
+
+    typo = tmp_path / "typo" / "dir" / "library.sqlite"
+    result = runner.invoke(main, ["add", str(DATA / "arxiv-links.txt"), "--library", str(typo)])
+    assert result.exit_code == 2 and not (tmp_path / "typo").exists()
+    assert result.stderr == (
+        f"paper2bib: error: {typo}: the folder {typo.parent} does not exist: create it first, or check"
+        " --library / PAPER2BIB_LIBRARY (only the default library's folder is made for you)\n"
+    )
+
+
 def test_export_of_an_empty_library(runner, tmp_path):
     from paper2bib.store import Library
 

@@ -37,8 +37,9 @@ class Connection:
     :param clock: the time stored with every write (tests pass a fixed one).
     """
 
-    def __init__(self, path: str | Path, create: bool = True, clock: Clock = utc_now):
-        """Open the library at ``path``; with ``create`` false a missing one is an error.
+    def __init__(self, path: str | Path, create: bool = True, clock: Clock = utc_now, make_folders: bool = True):
+        """Open the library at ``path``; with ``create`` false a missing one is an error, and
+        with ``make_folders`` false so is a missing folder to create it in.
 
         A file that is not a paper2bib library, or one of a newer schema, is refused
         before anything is written to it.
@@ -49,6 +50,11 @@ class Connection:
         if not memory and not self.path.exists():
             if not create:
                 raise LibraryMissing(f"no library at {path}: add papers first (paper2bib add FILE), or check --library")
+            if not make_folders and not self.path.parent.is_dir():
+                raise LibraryMissing(
+                    f"{path}: the folder {self.path.parent} does not exist: create it first, or check"
+                    " --library / PAPER2BIB_LIBRARY (only the default library's folder is made for you)"
+                )
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
