@@ -456,7 +456,7 @@ def test_a_preprint_now_published_changes_type_in_zotero_keeping_the_users_field
     with Library(seed_library) as lib:
         lib.store_published({"2307.06175": PublishedCheck("published", iclr, "ICLR 2024")})
     code, said = _sync_into(zotero, seed_library)
-    assert code == 0 and "1 were brought up to date" in said[0], said
+    assert code == 0 and "1 was brought up to date" in said[0], said
     now = zotero.items[item["key"]]  # the same item, now of the published type
     assert now["itemType"] == "conferencePaper" and now["proceedingsTitle"] == "ICLR 2024"
     assert "archiveID" not in now and "repository" not in now  # not fields of a conference paper
@@ -502,3 +502,22 @@ def test_the_dry_run_says_what_the_real_run_then_does(seed_library, tmp_path):
         assert _numbers(said[0]) == _numbers(done[0]), (said[0], done[0])
         assert sum(line.startswith("would add ") for line in plan) == _numbers(done[0])["collection"]
     assert _numbers(done[0])["collection"] == 89
+
+
+def test_after_a_sync_a_dry_run_plans_nothing_and_the_summary_counts_this_run(seed_library):
+    from conftest import run_sync
+    from minizotero import MiniZotero
+
+    zotero = MiniZotero()
+    zotero.add([{"itemType": "preprint", "archiveID": "arXiv:2409.19256", "title": "HybridFlow (the user's)"}])
+    code, said = _sync_into(zotero, seed_library)
+    assert code == 0 and "; 88 were created, 1 linked to existing items" in said[-1]  # the user's own item
+    settings = load_settings(
+        {"library": str(seed_library), "zotero_api_key": "k", "zotero_library_id": "1", "zotero_library_type": "user"}
+    )
+    said, outs = [], []
+    with Library(seed_library) as lib:
+        svc = Services(settings, library=lib, zotero_transport=zotero, zotero_wait=0.01)
+        code = run_sync(svc, collection="Seed", echo=said.append, out=outs.append, dry_run=True)
+    assert code == 0 and outs == ["would create 0 child links and notes"], outs
+    assert "0 would be created, 0 linked to existing items" in said[-1] and "89 unchanged" in said[-1], said

@@ -191,7 +191,8 @@ def test_first_sync_then_second_sync_writes_nothing(seed_library):
     again = Faults()
     code, errs, _ = _sync("users/1001", again, collection="Seed papers")
     assert code == 0 and again.methods["POST"] == 0 and again.writes == 0
-    assert "0 were created, 89 linked" in errs[-1]
+    # …and says so: nothing linked anew (paper2bib made these), all 89 unchanged
+    assert "0 were created, 0 linked to existing items" in errs[-1] and "89 unchanged" in errs[-1]
 
 
 @pytest.mark.vcr
@@ -291,7 +292,7 @@ def test_partial_batch_failure_is_reported_and_finished_by_a_rerun(seed_library,
     assert "87 were created" in errs[-3]
     assert "not done (2)" in errs[-2] and "2409.19256" in errs[-2] and "notAField" in errs[-2]
     code, errs, _ = _sync("users/1003")
-    assert code == 0 and "2 were created, 87 linked" in errs[-1]
+    assert code == 0 and "2 were created, 0 linked" in errs[-1] and "87 unchanged" in errs[-1]
     _assert_each_paper_once(_zotero_items("users/1003"))
 
 
@@ -395,7 +396,7 @@ def test_updates_reach_zotero_without_clobbering_edits_or_deletions(seed_library
     transport = Faults()
     code, errs, _ = _sync("users/1010", transport, collection="Kept up to date")
     assert code == 0, errs
-    assert "1 were brought up to date" in errs[0] and "0 were created" in errs[0]
+    assert "1 was brought up to date" in errs[0] and "0 were created" in errs[0]
     assert "2409.19256: title edited in Zotero, kept" in errs
     assert "1 paper deleted in Zotero was not made again (--recreate-deleted makes them)" in errs
     ((method, path, body),) = transport.sent  # exactly one write: the update of the changed paper

@@ -220,7 +220,12 @@ def sync_plan(result: SyncResult, collection: str | None) -> list[str]:
     lines = [f"would create collection {collection!r}"] if plan.new_collection else []
     # the title as the item will say it (γ-MoD), not as arXiv writes it in TeX ($γ-$MoD)
     lines += [f"would create {p.record.arxiv_id} {p.key}: {latex_to_unicode(p.record.title)}" for p in plan.create]
-    lines += [f"would link   {p.record.arxiv_id} {p.key} to existing item {key}" for p, key in plan.link]
+    first = set(plan.first_linked)
+    lines += [
+        f"would link   {p.record.arxiv_id} {p.key} to existing item {key}"
+        for p, key in plan.link
+        if p.record.arxiv_id in first
+    ]
     lines += [f"would add    {aid} to collection {collection!r}" for aid in plan.add_to_collection]
     lines += [f"would update {aid} from arXiv" for aid in plan.refresh]
     lines += [f"would retype {aid} from {old} to {new} (published)" for aid, old, new in plan.retype]
@@ -232,12 +237,16 @@ def sync_plan(result: SyncResult, collection: str | None) -> list[str]:
 def sync_summary(result: SyncResult) -> list[str]:
     """What a sync did (stderr): counts, fields kept for the user, what is left to do."""
     r = result.report
-    verb = "would be" if result.dry_run else "were"
+
+    def verb(n: int) -> str:
+        return "would be" if result.dry_run else "was" if n == 1 else "were"
+
+    unchanged = len(r.plan.link) - r.linked - r.refreshed - r.updated
     lines = [
-        f"Zotero {result.library}: {plural(result.papers, 'paper')}; {r.created} {verb} created, "
+        f"Zotero {result.library}: {plural(result.papers, 'paper')}; {r.created} {verb(r.created)} created, "
         f"{r.linked} linked to existing items, {r.updated} added to the collection, "
-        f"{r.children} child links/notes, {r.refreshed} {verb} brought up to date "
-        f"({plural(result.requests, 'request')}, {plural(result.writes, 'write')})"
+        f"{r.children} child links/notes, {r.refreshed} {verb(r.refreshed)} brought up to date, "
+        f"{max(unchanged, 0)} unchanged ({plural(result.requests, 'request')}, {plural(result.writes, 'write')})"
     ]
     lines += [f"{aid}: {name} edited in Zotero, kept" for aid, name in r.plan.kept]
     if r.not_recreated:

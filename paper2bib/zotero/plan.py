@@ -38,6 +38,7 @@ class Plan:
 
     create: list[Paper] = field(default_factory=list)
     link: list[tuple[Paper, str]] = field(default_factory=list)  # papers whose item exists, with its key
+    first_linked: list[str] = field(default_factory=list)  # arXiv ids of items no sync made or linked before
     add_to_collection: list[str] = field(default_factory=list)  # arXiv ids
     refresh: list[str] = field(default_factory=list)  # arXiv ids whose owned fields change
     retype: list[tuple[str, str, str]] = field(default_factory=list)  # (arXiv id, old type, new type): published now
@@ -147,6 +148,8 @@ def make_plan(
             continue
         key = current["key"] if current else index.known[aid]
         plan.link.append((paper, key))
+        if aid not in index.known:  # found in Zotero, not made or linked by an earlier sync
+            plan.first_linked.append(aid)
         plan.children += len(children_for(paper, key, index, made))
         if current is None:
             if needs_refresh(paper, links.get(aid), target.with_ck):

@@ -129,7 +129,7 @@ class Syncer:
         if collection and not self.target.collection_key and not dry_run:
             self.target = Target(collection, self.writer.create_collection(collection), self.target.with_ck)
         plan = self.plan(papers, incremental)
-        report = Report(plan, linked=len(plan.link))
+        report = Report(plan, linked=len(plan.first_linked))
         if dry_run:
             report.created, report.updated, report.refreshed = (
                 len(plan.create),
