@@ -169,3 +169,23 @@ def test_singular_counts(seed_library, runner, tmp_path):
     assert parsed.stderr == "1 entry\n"
     exported = runner.invoke(main, ["export", str(one)])
     assert exported.stderr.splitlines()[-1] == "1 paper exported as bibtex"
+
+
+@pytest.mark.parametrize("command", [["list"], ["remove"], ["zotero", "sync"]])
+def test_help_lists_only_the_options_a_command_uses(runner, command):
+    text = runner.invoke(main, [*command, "--help"]).stdout
+    for unused in ("--arxiv-url", "--delay", "--contact", "--hf-url"):
+        assert unused not in text, (command, unused)
+    assert "--library" in text
+
+
+def test_zotero_sync_help_names_its_environment_and_a_group_library(runner):
+    text = " ".join(runner.invoke(main, ["zotero", "sync", "--help"]).stdout.split())
+    for name in ("ZOTERO_API_KEY", "ZOTERO_LIBRARY_ID", "ZOTERO_LIBRARY_TYPE"):
+        assert name in text
+    assert "ZOTERO_LIBRARY_TYPE=group ZOTERO_LIBRARY_ID=4711 paper2bib zotero sync" in text
+
+
+def test_list_status_is_described(runner):
+    text = " ".join(runner.invoke(main, ["list", "--help"]).stdout.split())
+    assert "--status [resolved|ambiguous|unresolved|pending] Only the entries in this state" in text

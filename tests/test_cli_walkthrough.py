@@ -99,7 +99,7 @@ def test_the_readme_command_list_matches_help():
     runner = CliRunner()
     for name, options in listed.items():
         help_text = runner.invoke(main, [*name.split(), "--help"]).stdout
-        assert "Example:" in help_text, name
+        assert "Example:" in help_text or "Examples:" in help_text, name
         in_help = set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", help_text, re.M)) - common
         in_help |= {"-o"} if re.search(r"^\s+-o, --output", help_text, re.M) else set()
         in_help -= {"--output"}

@@ -24,24 +24,36 @@ def err(msg: str) -> None:
     click.echo(msg, err=True)
 
 
-def settings_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Options every command takes: where the library is and how to reach arXiv."""
+def settings_options(
+    f: Callable[..., Any] | None = None, *, network: bool = True, keys: bool = True
+) -> Callable[..., Any]:
+    """The settings options a command uses: where the library is, and (``network``) how to
+    reach arXiv and the Hub, and (``keys``) the citation key format. ``@settings_options`` or
+    ``@settings_options(network=False)``: a command's help lists only what it reads."""
     opts = [
         click.option(
             "--library", "library", type=click.Path(dir_okay=False), help="Library file [env PAPER2BIB_LIBRARY]."
-        ),
-        click.option("--arxiv-url", help="arXiv API endpoint [env PAPER2BIB_ARXIV_URL]."),
-        click.option(
-            "--delay", "arxiv_delay", type=float, help="Seconds between arXiv requests [env PAPER2BIB_ARXIV_DELAY]."
-        ),
-        click.option("--contact", help="E-mail for the User-Agent arXiv sees [env PAPER2BIB_CONTACT]."),
-        click.option("--hf-url", help="Hugging Face Hub URL, for hf: sources [env PAPER2BIB_HF_URL]."),
-        click.option("--key-format", help="Citation key format, e.g. '{auth}{year}{title}'."),
-        click.option("-v", "--verbose", is_flag=True, help="Log each request."),
+        )
     ]
-    for opt in reversed(opts):
-        f = opt(f)
-    return f
+    if network:
+        opts += [
+            click.option("--arxiv-url", help="arXiv API endpoint [env PAPER2BIB_ARXIV_URL]."),
+            click.option(
+                "--delay", "arxiv_delay", type=float, help="Seconds between arXiv requests [env PAPER2BIB_ARXIV_DELAY]."
+            ),
+            click.option("--contact", help="E-mail for the User-Agent arXiv sees [env PAPER2BIB_CONTACT]."),
+            click.option("--hf-url", help="Hugging Face Hub URL, for hf: sources [env PAPER2BIB_HF_URL]."),
+        ]
+    if keys:
+        opts.append(click.option("--key-format", help="Citation key format, e.g. '{auth}{year}{title}'."))
+    opts.append(click.option("-v", "--verbose", is_flag=True, help="Log each request." if network else "Log more."))
+
+    def decorate(g: Callable[..., Any]) -> Callable[..., Any]:
+        for opt in reversed(opts):
+            g = opt(g)
+        return g
+
+    return decorate(f) if f is not None else decorate
 
 
 def run(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -84,8 +84,12 @@ def _add(svc: Services, entries: list[Entry], refresh: bool) -> AddReport:
 
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@click.option("--status", type=click.Choice(["resolved", "ambiguous", "unresolved", "pending"]))
-@settings_options
+@click.option(
+    "--status",
+    type=click.Choice(["resolved", "ambiguous", "unresolved", "pending"]),
+    help="Only the entries in this state (pending: not yet looked up on arXiv).",
+)
+@settings_options(network=False, keys=False)
 @run
 def list_(svc: Services, as_json: bool, status: str | None) -> int:
     """Show the library's entries and what each resolved to (arXiv's title; "pinned" when settled by hand).
@@ -130,7 +134,7 @@ def pin(svc: Services, entry: str, arxiv_id: str, force: bool) -> int:
 
 @click.command()
 @click.argument("entries", nargs=-1, required=True)
-@settings_options
+@settings_options(network=False, keys=False)
 @run
 def remove(svc: Services, entries: tuple[str, ...]) -> int:
     """Remove ENTRIES (numbers in 'list', arXiv ids or citation keys) from the library.

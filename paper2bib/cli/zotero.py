@@ -27,14 +27,19 @@ def zotero() -> None:
 @click.option("--dry-run", is_flag=True, help="Say what would be created or linked; write nothing.")
 @click.option("--recreate-deleted", is_flag=True, help="Make again the items deleted in Zotero since a sync made them.")
 @click.option("--zotero-url", help="Zotero API URL [env PAPER2BIB_ZOTERO_URL].")
-@settings_options
+@settings_options(network=False)
 @run
 def sync(svc: Services, collection: str | None, dry_run: bool, recreate_deleted: bool, zotero_url: str | None) -> int:
     """Put every resolved paper into a Zotero library (idempotent).
 
+    The library and the key come from the environment (or the config file's [zotero] table):
+    ZOTERO_API_KEY (a key with write access, from zotero.org/settings/keys), ZOTERO_LIBRARY_ID
+    (your user ID, or the group's ID), ZOTERO_LIBRARY_TYPE (user, the default, or group).
+
     \b
-    Example:
+    Examples:
       paper2bib zotero sync --collection "Reading group" --dry-run
+      ZOTERO_LIBRARY_TYPE=group ZOTERO_LIBRARY_ID=4711 paper2bib zotero sync
     """
     if zotero_url:
         svc.settings = with_overrides(svc.settings, zotero_url=zotero_url)
