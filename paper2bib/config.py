@@ -156,15 +156,27 @@ def _convert(name: str, value: Any, kind: type, where: str) -> Any:
     return out
 
 
-def _validate(s: Settings) -> Settings:
+def _validate(s: Settings, origin: Mapping[str, str] | None = None) -> Settings:
+    """``s`` if its values make sense; else an error naming the setting as the user gave it
+    (``origin``: the flag, the environment variable or the config file's key)."""
+
+    def said(name: str) -> str:
+        where = (origin or {}).get(name)
+        return f"{where}: " if where else ""
+
     for name in ("arxiv_url", "zotero_url", "hf_url", "s2_url", "dblp_url"):
         url = getattr(s, name)
         if not url.startswith(("http://", "https://")):
-            raise ConfigError(f"{name} must be an http(s) URL, not {url!r}")
+            raise ConfigError(f"{said(name)}{name} must be an http(s) URL, not {url!r}")
     if s.zotero_library_type not in ("user", "group"):
-        raise ConfigError(f"zotero library type must be 'user' or 'group', not {s.zotero_library_type!r}")
+        raise ConfigError(
+            f"{said('zotero_library_type')}zotero library type must be 'user' or 'group', not {s.zotero_library_type!r}"
+        )
     if s.zotero_library_id is not None and not s.zotero_library_id.isdigit():
-        raise ConfigError(f"zotero library id must be the library's number (digits only), not {s.zotero_library_id!r}")
+        raise ConfigError(
+            f"{said('zotero_library_id')}zotero library id must be the library's number (digits only),"
+            f" not {s.zotero_library_id!r}"
+        )
     if s.arxiv_batch < 1 or s.arxiv_page_size < 1 or s.arxiv_page_size > 2000:
         raise ConfigError("arxiv batch must be >= 1 and page size between 1 and 2000")
     return s
@@ -177,6 +189,7 @@ def load_settings(overrides: dict[str, Any] | None = None, env: dict[str, str] |
     """
     env = dict(os.environ) if env is None else env
     values: dict[str, Any] = {}
+    origin: dict[str, str] = {}  # where each value came from, to name it in an error
     path = config_path(env)
     data: dict[str, Any] = {}
     if path.is_file():
@@ -193,15 +206,19 @@ def load_settings(overrides: dict[str, Any] | None = None, env: dict[str, str] |
             node = node.get(k) if isinstance(node, dict) else None
         if node is not None:
             values[name] = _convert(name, node, kind, str(path))
+            origin[name] = f"{path} ({'.'.join(keys)})"
         if var and env.get(var):
             values[name] = _convert(name, env[var], kind, var)
+            origin[name] = var
         if overrides and overrides.get(name) is not None:
-            values[name] = _convert(name, overrides[name], kind, _FLAGS.get(name, "--" + name.replace("_", "-")))
+            flag = _FLAGS.get(name, "--" + name.replace("_", "-"))
+            values[name] = _convert(name, overrides[name], kind, flag)
+            origin[name] = flag
     values.setdefault("library", default_library())
     known = {f.name for f in fields(Settings)}
-    return _validate(Settings(**{k: v for k, v in values.items() if k in known}))
+    return _validate(Settings(**{k: v for k, v in values.items() if k in known}), origin)
 
 
 def with_overrides(settings: Settings, **changes: Any) -> Settings:
-    """A copy of ``settings`` with ``changes`` applied and validated."""
-    return _validate(replace(settings, **changes))
+    """A copy of ``settings`` with ``changes`` (given as flags) applied and validated."""
+    return _validate(replace(settings, **changes), {k: _FLAGS.get(k, "--" + k.replace("_", "-")) for k in changes})

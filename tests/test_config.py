@@ -44,8 +44,20 @@ def test_defaults(tmp_path):
     ],
 )
 def test_bad_values(tmp_path, env, message):
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(ConfigError, match=message) as e:
         load_settings(env={"PAPER2BIB_CONFIG": str(tmp_path / "none.toml"), **env})
+    assert str(e.value).startswith(next(iter(env)) + ": ")  # the setting named as the user gave it
+
+
+def test_a_bad_setting_is_named_by_where_it_was_given(tmp_path):
+    conf = tmp_path / "config.toml"
+    conf.write_text('[zotero]\nurl = "ftp://x"\n')
+    with pytest.raises(ConfigError) as e:
+        load_settings(env={"PAPER2BIB_CONFIG": str(conf)})
+    assert str(e.value) == f"{conf} (zotero.url): zotero_url must be an http(s) URL, not 'ftp://x'"
+    with pytest.raises(ConfigError) as e:
+        load_settings({"arxiv_url": "ftp://y"}, env={"PAPER2BIB_CONFIG": str(conf), "PAPER2BIB_ZOTERO_URL": "http://z"})
+    assert str(e.value) == "--arxiv-url: arxiv_url must be an http(s) URL, not 'ftp://y'"
 
 
 def test_broken_toml(tmp_path):
