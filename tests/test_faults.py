@@ -190,7 +190,8 @@ def test_no_network_gives_up_within_30_seconds():
         url=f"http://127.0.0.1:{port}/api/query", delay=3.0, sleep=fake.sleep, clock=fake.clock
     )  # the defaults
     start = time.monotonic()
-    with pytest.raises(ArxivUnavailable, match=r"arXiv at .*: query failed \(connection failed\)"):
+    refused = r"arXiv at .*: query failed \(connection refused: nothing listens at that address\)"
+    with pytest.raises(ArxivUnavailable, match=refused):
         c.fetch(["1605.08386"])
     assert fake.sleeps == [3.0, 6.0, 12.0]  # exponential from the delay; the next (24 s) would pass 25 s
     assert fake.now < 30 and time.monotonic() - start < 5
@@ -262,3 +263,23 @@ def test_a_feed_that_echoes_an_unescaped_query_loses_no_text():
     with arxiv_server(script) as url:
         found = client(url).fetch(["1605.08386"])
     assert found["1605.08386"].title == "Heat-bath & random walks with Markov bases"
+
+
+def test_a_connection_that_fails_says_how():
+    import requests
+
+    from paper2bib.net import connection_failure
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(requests.ConnectionError) as refused:
+        requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+    assert connection_failure(refused.value) == "connection refused: nothing listens at that address"
+    unknown = requests.ConnectionError(socket.gaierror(-2, "Name or service not known"))
+    assert connection_failure(unknown) == "host not found: check the URL"
+    try:
+        raise requests.ConnectionError("aborted") from ConnectionResetError(104, "Connection reset by peer")
+    except requests.ConnectionError as reset:
+        assert connection_failure(reset) == "connection reset by the other side"
+    assert connection_failure(requests.ConnectionError("something else")) == "connection failed"

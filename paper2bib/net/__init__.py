@@ -8,7 +8,7 @@ pyzotero's calls through the same :class:`Service` (see :mod:`paper2bib.zotero.c
 
 from .bounded import MAX_RESPONSE_BYTES, DeadlineExceeded, RedirectRefused, ResponseTooLarge
 from .breaker import Breaker
-from .policy import Failure, RetryPolicy, announced_wait
+from .policy import Failure, RetryPolicy, announced_wait, connection_failure
 from .service import Answer, Failed, HttpService, Service
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "RetryPolicy",
     "Service",
     "announced_wait",
+    "connection_failure",
 ]

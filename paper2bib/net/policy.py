@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -105,3 +106,22 @@ def announced_wait(status: int, headers: Mapping[str, str], now: float | None = 
             return max(when.timestamp() - (time.time() if now is None else now), 0.0)
     m = _RATELIMIT_RESET.search(headers.get("RateLimit") or "")
     return float(m.group(1)) if m else None
+
+
+def connection_failure(error: BaseException) -> str:
+    """What went wrong with a connection, from the exception and what it was raised from:
+    refused (nothing listens there), the host unknown, reset (the other side hung up), or
+    failed (anything else)."""
+    seen: set[int] = set()
+    e: BaseException | None = error
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        text = f"{type(e).__name__} {e}".lower()
+        if isinstance(e, ConnectionRefusedError) or "connection refused" in text or "errno 111" in text:
+            return "connection refused: nothing listens at that address"
+        if isinstance(e, socket.gaierror) or "name or service not known" in text or "nodename nor servname" in text:
+            return "host not found: check the URL"
+        if isinstance(e, ConnectionResetError) or "connection reset" in text or "remotedisconnected" in text:
+            return "connection reset by the other side"
+        e = e.__cause__ or e.__context__ or (e.args[0] if e.args and isinstance(e.args[0], BaseException) else None)
+    return "connection failed"

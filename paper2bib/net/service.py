@@ -35,7 +35,7 @@ from .bounded import (
     run_with_deadline,
 )
 from .breaker import Breaker
-from .policy import TRANSIENT_STATUSES, Failure, RetryPolicy, announced_wait, http_failure
+from .policy import TRANSIENT_STATUSES, Failure, RetryPolicy, announced_wait, connection_failure, http_failure
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -245,8 +245,8 @@ class HttpService(Service):
                 raise Failed(Failure(f"timed out after {deadline:.0f} s")) from None
             except requests.Timeout:
                 raise Failed(Failure("timed out")) from None
-            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-                raise Failed(Failure("connection failed")) from None
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:
+                raise Failed(Failure(connection_failure(e))) from None
             except (ResponseTooLarge, RedirectRefused) as e:
                 raise Failed(Failure(str(e), transient=False)) from None
             except requests.RequestException as e:

@@ -24,7 +24,17 @@ from pyzotero import zotero
 from pyzotero import zotero_errors as ze
 
 from ..errors import WriteUncertain, ZoteroError, ZoteroUnavailable
-from ..net import Breaker, Failed, Failure, RedirectRefused, ResponseTooLarge, RetryPolicy, Service, announced_wait
+from ..net import (
+    Breaker,
+    Failed,
+    Failure,
+    RedirectRefused,
+    ResponseTooLarge,
+    RetryPolicy,
+    Service,
+    announced_wait,
+    connection_failure,
+)
 from ..net.bounded import DeadlineExceeded, decompress_capped, read_capped, redirect_target, run_with_deadline
 from ..net.policy import TRANSIENT_STATUSES, http_failure
 
@@ -63,8 +73,8 @@ class BoundedTransport(httpx2.BaseTransport):
             resp, raw_headers = run_with_deadline(exchange, self.deadline)
         except (DeadlineExceeded, httpx2.TimeoutException):
             raise Failed(Failure("timed out")) from None
-        except httpx2.TransportError:
-            raise Failed(Failure("connection failed")) from None
+        except httpx2.TransportError as e:
+            raise Failed(Failure(connection_failure(e))) from None
         except (ResponseTooLarge, ValueError) as e:
             raise Failed(Failure(str(e), transient=False)) from None
         status = resp.status_code
@@ -219,9 +229,15 @@ class ZoteroClient:
                     ) from None
                 raise ZoteroError(f"Zotero: {what} failed (HTTP 412)") from None
             except ze.UserNotAuthorisedError as e:
+                said = _response_text(e)
+                if "invalid key" in said.lower():  # Zotero's answer to a key it does not know
+                    raise ZoteroError(
+                        f"Zotero does not know this API key ({said}): check ZOTERO_API_KEY"
+                        " (keys are made at https://www.zotero.org/settings/keys)"
+                    ) from None
                 need = "write" if write else "read"
                 raise ZoteroError(
-                    f"Zotero refused the API key for {self.library} ({_response_text(e)}): "
+                    f"Zotero refused the API key for {self.library} ({said}): "
                     f"the key needs {need} access to this library"
                 ) from None
             except ze.PyZoteroError as e:
