@@ -10,7 +10,7 @@ from pathlib import Path
 from .digest import read_source
 from .digest.bibfile import arxiv_ref, read_fields, split_bib
 from .errors import InputError
-from .texfiles import bibliographies, citations, inputs, valid_key
+from .texfiles import bcf_bibliographies, bcf_citations, bibliographies, citations, inputs, valid_key
 
 MAX_INPUT_DEPTH = 20
 
@@ -36,7 +36,8 @@ def inside(folder: Path, name: str) -> Path | None:
 
 
 def read_document(document: str) -> TexDocument:
-    """Read a .tex (and every file it inputs, inside its folder) or an .aux."""
+    """Read a .tex (and every file it inputs, inside its folder) or an .aux; beside a biblatex
+    .aux, biber's control file (the .bcf of the same name) names the bibliographies."""
     path = Path(document)
     folder = path.parent
     texts: list[str] = []
@@ -58,8 +59,13 @@ def read_document(document: str) -> TexDocument:
                     queue.append((child, depth + 1))
     joined = "\n".join(texts)
     cited = citations(joined)
+    named = bibliographies(joined)
+    bcf = read_optional(path.with_suffix(".bcf")) if path.suffix.lower() in (".aux", ".bcf") else None
+    if bcf is not None:  # a biblatex document: biber's control file names its .bib files and citations
+        named = named or bcf_bibliographies(bcf)
+        cited = list(dict.fromkeys([*cited, *bcf_citations(bcf)]))
     doc = TexDocument(path, [k for k in cited if valid_key(k)], [], invalid=[k for k in cited if not valid_key(k)])
-    for name in bibliographies(joined):
+    for name in named:
         if inside(folder, name) is None:
             doc.outside.append(name)
         else:

@@ -88,6 +88,26 @@ def bibliographies(text: str) -> list[str]:
     return list(out)
 
 
+#: biber's control file (.bcf): the bibliographies and the keys a biblatex document cites
+_BCF_SOURCE = re.compile(r"<bcf:datasource\b([^>]{0,500})>([^<]{1,1000})</bcf:datasource>")
+_BCF_KEY = re.compile(r"<bcf:citekey\b[^>]{0,200}>([^<]{1,200})</bcf:citekey>")
+
+
+def bcf_bibliographies(text: str) -> list[str]:
+    """The .bib files a biber control file names (its ``bibtex`` data sources), in order."""
+    out: dict[str, None] = {}
+    for m in _BCF_SOURCE.finditer(text):
+        if 'datatype="bibtex"' in m.group(1) or "datatype" not in m.group(1):
+            name = m.group(2).strip()
+            out.setdefault(name if name.lower().endswith(".bib") else name + ".bib", None)
+    return list(out)
+
+
+def bcf_citations(text: str) -> list[str]:
+    """The keys a biber control file lists as cited, each once, in order (``*`` left out)."""
+    return list(dict.fromkeys(k.strip() for k in _BCF_KEY.findall(text) if k.strip() and k.strip() != "*"))
+
+
 def protected(chunks: Sequence[Chunk], i: int, fields: Mapping[str, str]) -> bool:
     """The user marked entry ``i`` to keep: ``protect = {true}``, or ``% paper2bib: keep`` just before it."""
     if fields.get("protect", "").strip().strip("{}").lower() in ("true", "yes", "1"):

@@ -284,3 +284,26 @@ def test_update_of_a_bibliography_in_four_styles_parses_with_biber(tmp_path, arx
     assert run.returncode == 0, run.stdout + run.stderr
     assert "ERROR" not in run.stdout
     assert len(bibtexparser.loads(report.text).entries) == len([c for c in old if c.kind == "entry"])
+
+
+def test_a_biblatex_aux_names_its_bibliography_through_the_bcf(tmp_path):
+    from paper2bib.texdocument import read_document, target_of
+
+    (tmp_path / "paper.aux").write_text(
+        "\\relax\n\\abx@aux@refcontext{nyt/global//global/global}\n"
+        "\\abx@aux@cite{0}{vaswani2017attention}\n\\abx@aux@segm{0}{0}{vaswani2017attention}\n"
+        "\\abx@aux@cite{0}{2409.19256}\n"
+    )
+    (tmp_path / "paper.bcf").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<bcf:controlfile version="3.10" bltxversion="3.19"'
+        ' xmlns:bcf="https://sourceforge.net/projects/biblatex">\n  <bcf:bibdata section="0">\n'
+        '    <bcf:datasource type="file" datatype="bibtex" glob="false">refs.bib</bcf:datasource>\n'
+        '  </bcf:bibdata>\n  <bcf:section number="0">\n'
+        '    <bcf:citekey order="1" intorder="1">vaswani2017attention</bcf:citekey>\n'
+        '    <bcf:citekey order="2" intorder="1">2409.19256</bcf:citekey>\n    <bcf:citekey order="3">*</bcf:citekey>\n'
+        "  </bcf:section>\n</bcf:controlfile>\n"
+    )
+    doc = read_document(str(tmp_path / "paper.aux"))
+    assert doc.cited == ["vaswani2017attention", "2409.19256"]
+    assert doc.bibliographies == [tmp_path / "refs.bib"]
+    assert target_of(doc, None) == tmp_path / "refs.bib"
