@@ -105,5 +105,7 @@ def test_the_readme_command_list_matches_help():
         in_help -= {"--output"}
         assert options == in_help, (name, options ^ in_help)
     top = runner.invoke(main, ["--help"]).stdout
-    commands = set(re.findall(r"^  (\w+)\s", top.split("Commands:")[1], re.M))
+    jobs = top.split("Read and resolve papers:")[1]  # commands are listed by job
+    assert "Write bibliographies:" in jobs and "Zotero:" in jobs
+    commands = set(re.findall(r"^  (\w+)\s", jobs, re.M))
     assert {n.split()[0] for n in listed} == commands

@@ -12,8 +12,31 @@ import click
 from .. import __version__
 from . import latex, library, zotero
 
+#: ``paper2bib --help`` lists the commands by job, in the order a user meets them
+JOBS = (
+    ("Read and resolve papers", ("parse", "add", "list", "pin", "remove", "refresh")),
+    ("Write bibliographies", ("export", "update", "tex")),
+    ("Zotero", ("zotero",)),
+)
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _ByJob(click.Group):
+    """A group whose help lists its commands under the job each serves."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        order = [name for _, names in JOBS for name in names]
+        return sorted(self.commands, key=lambda n: order.index(n) if n in order else len(order))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        width = formatter.width - 6 - max(len(n) for n in self.commands)
+        for title, names in JOBS:
+            rows = [(n, self.commands[n].get_short_help_str(width)) for n in names if n in self.commands]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+@click.group(cls=_ByJob, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paper2bib")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no warnings: summaries and errors only.")
 @click.pass_context
