@@ -211,13 +211,16 @@ def _decode_text(seg: str) -> str:
             run.append(token)
             depth += token.count("{") - token.count("}")
             if depth == 0 and token.isspace():
-                out.append(keep_edges("".join(run), _decode("".join(run))))
+                out.append(_decoded_run(run))
                 run = []
         else:
             out.append(token)
-    if run:
-        out.append(keep_edges("".join(run), _decode("".join(run))))
-    return "".join(out)
+    return "".join(out) + (_decoded_run(run) if run else "")
+
+
+def _decoded_run(tokens: list[str]) -> str:
+    text = "".join(tokens)
+    return keep_edges(text, _decode(text))
 
 
 #: what makes a word TeX: a macro, a group, a tie, dashes and quotes TeX turns into characters

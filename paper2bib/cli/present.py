@@ -241,12 +241,14 @@ def sync_summary(result: SyncResult) -> list[str]:
     def verb(n: int) -> str:
         return "would be" if result.dry_run else "was" if n == 1 else "were"
 
-    unchanged = len(r.plan.link) - r.linked - r.refreshed - r.updated
+    plan = r.plan
+    touched = {*plan.first_linked, *plan.refresh, *plan.add_to_collection, *(a for a, _, _ in plan.retype)}
+    unchanged = sum(1 for p, _ in plan.link if p.record.arxiv_id not in touched)
     lines = [
         f"Zotero {result.library}: {plural(result.papers, 'paper')}; {r.created} {verb(r.created)} created, "
         f"{r.linked} linked to existing items, {r.updated} added to the collection, "
         f"{r.children} child links/notes, {r.refreshed} {verb(r.refreshed)} brought up to date, "
-        f"{max(unchanged, 0)} unchanged ({plural(result.requests, 'request')}, {plural(result.writes, 'write')})"
+        f"{unchanged} unchanged ({plural(result.requests, 'request')}, {plural(result.writes, 'write')})"
     ]
     lines += [f"{aid}: {name} edited in Zotero, kept" for aid, name in r.plan.kept]
     if r.not_recreated:
