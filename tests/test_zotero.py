@@ -441,6 +441,13 @@ def test_updates_reach_zotero_without_clobbering_edits_or_deletions(seed_library
             "EuroSys 2025",
         ),
         ("Proceedings of a Workshop on Things", "conf/things/X", 2022, ""),
+        # a stream mappings/venues.toml does not know: the event as the title names it
+        (
+            "Proceedings of the 3rd Conference on Lifelong Learning Agents, CoLLAs 2024, Pisa",
+            "conf/collas/Y24",
+            2024,
+            "CoLLAs 2024",
+        ),
     ],
 )
 def test_a_conference_paper_names_the_event_not_the_proceedings_twice(venue, dblp_key, year, event):
