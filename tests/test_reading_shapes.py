@@ -129,8 +129,14 @@ CASES = {
     ),
     "a list of titles linking project pages, one on arXiv": (
         "## New this week\n* [1] [State of the Art on Neural Rendering](https://arxiv.org/abs/2004.03805)\n"
-        "* [2] [Deep Single Image Portrait Relighting](https://zhhoper.github.io/dpr.html)\n",
-        [("2004.03805", "State of the Art on Neural Rendering"), (None, "Deep Single Image Portrait Relighting")],
+        "* [2] [Deep Single Image Portrait Relighting](https://zhhoper.github.io/dpr.html)\n"
+        "* [3] [3D Photography using Context-aware Layered Depth Inpainting]"
+        "(https://shihmengli.github.io/3D-Photo-Inpainting/)\n",
+        [
+            ("2004.03805", "State of the Art on Neural Rendering"),
+            (None, "Deep Single Image Portrait Relighting"),
+            (None, "3D Photography using Context-aware Layered Depth Inpainting"),
+        ],
     ),
     "posts beside a paper are not papers": (
         "## Data\n1. [Data Mesh — A Data Movement and Processing Platform @ Netflix]"

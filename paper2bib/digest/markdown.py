@@ -363,12 +363,11 @@ def _titled_page(text: str) -> bool:
     url = m.group(1)
     if paper_link("", url):
         return True
-    host, _, path = url.partition("://")[2].partition("/")
+    path = url.partition("://")[2].partition("/")[2]
     slug = path.rstrip("/").rsplit("/", 1)[-1]
     return (
         classify(url) == "project"
-        and not NOT_PAPER_URL.search(url)
-        and "blog" not in host
+        and not NOT_PAPER_URL.search(url)  # posts, blogs (a host named blog), news
         and len(re.split(r"[-_]", slug)) < 4
     )
 
