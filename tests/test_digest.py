@@ -172,6 +172,17 @@ def test_bib_file_every_paper_is_one_entry():
     assert entries[0].authors == ("Sheng, Guangming", "Zhang, Chi") and entries[0].year == "2024"
 
 
+def test_an_entry_commented_out_line_by_line_is_said_to_be(tmp_path, caplog):
+    f = tmp_path / "refs.bib"
+    f.write_text(
+        "@unpublished{WOO-20,\n%  title = {Planning as Inference},\n%  eprint = {2003.13221},\n%}\n\n"
+        "@misc{ok, title={Fine}, eprint={2401.00001}}\n",
+        encoding="utf-8",
+    )
+    assert [e.key for e in parse_file(str(f))] == ["ok"]
+    assert "refs.bib: line 1: @unpublished{WOO-20 its fields are commented out: skipped" in caplog.text
+
+
 @pytest.mark.parametrize(
     "text, line, rest",
     [

@@ -138,11 +138,16 @@ CASES = {
             (None, "3D Photography using Context-aware Layered Depth Inpainting"),
         ],
     ),
-    "posts beside a paper are not papers": (
-        "## Data\n1. [Data Mesh — A Data Movement and Processing Platform @ Netflix]"
-        "(https://netflixtechblog.com/data-mesh-a-data-movement-and-processing-platform-netflix-1288bcab2873)\n"
-        "2. [Revolutionizing Money Movements at Scale](https://eng.uber.com/money-scale-strong-data/)\n"
-        "3. [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n",
+    "a post with a long slug beside a paper is not a paper": (
+        "## Data\n1. [Revolutionizing Money Movements at Scale](https://eng.uber.com/money-scale-strong-data/)\n"
+        "2. [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
+        "3. [Deep Single Image Portrait Relighting](https://zhhoper.github.io/dpr.html)\n",
+        [("1706.03762", "Attention Is All You Need")],
+    ),
+    "a post on a blog host beside a paper is not a paper": (
+        "## Data\n1. [Data Mesh at Netflix](https://netflixtechblog.com/data-mesh)\n"
+        "2. [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
+        "3. [Deep Single Image Portrait Relighting](https://zhhoper.github.io/dpr.html)\n",
         [("1706.03762", "Attention Is All You Need")],
     ),
     "a title in italics, then its authors, after an emoji bullet": (
