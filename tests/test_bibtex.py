@@ -214,3 +214,14 @@ def test_one_repository_spelled_two_ways_is_one_link_and_each_field_holds_one_ur
     assert blx["addendum"] == (
         r"Code: \url{https://gitlab.com/other/mirror.git}; Dataset: \url{https://huggingface.co/datasets/flairox/data}"
     )
+
+
+def test_csl_json_is_written_as_json_writes_it(seed_records):
+    import json
+
+    from paper2bib.writers.csl import csl_item, render_csl_json
+
+    papers = _papers([record_from_json(d) for d in seed_records])
+    items = [csl_item(p.record, p.key, p.links) for p in papers]
+    assert render_csl_json(papers) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    assert render_csl_json([]) == "[]\n"
