@@ -177,6 +177,20 @@ CASES = {
         '.. [2] K. He, X. Zhang, S. Ren and J. Sun, "Deep Residual Learning for Image Recognition," in CVPR, 2016.\n',
         [("1706.03762", "Attention is all you need"), (None, "Deep Residual Learning for Image Recognition")],
     ),
+    "a table's Paper column holds the title, its URL column the paper": (
+        "## Convolutional GNNs\n### Based on graph Fourier transform\n"
+        "| Number | GNN | Paper | Code | Journal or Conference | URL |\n|:--:|:--:|---|---|:--:|---|\n"
+        "| 1 | Spectral CNN | Spectral Networks and Locally Connected Networks on Graphs | | ICLR 2014"
+        " | https://openreview.net/forum?id=DQNsQf-UsoDBa |\n"
+        "| 2 | | Deep Convolutional Networks on Graph-Structured Data | | | https://arxiv.org/abs/1506.05163 |\n"
+        "| 3 | GCN | Semi-Supervised Classification with Graph Convolutional Networks | https://github.com/tkipf/gcn"
+        " | ICLR 2017 | https://openreview.net/forum?id=SJU4ayYgl |\n",
+        [
+            (None, "Spectral Networks and Locally Connected Networks on Graphs"),
+            ("1506.05163", "Deep Convolutional Networks on Graph-Structured Data"),  # not the section's heading
+            (None, "Semi-Supervised Classification with Graph Convolutional Networks"),
+        ],
+    ),
 }
 
 

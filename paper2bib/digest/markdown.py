@@ -147,6 +147,9 @@ class _Reader:
         self.reference_tables = {
             t: len(rows) >= 2 and 2 * sum(1 for r in rows if self.refs_of[r]) >= len(rows) for t, rows in tables.items()
         }
+        # | # | GNN | Paper | Code | URL |: the column whose header names the paper holds its title
+        self.title_column = {t: _title_column(blocks[t].text) for t, rows in tables.items() if len(rows) >= 2}
+        self.table_rows = {t: len(rows) for t, rows in tables.items()}
         self.plain = _plain_title_list(blocks)
         self.has_items = any(b.kind == "item" for b in blocks)
         self.out: list[Entry] = []
@@ -189,13 +192,15 @@ class _Reader:
                     b.kind in ("item", "row") or _REFERENCE_LINE.match(b.text) or _BOLD_START.match(b.text)
                 ):
                     title = text_title(b.text) or named(b.text)
+                if b.kind == "row" and not title:
+                    title = self._column_title(i, b)
                 if not title and (quoted := _QUOTED_LINKED.search(b.text)):
                     title = link_title(quoted.group(1))  # our review "Neural … Review" [[arXiv Version]](…)
                 if b.kind in ("item", "row") or _BOLD_START.match(b.text):
                     links = unit_links(unit)
                 s_title, s_links = self._section_hint(b, ref.arxiv_id)
-                if s_title and not title:
-                    title = s_title
+                if s_title and not title and not self._in_table(i, b):
+                    title = s_title  # a section about one paper; a table's section heading names a group
                 links = links or s_links
             self._add(title, ref, links)
 
@@ -250,6 +255,8 @@ class _Reader:
             title = link_title(bold.group(1) or bold.group(2))  # | **Title** | … | [pdf](…) |
         if title is None and paper:
             title = named(b.text)  # | 6) **GenCast** - an ML weather model … | [Paper](…) |
+        if title is None and (paper or any(paper_link("", u) for u in _BARE_URL.findall(b.text))):
+            title = self._column_title(i, b)  # | GCN | Semi-Supervised … | | ICLR 2017 | https://openreview.net/… |
         if title is None and reference:  # a cell that is a link to the paper's page: | [Title](page) |
             first = [m for c in cells if (m := LINK.match(c)) and not NOT_PAPER_URL.search(m.group(2))]
             title = next((t for m in first if (t := cell_title(m.group(1), m.group(2)))), None)
@@ -298,6 +305,18 @@ class _Reader:
         """The entries, a title cut short ("…") and never given whole left as it was written."""
         return [replace(e, title=e.title[:-1].rstrip()) if e.title and e.title.endswith("…") else e for e in self.out]
 
+    def _in_table(self, i: int, b: Block) -> bool:
+        """``b`` is a row of a table of several rows."""
+        return b.kind == "row" and self.table_rows.get(self.table_of.get(i, -1), 0) >= 2
+
+    def _column_title(self, i: int, b: Block) -> str | None:
+        """The title in the row's "Paper"/"Title" column, if its table has one."""
+        column = self.title_column.get(self.table_of.get(i, -1))
+        cells = _cells(b.text)
+        if column is None or i == self.table_of.get(i) or column >= len(cells):
+            return None
+        return text_title(cells[column])
+
     def _section_hint(self, b: Block, ident: str) -> tuple[str | None, tuple[Link, ...]]:
         """The heading of the outermost section that holds this one paper, and its links
         (worked out once per section: a section of a thousand items citing it is read once)."""
@@ -335,6 +354,21 @@ class _Reader:
             bib = re.search(r"(?im)^\s*title\s*=\s*[{\"](.+?)[}\"]\s*,?\s*$", "\n".join(body))
             title = squash_space(bib.group(1).replace("{", "").replace("}", "")) if bib else None
         return title, unit_links("\n".join(body))
+
+
+_BARE_URL = re.compile(r"https?://[^\s|<>()\[\]]+")
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in row.strip().strip("|").split("|")]
+
+
+def _title_column(header: str) -> int | None:
+    """The column of a table's header row that names the paper: "Paper", "Title", "Paper title"."""
+    names = [re.sub(r"[*_`]", "", c).strip().lower() for c in _cells(header)]
+    return next(
+        (k for k, n in enumerate(names) if n in ("paper", "title", "paper title", "papers", "name of paper")), None
+    )
 
 
 def _one_word_name(label: str) -> str | None:
