@@ -191,6 +191,11 @@ CASES = {
             (None, "Semi-Supervised Classification with Graph Convolutional Networks"),
         ],
     ),
+    "a row without a title under a heading naming a group is untitled, not the heading": (
+        "## Convolutional GNNs\n### Based on graph Fourier transform\n| Number | Name | URL |\n|---|---|---|\n"
+        "| 1 | | https://arxiv.org/abs/1506.05163 |\n| 2 | GCN | https://openreview.net/forum?id=SJU4ayYgl |\n",
+        [("1506.05163", None)],
+    ),
 }
 
 
