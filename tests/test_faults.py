@@ -277,7 +277,7 @@ def test_a_connection_that_fails_says_how():
         requests.get(f"http://127.0.0.1:{port}/", timeout=5)
     assert connection_failure(refused.value) == "connection refused: nothing listens at that address"
     unknown = requests.ConnectionError(socket.gaierror(-2, "Name or service not known"))
-    assert connection_failure(unknown) == "host not found: check the URL"
+    assert connection_failure(unknown) == "host not found: check the URL, or whether this machine is online"
     try:
         raise requests.ConnectionError("aborted") from ConnectionResetError(104, "Connection reset by peer")
     except requests.ConnectionError as reset:

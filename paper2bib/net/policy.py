@@ -120,7 +120,7 @@ def connection_failure(error: BaseException) -> str:
         if isinstance(e, ConnectionRefusedError) or "connection refused" in text or "errno 111" in text:
             return "connection refused: nothing listens at that address"
         if isinstance(e, socket.gaierror) or "name or service not known" in text or "nodename nor servname" in text:
-            return "host not found: check the URL"
+            return "host not found: check the URL, or whether this machine is online"
         if isinstance(e, ConnectionResetError) or "connection reset" in text or "remotedisconnected" in text:
             return "connection reset by the other side"
         e = e.__cause__ or e.__context__ or (e.args[0] if e.args and isinstance(e.args[0], BaseException) else None)
