@@ -22,6 +22,8 @@ from ..models import Entry, Link
 from ..text import squash_space
 from .blocks import Block, split_blocks, unit_text, within
 from .frontmatter import front_matter
+from .listshapes import BARE_URL, reference_list, title_column
+from .listshapes import cells as row_cells
 from .mdlinks import LINK, ref_labels, unit_links
 from .paperlinks import (
     NOT_PAPER_URL,
@@ -68,7 +70,6 @@ _SECTION_NAME = re.compile(
     r"updates?|license|contact|overview|method|getting started|quick ?start|requirements|faq|surveys?|papers|"
     r"models|datasets|benchmarks|tools|resources|tutorials?|applications|open \w+)\b(?:\s+\S+){0,3}\W*$"
 )
-_LINK_START = re.compile(r"\s*(?:\[\d{1,3}\]\s*)?\*{0,2}\[[^\]]{6,}\]\((\S+?)\)")
 #: a title in quotes, then its link: "Neural Style Transfer: A Review" [[arXiv Version]](…)
 _QUOTED_LINKED = re.compile(r"[“\"]([^\"“”\n]{10,300})[”\"]\s*\[\[?[^\]\n]{1,40}\]\]?\(")
 _BOLD = re.compile(r"\*\*((?:\\\*|[^*]){6,}?)\*\*|__([^_]{6,}?)__")
@@ -130,7 +131,7 @@ class _Reader:
         for i, b in enumerate(blocks):
             if b.kind == "item" and b.parent is None and b.list_id is not None:
                 lists.setdefault(b.list_id, []).append(i)
-        self.reference_lists = {n: _reference_list(items, blocks, self.unit_refs) for n, items in lists.items()}
+        self.reference_lists = {n: reference_list(items, blocks, self.unit_refs) for n, items in lists.items()}
         # "- from generic to specific areas": a list of points, not of titles (which start with a capital)
         self.phrase_lists = {
             n
@@ -148,7 +149,7 @@ class _Reader:
             t: len(rows) >= 2 and 2 * sum(1 for r in rows if self.refs_of[r]) >= len(rows) for t, rows in tables.items()
         }
         # | # | GNN | Paper | Code | URL |: the column whose header names the paper holds its title
-        self.title_column = {t: _title_column(blocks[t].text) for t, rows in tables.items() if len(rows) >= 2}
+        self.title_column = {t: title_column(blocks[t].text) for t, rows in tables.items() if len(rows) >= 2}
         self.table_rows = {t: len(rows) for t, rows in tables.items()}
         self.plain = _plain_title_list(blocks)
         self.has_items = any(b.kind == "item" for b in blocks)
@@ -242,7 +243,7 @@ class _Reader:
     def _read_row(self, i: int, b: Block) -> None:
         """A table row without an arXiv id: a paper if a cell links a title to a paper's PDF or
         venue page, or (with such a link, or in a table of references) a cell's bold title."""
-        cells = [c.strip() for c in b.text.strip("| ").split("|")]
+        cells = row_cells(b.text)
         reference = (
             self.reference_tables.get(self.table_of.get(i, -1), False)
             or _under_reading_heading(self.blocks, b)
@@ -255,7 +256,7 @@ class _Reader:
             title = link_title(bold.group(1) or bold.group(2))  # | **Title** | … | [pdf](…) |
         if title is None and paper:
             title = named(b.text)  # | 6) **GenCast** - an ML weather model … | [Paper](…) |
-        if title is None and (paper or any(paper_link("", u) for u in _BARE_URL.findall(b.text))):
+        if title is None and (paper or any(paper_link("", u) for u in BARE_URL.findall(b.text))):
             title = self._column_title(i, b)  # | GCN | Semi-Supervised … | | ICLR 2017 | https://openreview.net/… |
         if title is None and reference:  # a cell that is a link to the paper's page: | [Title](page) |
             first = [m for c in cells if (m := LINK.match(c)) and not NOT_PAPER_URL.search(m.group(2))]
@@ -312,7 +313,7 @@ class _Reader:
     def _column_title(self, i: int, b: Block) -> str | None:
         """The title in the row's "Paper"/"Title" column, if its table has one."""
         column = self.title_column.get(self.table_of.get(i, -1))
-        cells = _cells(b.text)
+        cells = row_cells(b.text)
         if column is None or i == self.table_of.get(i) or column >= len(cells):
             return None
         return text_title(cells[column])
@@ -356,54 +357,10 @@ class _Reader:
         return title, unit_links("\n".join(body))
 
 
-_BARE_URL = re.compile(r"https?://[^\s|<>()\[\]]+")
-
-
-def _cells(row: str) -> list[str]:
-    return [c.strip() for c in row.strip().strip("|").split("|")]
-
-
-def _title_column(header: str) -> int | None:
-    """The column of a table's header row that names the paper: "Paper", "Title", "Paper title"."""
-    names = [re.sub(r"[*_`]", "", c).strip().lower() for c in _cells(header)]
-    return next(
-        (k for k, n in enumerate(names) if n in ("paper", "title", "paper title", "papers", "name of paper")), None
-    )
-
-
 def _one_word_name(label: str) -> str | None:
     """A link to a paper labelled with its one-word name: ``[PointCNN](https://arxiv.org/abs/…)``."""
     label = label.strip(" *_`")
     return label if re.fullmatch(r"[A-Z][\w+-]{2,30}", label) and not _GENERIC_NAME.fullmatch(label) else None
-
-
-def _reference_list(items: list[int], blocks: list[Block], unit_refs: dict[int, list[ArxivRef]]) -> bool:
-    """A list at least half of whose items cite an arXiv paper; or one that cites one and
-    whose every other item starts with a linked title (``[2] [Deep Portrait Relighting](…)``)."""
-    if len(items) < 2:
-        return False
-    citing = sum(1 for i in items if unit_refs.get(i))
-    if 2 * citing >= len(items):
-        return True
-    return citing >= 1 and all(unit_refs.get(i) or _titled_page(blocks[i].text) for i in items)
-
-
-def _titled_page(text: str) -> bool:
-    """An item that starts with a title linking to the paper or its project page, not to a post
-    (``[Data Mesh — A Data Movement …](https://netflixtechblog.com/data-mesh-a-data-…)``)."""
-    m = _LINK_START.match(text)
-    if not m or not text_title(text):
-        return False
-    url = m.group(1)
-    if paper_link("", url):
-        return True
-    path = url.partition("://")[2].partition("/")[2]
-    slug = path.rstrip("/").rsplit("/", 1)[-1]
-    return (
-        classify(url) == "project"
-        and not NOT_PAPER_URL.search(url)  # posts, blogs (a host named blog), news
-        and len(re.split(r"[-_]", slug)) < 4
-    )
 
 
 def _under_reading_heading(blocks: list[Block], b: Block) -> bool:
