@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 
-from conftest import record_from_json
+from conftest import ROOT, record_from_json
 from paper2bib.models import Entry, Record
 from paper2bib.resolver.matching import decide, decide_by_id
 from paper2bib.resolver.queries import abstract_phrase, search_query, title_terms
@@ -229,3 +230,52 @@ def test_an_entry_with_nothing_to_search_is_unresolved_without_a_request():
     out = Resolver(client).resolve([Entry(title=None), Entry(title="— ? —")])  # type: ignore[arg-type]
     assert [r.why for r in out] == ["the entry has neither an arXiv id nor a title"] * 2
     assert client.queries == []
+
+
+# ---------------------------------------------------------------- renamed papers, with their abstract (issue 26)
+RENAMES = json.loads((ROOT / "tests" / "data" / "renames" / "renames.json").read_text())
+
+
+def _records(rows: list[dict]) -> list[Record]:
+    return [
+        Record(
+            r["id"], r["version"], r["title"], tuple(r["authors"]), r["summary"], r["published"], r["published"],
+            r["primary_category"], (r["primary_category"],),
+        )
+        for r in rows
+    ]
+
+
+@pytest.mark.parametrize("case", RENAMES["cases"], ids=lambda c: f"{c['title'][:30]}|{c['source'][:25]}")
+def test_a_renamed_paper_with_its_abstract_resolves_among_decoys(case):
+    entry = Entry(title=case["title"], abstract=case["abstract"], authors=tuple(case["authors"]))
+    pool = _records(RENAMES["records"] + RENAMES["decoys"])
+    res = decide(entry, pool)
+    if case["expect"]:
+        assert (res.status, res.arxiv_id) == ("resolved", case["expect"]), res.why
+        assert "abstract" in res.why
+    else:  # the evidence is not enough: a candidate to review, never a paper picked
+        assert res.status in ("ambiguous", "unresolved") and res.arxiv_id is None, res.why
+
+
+@pytest.mark.parametrize("case", RENAMES["cases"], ids=lambda c: f"{c['title'][:30]}|{c['source'][:25]}")
+def test_decoys_sharing_the_name_or_the_subtitle_never_match(case):
+    entry = Entry(title=case["title"], abstract=case["abstract"], authors=tuple(case["authors"]))
+    res = decide(entry, _records(RENAMES["decoys"]))  # the paper itself is not among them
+    assert res.status != "resolved", res.why
+
+
+def test_the_renamed_rule_explains_itself_and_needs_the_abstract():
+    """Skeleton-of-Thought's v1 title and v1 abstract (0.89 to v3's): the name before the colon is kept,
+    the subtitle rewritten; without the abstract the title alone does not decide."""
+    case = RENAMES["cases"][1]
+    assert case["title"].startswith("Skeleton-of-Thought: Large")
+    pool = _records(RENAMES["records"] + RENAMES["decoys"])
+    res = decide(Entry(title=case["title"], abstract=case["abstract"]), pool)
+    assert res.status == "resolved" and "the name before the colon is kept" in res.why and "abstract 0.89" in res.why
+    assert decide(Entry(title=case["title"]), pool).status != "resolved"
+
+
+def test_the_rename_rule_resolves_at_least_five_real_renames():
+    assert len({c["expect"] for c in RENAMES["cases"] if c["expect"]}) >= 6
+    assert all(d["source"].startswith("synthetic") for d in RENAMES["decoys"])

@@ -15,8 +15,12 @@ Evidence, all on normalised text (TeX → unicode, accents and case folded):
 
 With an abstract, a candidate is *strong* when ``a >= 0.90`` (same abstract, even
 after a rename), ``a >= 0.85`` with the title the same or keeping its name before the
-colon, or ``a >= 0.60`` with the same title (revised abstract); the best strong
-candidate wins if no other strong candidate is within ``MARGIN``.
+colon (a renamed paper whose subtitle was rewritten: "Skeleton-of-Thought: Large
+Language Models Can Do Parallel Decoding" → "Skeleton-of-Thought: Prompting LLMs for
+Efficient Parallel Generation") unless the entry names authors and the record has none
+of them, or ``a >= 0.60`` with the same title (revised abstract); the best strong
+candidate wins if no other strong candidate is within ``MARGIN``. A record that shares
+only the name, not the abstract, is never strong.
 
 Without one, the title decides by kind, best kind first: an exact title, else the same
 title, else arXiv's title with a name added — taken when it is the only one of its kind
@@ -36,7 +40,7 @@ from rapidfuzz import fuzz
 
 from ..models import Candidate, Entry, Record, Resolution
 from ..text import fold, normalise
-from .titles import EXACT, NAME_ADDED, NAME_CHANGED, NAME_KEPT, RANK, SAME, TitleMatch, compare_titles
+from .titles import DIFFERENT, EXACT, NAME_ADDED, NAME_CHANGED, NAME_KEPT, RANK, SAME, TitleMatch, compare_titles
 
 ABSTRACT_STRONG = 0.90
 ABSTRACT_NAME_KEPT = 0.85
@@ -87,13 +91,27 @@ def shared_authors(entry: Entry, record: Record) -> int | None:
     return sum(surname(n) in theirs for n in entry.authors)
 
 
-def _strong_with_abstract(c: Candidate, m: TitleMatch) -> bool:
+def _strong_with_abstract(c: Candidate, m: TitleMatch, authors: int | None) -> bool:
     a = c.abstract_score or 0
+    renamed = m.kind == NAME_KEPT or (m.kind == DIFFERENT and m.same_name)
     return (
         a >= ABSTRACT_STRONG
-        or (a >= ABSTRACT_NAME_KEPT and m.kind in (EXACT, SAME, NAME_ADDED, NAME_KEPT))
+        or (a >= ABSTRACT_NAME_KEPT and m.kind in (EXACT, SAME, NAME_ADDED))
+        or (a >= ABSTRACT_NAME_KEPT and renamed and authors != 0)
         or (a >= ABSTRACT_REVISED and (m.same_title or c.title_score >= TITLE_SAME))
     )
+
+
+def _renamed(m: TitleMatch, c: Candidate) -> str:
+    """Why a candidate whose title is not the entry's is still the paper, or nothing."""
+    if m.same_title:
+        return ""
+    if m.same_name and (c.abstract_score or 0) < ABSTRACT_STRONG:
+        return (
+            f"; renamed after the digest? {m.why or 'same name before the colon'}; the name before the colon is"
+            " kept and the abstract is nearly the same"
+        )
+    return f"; arXiv's title differs (renamed after the digest? {m.why}) but the abstract is the same"
 
 
 def _fmt(c: Candidate) -> str:
@@ -115,15 +133,17 @@ def decide(entry: Entry, records: Iterable[Record]) -> Resolution:
         return Resolution("unresolved", None, why="arXiv returned no candidate")
     scored = [(score(entry, r, nt, na), compare_titles(entry.title, r.title)) for r in by_id.values()]
     if entry.abstract:
-        return _decide_with_abstract(scored)
+        return _decide_with_abstract(scored, {a: shared_authors(entry, r) for a, r in by_id.items()})
     return _decide_by_title(entry, scored, by_id)
 
 
-def _decide_with_abstract(scored: list[tuple[Candidate, TitleMatch]]) -> Resolution:
+def _decide_with_abstract(scored: list[tuple[Candidate, TitleMatch]], authors: dict[str, int | None]) -> Resolution:
+    """With an abstract: a strong candidate (see the module docstring) no other comes close to.
+    ``authors``: how many of the entry's authors each record has (None: either names none)."""
     ranked = sorted(scored, key=lambda cm: (-cm[0].score, cm[0].arxiv_id))
     cands = [c for c, _ in ranked]
     shown = tuple(c for c in cands[:SHOWN] if c.score >= 0.3)
-    strong = [(c, m) for c, m in ranked if _strong_with_abstract(c, m)]
+    strong = [(c, m) for c, m in ranked if _strong_with_abstract(c, m, authors[c.arxiv_id])]
     if strong:
         top, match = strong[0]
         rivals = [c for c, _ in strong[1:] if top.score - c.score < MARGIN]
@@ -134,9 +154,9 @@ def _decide_with_abstract(scored: list[tuple[Candidate, TitleMatch]]) -> Resolut
                 why=f"{len(rivals) + 1} candidates match equally well: " + ", ".join(_fmt(c) for c in [top, *rivals]),
                 candidates=(top, *rivals)[:SHOWN],
             )
-        why = f"matched {_fmt(top)}"
-        if not match.same_title:
-            why += f"; arXiv's title differs (renamed after the digest? {match.why}) but the abstract is the same"
+        why = f"matched {_fmt(top)}" + _renamed(match, top)
+        if shared := authors[top.arxiv_id]:
+            why += f"; {shared} of the digest's authors"
         runner = next((c for c in cands if c is not top), None)
         if runner:
             why += f"; runner-up {_fmt(runner)}"

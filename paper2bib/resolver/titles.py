@@ -71,12 +71,15 @@ class TitleMatch:
     :param shared: share of the content words either title has that both have (0..1):
         what ranks reworded titles (a title adding words of its own ranks lower).
     :param name: the name arXiv's title adds (``name-added``), folded tokens.
+    :param same_name: both titles have the same name before the colon (``name-kept``, or a
+        subtitle rewritten beyond that): evidence only together with the abstract.
     """
 
     kind: str
     why: str
     shared: float
     name: tuple[str, ...] = ()
+    same_name: bool = False
 
     @property
     def same_title(self) -> bool:
@@ -247,9 +250,11 @@ def compare_titles(user: str | None, arxiv: str | None) -> TitleMatch:
         and _diff(a_tail, b).same
     ):
         return TitleMatch(NAME_ADDED, f"arXiv's title has no name {_quote(a_head)} before the colon", shared)
+    same_name = False
     if a_head and b_head:
         heads, tails = _diff(a_head, b_head), _diff(a_tail, b_tail)
-        if heads.same and _is_name(a_head):
+        same_name = heads.same and _is_name(a_head)
+        if same_name:
             kept = _share(a_tail, b_tail)
             if kept >= NAME_KEPT_SHARE:
                 return TitleMatch(
@@ -257,6 +262,7 @@ def compare_titles(user: str | None, arxiv: str | None) -> TitleMatch:
                     f"same name {_quote(a_head)} before the colon, "
                     f"{round(kept * 100)}% of the words after it (an earlier version's title?)",
                     shared,
+                    same_name=True,
                 )
         # a renamed tool keeps its subtitle (Redco → RedCoast); a number or "++" in the
         # difference is a successor instead (PointNet++, Qwen2.5, π0.5): another paper
@@ -270,4 +276,4 @@ def compare_titles(user: str | None, arxiv: str | None) -> TitleMatch:
         parts.append(f"arXiv's title has {_quote(d.only_b)}")
     if d.only_a:
         parts.append(f"the digest's has {_quote(d.only_a)}")
-    return TitleMatch(DIFFERENT, " and ".join(parts), shared)
+    return TitleMatch(DIFFERENT, " and ".join(parts), shared, same_name=same_name)
