@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from ..commands.export import export as export_papers
 from ..commands.listing import list_entries
 from ..commands.parse import parse_files
 from ..commands.pin import pin as pin_entry
-from ..commands.published import refresh_all
+from ..commands.refresh import refresh as refresh_library
 from ..commands.remove import remove as remove_entries
 from ..errors import InputError
 from ..models import Entry
@@ -54,7 +55,11 @@ def parse(svc: Services, files: tuple[str, ...], as_json: bool) -> int:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--refresh", is_flag=True, help="Look up entries again even if already resolved.")
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Fetch the resolved papers' arXiv records again (say what changed); resolve the others again.",
+)
 @settings_options
 @run
 def add(svc: Services, files: tuple[str, ...], refresh: bool) -> int:
@@ -76,6 +81,8 @@ def add(svc: Services, files: tuple[str, ...], refresh: bool) -> int:
 def _add(svc: Services, entries: list[Entry], refresh: bool) -> AddReport:
     with Phases() as phases:
         report = add_entries(svc, entries, refresh, phases=phases)
+    for revised in present.records_lines(report.revisions) if report.revisions else []:
+        err(revised)
     err(present.add_summary(report))
     if report.published and (line := present.published_summary(report.published)):
         err(line)
@@ -221,18 +228,42 @@ def export(
 
 
 @click.command()
+@click.option(
+    "--since", metavar="DATE", help="Only papers not fetched from arXiv since DATE (2026-11-01 or 2026-11-01T12:00Z)."
+)
+@click.option("--older-than", type=float, metavar="DAYS", help="Only papers last fetched from arXiv over DAYS days ago.")
 @settings_options
 @run
-def refresh(svc: Services) -> int:
-    """Ask again what every resolved paper became (preprints get published later).
+def refresh(svc: Services, since: str | None, older_than: float | None) -> int:
+    """Fetch every paper's arXiv record again and say what changed (new version, title, authors,
+    journal DOI or reference), then ask again what the preprints became. Keys never change;
+    the next export and Zotero sync carry the new metadata.
 
     \b
     Example:
-      paper2bib refresh
+      paper2bib refresh --older-than 30
     """
+    moment = _cutoff(since, older_than, svc.clock())
     svc.open(create=False)
     with Phases() as phases:
-        resolved = len({e.resolved_id for e in svc.store.entries(status="resolved") if e.resolved_id})
-        report = refresh_all(svc, phases("Published versions", resolved) if resolved > 1 else None)
-    err(present.published_summary(report) or "nothing to check")
-    return 0
+        report = refresh_library(svc, moment, phases)
+    for line in present.refresh_lines(report):
+        err(line)
+    return 1 if report.records.down else 0
+
+
+def _cutoff(since: str | None, older_than: float | None, now: datetime) -> datetime | None:
+    """The moment ``--since`` or ``--older-than`` name (records fetched before it are asked)."""
+    if since is not None and older_than is not None:
+        raise InputError("--since and --older-than say the same thing two ways: give one")
+    if older_than is not None:
+        if not older_than >= 0:
+            raise InputError(f"--older-than: {older_than} is not a number of days (0 or more)")
+        return now - timedelta(days=older_than)
+    if since is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(since.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--since: {since!r} is not a date (2026-11-01 or 2026-11-01T12:00Z)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -11,10 +11,12 @@ from ..commands.add import REVIEW, AddReport
 from ..commands.export import ExportReport
 from ..commands.listing import Listed
 from ..commands.published import PublishedReport
+from ..commands.refresh import RecordsReport, RefreshReport
 from ..commands.sync import SyncResult
 from ..commands.tex import TexReport
 from ..commands.update import UpdateReport
 from ..models import Entry, Record
+from ..resolver.revisions import Revision
 from ..store import StoredEntry
 from ..text import latex_to_unicode, plural, published_line
 
@@ -47,6 +49,42 @@ def published_summary(report: PublishedReport) -> str | None:
         f" ({plural(report.s2_requests, 'Semantic Scholar request')}, {plural(report.dblp_requests, 'DBLP request')})"
     )
     return text + (f"; {report.down}" if report.down else "")
+
+
+def revision_line(r: Revision) -> str:
+    """``2410.21666 v1 → v9: title changed``; ``2401.16265: journal DOI 10.… added``."""
+    head = f"{r.arxiv_id} v{r.old_version} → v{r.new_version}" if r.versioned else r.arxiv_id
+    return f"{head}: " + ("; ".join(r.changes) if r.changes else "a new version; title, authors and abstract unchanged")
+
+
+def records_lines(report: RecordsReport) -> list[str]:
+    """A line per revised paper and per paper arXiv no longer answers for, then the count."""
+    lines = [revision_line(r) for r in report.revised]
+    lines += [f"{a}: arXiv no longer answers for this paper; its stored record is kept" for a in report.missing]
+    if report.fetched or not report.down:
+        lines.append(
+            f"{plural(report.fetched, 'paper')} checked on arXiv ({plural(report.requests, 'request')}): "
+            f"{len(report.revised)} revised, {report.unchanged} unchanged"
+        )
+    return lines
+
+
+def refresh_lines(report: RefreshReport) -> list[str]:
+    """What ``refresh`` prints on stderr."""
+    rec = report.records
+    if not rec.asked and not report.skipped:
+        return ["nothing to check: the library has no resolved paper"]
+    lines = records_lines(rec) if rec.asked else []
+    if report.skipped:
+        lines.append(f"{plural(report.skipped, 'paper')} fetched since the cut-off, not asked")
+    if report.published and (line := published_summary(report.published)):
+        lines.append(line)
+    if rec.down:
+        lines.append(
+            f"{rec.down}. {rec.fetched} of {plural(rec.asked, 'paper')} checked and stored; "
+            f"paper2bib refresh --since {report.started} checks the rest"
+        )
+    return lines
 
 
 def export_summary(report: ExportReport, fmt: str, output: str | None) -> list[str]:

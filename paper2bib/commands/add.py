@@ -14,6 +14,7 @@ from ..services import Phases, Progress, Services
 from ..store import StoredEntry
 from ..text import plural
 from .published import RECHECK_PREPRINTS, PublishedReport, store_outcome
+from .refresh import RecordsReport, refresh_records
 
 REVIEW = ("ambiguous", "unresolved", "pending")
 
@@ -28,6 +29,7 @@ class AddReport:
     requests: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     published: PublishedReport | None = None  # what the publication look-up found, when it ran
+    revisions: RecordsReport | None = None  # with ``refresh``: the resolved papers' records fetched again
 
     @property
     def needs_review(self) -> int:
@@ -57,7 +59,9 @@ def add(svc: Services, entries: Sequence[Entry], refresh: bool = False, phases: 
     versions of the papers they resolve to.
 
     The published versions are looked up in the background while arXiv is still asked, as
-    papers resolve. Already-resolved entries are not looked up again unless ``refresh``.
+    papers resolve. Already-resolved entries are not looked up again unless ``refresh``:
+    then their papers' records are fetched again by id (a renamed paper stays the entry's
+    paper) and the entries not resolved are resolved again.
     Raises ``ArxivUnavailable`` if arXiv stays down; what was resolved before is stored, and
     so is what the look-ups found meanwhile. ``phases`` is told of the two long phases:
     resolving, then the look-ups still running when arXiv is done.
@@ -71,8 +75,11 @@ def add(svc: Services, entries: Sequence[Entry], refresh: bool = False, phases: 
     if not refresh:
         feed(e.resolved_id for e in lib.entries(entry_ids) if e.status == "resolved" and e.resolved_id)
     try:
+        if refresh:
+            report.revisions = _revise(svc, entry_ids)
         progress = phases("Resolving", len(entry_ids)) if phases else None
         report.requests = resolve_stored(svc, entry_ids, refresh, progress, on_resolved=feed)
+        report.requests += report.revisions.requests if report.revisions else 0
     except ArxivUnavailable as e:
         if background is not None:
             report.published = store_outcome(lib, background)
@@ -94,6 +101,15 @@ def add(svc: Services, entries: Sequence[Entry], refresh: bool = False, phases: 
     return report
 
 
+def _revise(svc: Services, entry_ids: Sequence[int]) -> RecordsReport:
+    """The records of the resolved entries among ``entry_ids``, fetched again and stored."""
+    papers = [e.resolved_id for e in svc.store.entries(entry_ids) if e.status == "resolved" and e.resolved_id]
+    report = refresh_records(svc, list(dict.fromkeys(papers)))
+    if report.down:
+        raise ArxivUnavailable(report.down)
+    return report
+
+
 def resolve_stored(
     svc: Services,
     entry_ids: Sequence[int],
@@ -101,11 +117,14 @@ def resolve_stored(
     progress: Progress | None = None,
     on_resolved: Callable[[list[str]], None] | None = None,
 ) -> int:
-    """Resolve the stored entries that need it; returns the requests sent.
+    """Resolve the stored entries that need it (with ``refresh``, those not resolved too);
+    returns the requests sent.
 
     ``on_resolved`` is told the arXiv ids of each batch's resolved entries once they are stored."""
     lib = svc.store
-    todo: list[StoredEntry] = [e for e in lib.entries(entry_ids) if refresh or e.status == "pending"]
+    todo: list[StoredEntry] = [
+        e for e in lib.entries(entry_ids) if e.status == "pending" or (refresh and e.status != "resolved")
+    ]
     if not todo:
         return 0
     client = svc.arxiv()

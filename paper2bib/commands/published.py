@@ -1,4 +1,4 @@
-"""Published versions: what resolved papers became (``refresh``, and the look-ups ``add`` runs)."""
+"""Published versions: what resolved papers became (the look-ups ``add`` and ``refresh`` run)."""
 
 from __future__ import annotations
 
@@ -50,12 +50,6 @@ def look_up_published(
     records = lib.records(todo)
     outcome = look_up([records[a] for a in todo if a in records], s2, dblp, progress=progress)
     return stored(lib, outcome, s2, dblp)
-
-
-def refresh_all(svc: Services, progress_for: Progress | None = None) -> PublishedReport:
-    """``paper2bib refresh``: ask again what every resolved paper became."""
-    resolved = sorted({e.resolved_id for e in svc.store.entries(status="resolved") if e.resolved_id})
-    return look_up_published(svc, resolved, refresh=True, progress=progress_for)
 
 
 def store_outcome(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from datetime import datetime
 
 from ..models import Record
-from .connection import Connection, id_list
+from .connection import Connection, id_list, stamp
 
 
 def put_records(db: sqlite3.Connection, records: Iterable[Record], now: str) -> None:
@@ -68,3 +69,31 @@ class RecordStore(Connection):
             )
             for r in self.db.execute(sql, args)
         }
+
+    def fetched_at(self, arxiv_ids: Iterable[str]) -> dict[str, str]:
+        """When each record of ``arxiv_ids`` was last fetched from arXiv (UTC, ISO 8601)."""
+        rows = self.db.execute(
+            "SELECT arxiv_id, fetched_at FROM records WHERE arxiv_id IN (SELECT value FROM json_each(?))",
+            (id_list(arxiv_ids),),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def fetched_before(self, arxiv_ids: Iterable[str], moment: datetime) -> list[str]:
+        """The records of ``arxiv_ids`` (in order) last fetched before ``moment``."""
+        rows = self.db.execute(
+            "SELECT w.value FROM json_each(?) w JOIN records r ON r.arxiv_id = w.value WHERE r.fetched_at < ?"
+            " ORDER BY w.key",
+            (id_list(arxiv_ids), stamp(moment)),
+        )
+        return [r[0] for r in rows]
+
+    def store_revised(self, records: Iterable[Record]) -> None:
+        """Store records fetched again: each replaces the stored one, and the entries that
+        cite no version of their own follow the new version (a pinned or cited version stays)."""
+        records = list(records)
+        with self.transaction() as db:
+            put_records(db, records, self.now())
+            db.executemany(
+                "UPDATE entries SET version = ? WHERE arxiv_id = ? AND hint_version IS NULL AND pinned = 0",
+                [(r.version, r.arxiv_id) for r in records],
+            )
