@@ -17,12 +17,13 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 python3 "$SHARED/tools/fake_arxiv.py" --corpus "$SHARED/arxiv/records.json" --corpus "$SHARED/arxiv/crowd.json" \
     --corpus tests/data/reading-list/records.json --corpus tests/data/reading-list/crowd.json \
+    --corpus tests/data/revisions/records.json \
     --portfile "$tmp/arxiv.port" --log "$tmp/arxiv.log" &
 python3 "$SHARED/tools/fake_zotero.py" --schema "$SHARED/zotero/schema.json" \
     --key "P2Btestkeyuser1001xxxxxx:users/1001" --key "P2Btestkeyuser1002xxxxxx:users/1002" \
     --key "P2Btestkeyuser1003xxxxxx:users/1003" --key "P2Btestkeyuser1004xxxxxx:users/1004" \
     --key "P2Btestkeyuser1005xxxxxx:users/1005" --key "P2Btestkeyuser1006xxxxxx:users/1006" \
-    --key "P2Btestkeyuser1008xxxxxx:users/1008" --key "P2Btestkeyuser1010xxxxxx:users/1010" --key "P2Btestkeygroup4711xxxxx:groups/4711" --key "P2Btestkeyreadonly1007xx:users/1007:ro" \
+    --key "P2Btestkeyuser1008xxxxxx:users/1008" --key "P2Btestkeyuser1010xxxxxx:users/1010" --key "P2Btestkeyuser1011xxxxxx:users/1011" --key "P2Btestkeygroup4711xxxxx:groups/4711" --key "P2Btestkeyreadonly1007xx:users/1007:ro" \
     --portfile "$tmp/zotero.port" --log "$tmp/zotero.log" &
 python3 "$SHARED/tools/fake_hf.py" --data "$SHARED/hf/papers.json" --today 2026-01-01 \
     --portfile "$tmp/hf.port" --log "$tmp/hf.log" &
@@ -39,7 +40,7 @@ export PAPER2BIB_RECORD_S2_URL="http://127.0.0.1:$(cat "$tmp/s2.port")"
 export PAPER2BIB_RECORD_DBLP_URL="http://127.0.0.1:$(cat "$tmp/dblp.port")"
 # MODULES picks what to re-record; the seed resolution goes first, since other tests
 # build their library from its cassette.
-for module in ${MODULES:-test_resolve_seed test_reading_list test_zotero test_cli_walkthrough test_hub test_published}; do
+for module in ${MODULES:-test_resolve_seed test_reading_list test_zotero test_cli_walkthrough test_hub test_published test_revisions}; do
     rm -rf "cassettes/$module"
     python3 -m pytest -q -p no:cacheprovider -n 0 --record-mode=rewrite "tests/$module.py"
 done

@@ -231,7 +231,9 @@ def export(
 @click.option(
     "--since", metavar="DATE", help="Only papers not fetched from arXiv since DATE (2026-11-01 or 2026-11-01T12:00Z)."
 )
-@click.option("--older-than", type=float, metavar="DAYS", help="Only papers last fetched from arXiv over DAYS days ago.")
+@click.option(
+    "--older-than", type=float, metavar="DAYS", help="Only papers last fetched from arXiv over DAYS days ago."
+)
 @settings_options
 @run
 def refresh(svc: Services, since: str | None, older_than: float | None) -> int:

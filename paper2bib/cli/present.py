@@ -150,6 +150,8 @@ def listed_json(item: Listed) -> dict[str, Any]:
         "title": record.title if record else None,
         "arxiv_id": e.resolved_id,
         "version": e.resolved_version,
+        "latest_version": record.version if record else None,
+        "fetched_at": item.fetched_at if record else None,
         "status": e.status,
         "score": None if e.score is None else round(e.score, 3),
         "why": e.why,
@@ -165,13 +167,17 @@ def listed_json(item: Listed) -> dict[str, Any]:
 
 
 def listed_text(item: Listed) -> list[str]:
-    """``list``: one entry's line, and what it became or why it needs review under it."""
+    """``list``: one entry's line (number, status, score, arXiv id and version, the day its record
+    was last fetched, title), and what it became or why it needs review under it."""
     e = item.entry
     record = item.record if e.status == "resolved" else None
     rid = f"{e.resolved_id}v{e.resolved_version}" if e.resolved_id else "-"
     score = f"{e.score:.2f}" if e.score is not None else "  - "
     title = record.title if record else (e.digest_title or "")
-    lines = [f"{e.id:5}  {'pinned' if e.pinned else e.status:10} {score}  {rid:18} {title}"]
+    fetched = item.fetched_at[:10] if record and item.fetched_at else "-"
+    lines = [f"{e.id:5}  {'pinned' if e.pinned else e.status:10} {score}  {rid:18} {fetched:10}  {title}"]
+    if record and record.version != e.resolved_version:
+        lines.append(f"       cites v{e.resolved_version}; arXiv's latest is v{record.version}")
     check = item.check if record else None
     if check and check.version:
         lines.append(f"       published: {check.version.venue} ({check.version.year})")

@@ -16,6 +16,7 @@ class Listed:
     entry: StoredEntry
     record: Record | None
     check: PublishedCheck | None
+    fetched_at: str | None = None  # when the record was last fetched from arXiv
 
 
 def list_entries(svc: Services, status: str | None = None) -> list[Listed]:
@@ -24,4 +25,5 @@ def list_entries(svc: Services, status: str | None = None) -> list[Listed]:
     entries = lib.entries(status=status)
     records = lib.records({e.resolved_id for e in entries if e.resolved_id})
     checks = lib.published(records)
-    return [Listed(e, records.get(e.resolved_id or ""), checks.get(e.resolved_id or "")) for e in entries]
+    fetched = lib.fetched_at(records)
+    return [Listed(e, records.get(a := e.resolved_id or ""), checks.get(a), fetched.get(a)) for e in entries]

@@ -1,0 +1,167 @@
+"""Papers change after they are added: ``refresh`` fetches every record again by id, says what
+changed, keeps the citation keys, and the new metadata reaches the export and Zotero (where a
+field the user edited stays theirs).
+
+The cassette was recorded against the arXiv, Semantic Scholar, DBLP and Zotero stand-ins
+(cassettes/record.sh): arXiv serves the seed's current records (real) and cond-mat/0102536 with
+its journal reference and DOI (tests/data/revisions/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import httpx2
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, run_sync
+from paper2bib.cli import main
+from paper2bib.config import load_settings
+from paper2bib.models import Entry, Published, PublishedCheck, Record, Resolution
+from paper2bib.services import Services
+from paper2bib.store import Library
+
+KEY, LIBRARY = "P2Btestkeyuser1011xxxxxx", "users/1011"
+#: the seed's papers renamed on arXiv after the listing was made (the listing shows the earlier title)
+RENAMED = ("2305.09955", "2310.16355", "2311.10090", "2402.02338", "2406.04594", "2502.00409", "2502.20330")
+JOURNAL = "cond-mat/0102536"
+
+
+@pytest.fixture(scope="module")
+def vcr_config(vcr_config):
+    """Replays match what is sent too: the Zotero writes and the Semantic Scholar batch."""
+    return {**vcr_config, "match_on": [*vcr_config["match_on"], "body"]}
+
+
+class Sent(httpx2.BaseTransport):
+    """The real (or replayed) transport, keeping the JSON body of every write."""
+
+    def __init__(self) -> None:
+        self.inner, self.writes = httpx2.HTTPTransport(), []
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        if request.method != "GET":
+            self.writes.append(json.loads(request.content or b"null"))
+        return self.inner.handle_request(request)
+
+
+def _services(transport: Sent | None = None) -> Services:
+    settings = load_settings({"zotero_api_key": KEY, "zotero_library_id": "1011", "zotero_library_type": "user"})
+    return Services(settings, zotero_transport=transport or Sent(), zotero_wait=0.01)
+
+
+def _sync(transport: Sent) -> list[str]:
+    lines: list[str] = []
+    svc = _services(transport)
+    with svc.open():
+        assert run_sync(svc, echo=lines.append, out=lines.append) == 0, lines
+    return lines
+
+
+def _earlier(seed_library, seed_records) -> dict[str, Record]:
+    """Store the renamed papers as they were when the listing was made, and a paper whose
+    journal reference and DOI came later."""
+    now = {d["id"]: d for d in seed_records}
+    with Library(seed_library) as lib:
+        current = lib.records(RENAMED)
+        earlier = {a: replace(current[a], title=now[a]["digest_title"], version=1) for a in RENAMED}
+        earlier["2402.02338"] = replace(earlier["2402.02338"], authors=current["2402.02338"].authors[:2])
+        earlier[JOURNAL] = Record(
+            JOURNAL,
+            1,
+            "Impact of Electron-Electron Cusp on Configuration Interaction Energies",
+            ("David Prendergast", "M. Nolan", "Claudia Filippi", "Stephen Fahy", "J. C. Greer"),
+            json.loads((ROOT / "tests/data/revisions/records.json").read_text())[0]["summary"],
+            "2001-02-28",
+            primary_category="cond-mat.str-el",
+            categories=("cond-mat.str-el",),
+        )
+        ((eid, _),) = lib.add_entries([Entry(title=earlier[JOURNAL].title, arxiv_id=JOURNAL)])
+        lib.save_resolutions([(eid, Resolution("resolved", 1.0, JOURNAL, 1, "named by arXiv id"))], [earlier[JOURNAL]])
+        lib.store_revised(earlier.values())
+    return earlier
+
+
+@pytest.mark.vcr
+def test_refresh_reports_revisions_keeps_keys_and_updates_export_and_zotero(seed_library, seed_records):
+    earlier = _earlier(seed_library, seed_records)
+    runner = CliRunner()
+    first = runner.invoke(main, ["export", "--format", "csl-json"])
+    keys = {item["number"]: item["id"] for item in json.loads(first.stdout)}
+    created = Sent()
+    assert "90 were created" in _sync(created)[-1]
+    svc = _services()
+    zc = svc.zotero()
+    with Library(seed_library) as lib:
+        zkeys = lib.zotero_items(LIBRARY)
+    (jax,) = zc.items_by_key([zkeys["2311.10090"]])
+    zc.create_items([{**jax["data"], "title": "JaxMARL (my reading notes)"}])  # the user edits one title
+
+    result = runner.invoke(main, ["refresh"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "2305.09955 v1 → v3: title changed" in lines
+    assert "2402.02338 v1 → v3: title changed; authors changed (2 → 7)" in lines
+    assert (
+        f"{JOURNAL}: journal DOI 10.1063/1.1383585 added; journal reference J. Chem. Phys. 115, 1626 (2001) added"
+        in lines
+    )
+    assert "90 papers checked on arXiv (1 request): 8 revised, 82 unchanged" in lines
+    with Library(seed_library) as lib:
+        assert lib.records(["2305.09955"])["2305.09955"].title.startswith("Knowledge Card:")
+        entry = next(e for e in lib.entries() if e.resolved_id == "2305.09955")
+        assert entry.resolved_version == 3 and lib.fetched_at([JOURNAL])[JOURNAL] > "2000"
+
+    after = json.loads(runner.invoke(main, ["export", "--format", "csl-json"]).stdout)
+    assert {item["number"]: item["id"] for item in after} == keys  # no key moved
+    by_id = {item["number"].removeprefix("arXiv:"): item for item in after}
+    assert by_id["2305.09955"]["title"].startswith('Knowledge card: <span class="nocase">Filling</span>')
+    assert "J. Chem. Phys. 115, 1626 (2001)" in by_id[JOURNAL]["note"] and "10.1063/1.1383585" in by_id[JOURNAL]["note"]
+
+    updated = Sent()
+    summary = _sync(updated)
+    assert "2311.10090: title edited in Zotero, kept" in summary
+    written = {w["key"]: w for batch in updated.writes for w in batch if "key" in w}
+    assert {w["parentItem"] for batch in updated.writes for w in batch if "key" not in w} == {zkeys[JOURNAL]}
+    assert zkeys["2311.10090"] not in written or "title" not in written[zkeys["2311.10090"]]
+    assert written[zkeys["2305.09955"]]["title"].startswith("Knowledge Card: Filling")
+    assert written[zkeys[JOURNAL]]["extra"].splitlines()[-1] == (
+        "Published in J. Chem. Phys. 115, 1626 (2001), doi: 10.1063/1.1383585"
+    )
+    assert set(written) <= {zkeys[a] for a in earlier}  # only the revised papers are written
+    items = [i["data"] for i in zc.all_items()]
+    assert next(i for i in items if i["key"] == zkeys["2311.10090"])["title"] == "JaxMARL (my reading notes)"
+    notes = [i for i in items if i.get("parentItem") == zkeys[JOURNAL] and i["itemType"] == "note"]
+    assert [n["note"] for n in notes] == [  # the arXiv comment, made once
+        "<p>arXiv comment: 11 pages, 6 figures, 3 tables, LaTeX209, submitted to The Journal of Chemical Physics</p>"
+    ]
+
+
+@pytest.mark.vcr
+def test_refresh_asks_what_the_preprints_became_not_the_published(seed_library, monkeypatch):
+    known = ("2307.06175", "2409.19256")
+    with Library(seed_library) as lib:
+        records = lib.records(known)
+        lib.store_published(
+            {
+                a: PublishedCheck(
+                    "published",
+                    Published("inproceedings", records[a].title, records[a].authors, "ICLR", 2024, f"conf/iclr/{a}"),
+                    "settled by an earlier look-up",
+                )
+                for a in known
+            }
+        )
+    monkeypatch.setenv("PAPER2BIB_LOOKUP_PUBLISHED", "1")
+    result = CliRunner().invoke(main, ["refresh"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == "89 papers checked on arXiv (1 request): 0 revised, 89 unchanged"
+    assert lines[1].startswith("published versions: ") and "(1 Semantic Scholar request," in lines[1]
+    with Library(seed_library) as lib:
+        checks = lib.published()
+    assert len(checks) == 89 and all(checks[a].why == "settled by an earlier look-up" for a in known)
+    found, preprints = (int(n) for n in lines[1].split(": ")[1].replace(",", "").split()[0:3:2])
+    assert found + preprints == 87  # every preprint asked, the two published papers not
