@@ -13,53 +13,13 @@ import bibtexparser
 import pytest
 from click.testing import CliRunner
 
-from conftest import DATA, record_from_json
+from conftest import DATA, StubArxiv, record_from_json
 from paper2bib.bibupdate import describe
 from paper2bib.cli import main
 from paper2bib.commands.update import update_bib
 from paper2bib.config import load_settings
 from paper2bib.digest.bibfile import split_bib
-from paper2bib.services import Services
 from paper2bib.store import Library
-
-
-class StubArxiv:
-    """arXiv answering id look-ups and searches from known records; counts requests."""
-
-    page_size = 100
-
-    def __init__(self, records, on_ask=None):
-        self.records = {r.arxiv_id: r for r in records}
-        self.requests_made = 0
-        self.asked: list[str] = []
-        self.on_ask = on_ask  # called at every request: a slow arXiv, a file saved meanwhile
-
-    def services(self, settings) -> Services:
-        """Services whose arXiv is this stand-in."""
-        return Services(settings, arxiv_client=self)
-
-    @property
-    def cli(self) -> dict:
-        """The ``obj`` that makes the command line use this stand-in."""
-        return {"services": self.services}
-
-    def _ask(self):
-        self.requests_made += 1
-        if self.on_ask:
-            self.on_ask()
-
-    def fetch_batches(self, ids):
-        ids = list(dict.fromkeys(ids))
-        self._ask()
-        self.asked += ids
-        yield ids, {a: self.records[a] for a in ids if a in self.records}
-
-    def fetch(self, ids):
-        return {a: r for _, found in self.fetch_batches(ids) for a, r in found.items()}
-
-    def search(self, query, max_results=100):
-        self._ask()
-        return list(self.records.values())
 
 
 @pytest.fixture

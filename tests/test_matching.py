@@ -239,8 +239,15 @@ RENAMES = json.loads((ROOT / "tests" / "data" / "renames" / "renames.json").read
 def _records(rows: list[dict]) -> list[Record]:
     return [
         Record(
-            r["id"], r["version"], r["title"], tuple(r["authors"]), r["summary"], r["published"], r["published"],
-            r["primary_category"], (r["primary_category"],),
+            r["id"],
+            r["version"],
+            r["title"],
+            tuple(r["authors"]),
+            r["summary"],
+            r["published"],
+            r["published"],
+            r["primary_category"],
+            (r["primary_category"],),
         )
         for r in rows
     ]

@@ -16,7 +16,7 @@ import httpx2
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, run_sync
+from conftest import ROOT, StubArxiv, run_sync
 from paper2bib.cli import main
 from paper2bib.config import load_settings
 from paper2bib.models import Entry, Published, PublishedCheck, Record, Resolution
@@ -81,6 +81,8 @@ def _earlier(seed_library, seed_records) -> dict[str, Record]:
         ((eid, _),) = lib.add_entries([Entry(title=earlier[JOURNAL].title, arxiv_id=JOURNAL)])
         lib.save_resolutions([(eid, Resolution("resolved", 1.0, JOURNAL, 1, "named by arXiv id"))], [earlier[JOURNAL]])
         lib.store_revised(earlier.values())
+        with lib.transaction() as db:  # the entries as resolved then: to the versions of that time
+            db.executemany("UPDATE entries SET version = 1 WHERE arxiv_id = ?", [(a,) for a in earlier])
     return earlier
 
 
@@ -165,3 +167,35 @@ def test_refresh_asks_what_the_preprints_became_not_the_published(seed_library, 
     assert len(checks) == 89 and all(checks[a].why == "settled by an earlier look-up" for a in known)
     found, preprints = (int(n) for n in lines[1].split(": ")[1].replace(",", "").split()[0:3:2])
     assert found + preprints == 87  # every preprint asked, the two published papers not
+
+
+def test_add_refresh_fetches_a_resolved_paper_by_id_and_never_searches_its_old_title_again(tmp_path):
+    """Searching "JaxMARL: Multi-Agent RL Environments in JAX" again today would meet two titles
+    keeping the name (the paper renamed, and a decoy): a refresh must not make it ambiguous."""
+    renames = json.loads((ROOT / "tests/data/renames/renames.json").read_text())
+    rows = {r["id"]: r for r in renames["records"] + renames["decoys"]}
+    now, decoy = rows["2311.10090"], rows["2407.96410"]
+
+    def record(r: dict, **kw) -> Record:
+        return Record(r["id"], r["version"], r["title"], tuple(r["authors"]), r["summary"], r["published"], **kw)
+
+    old_title = "JaxMARL: Multi-Agent RL Environments in JAX"
+    settings = load_settings({"library": str(tmp_path / "lib.sqlite"), "lookup_published": False})
+    with Library(settings.library) as lib:
+        ((eid, _),) = lib.add_entries([Entry(title=old_title)])
+        earlier = replace(record(now), title=old_title, version=1)
+        lib.save_resolutions([(eid, Resolution("resolved", 0.95, "2311.10090", 1, "matched"))], [earlier])
+    arxiv = StubArxiv([record(now), record(decoy)])
+    digest = tmp_path / "list.md"
+    digest.write_text(f"- {old_title}\n")
+    result = CliRunner().invoke(main, ["add", "--refresh", str(digest), "--library", settings.library], obj=arxiv.cli)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        "2311.10090 v1 → v5: title changed",
+        "1 paper checked on arXiv (1 request): 1 revised, 0 unchanged",
+    ]
+    assert arxiv.asked == ["2311.10090"] and arxiv.requests_made == 1  # by id, and no search
+    with Library(settings.library) as lib:
+        (entry,) = lib.entries()
+        assert (entry.status, entry.resolved_id, entry.resolved_version) == ("resolved", "2311.10090", 5)
+        assert lib.records(["2311.10090"])["2311.10090"].title == now["title"]
