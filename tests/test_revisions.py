@@ -10,15 +10,18 @@ its journal reference and DOI (tests/data/revisions/README.md).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
+from datetime import datetime, timezone
 
 import httpx2
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, StubArxiv, run_sync
+from conftest import ROOT, StubArxiv, record_from_json, run_sync
 from paper2bib.cli import main
 from paper2bib.config import load_settings
+from paper2bib.errors import ArxivUnavailable
 from paper2bib.models import Entry, Published, PublishedCheck, Record, Resolution
 from paper2bib.services import Services
 from paper2bib.store import Library
@@ -199,3 +202,78 @@ def test_add_refresh_fetches_a_resolved_paper_by_id_and_never_searches_its_old_t
         (entry,) = lib.entries()
         assert (entry.status, entry.resolved_id, entry.resolved_version) == ("resolved", "2311.10090", 5)
         assert lib.records(["2311.10090"])["2311.10090"].title == now["title"]
+
+
+class HalfDown(StubArxiv):
+    """arXiv answering the first ``id_list`` batch, then going down."""
+
+    def fetch_batches(self, ids):
+        ids = list(ids)
+        self._ask()
+        yield ids[:2], {a: self.records[a] for a in ids[:2] if a in self.records}
+        raise ArxivUnavailable("arXiv did not answer: connection refused by export.arxiv.org")
+
+
+def test_arxiv_going_down_mid_refresh_keeps_what_was_fetched_and_says_how_to_continue(seed_library, seed_records):
+    now = {d["id"]: record_from_json(d) for d in seed_records}
+    with Library(seed_library, clock=lambda: datetime(2026, 1, 1, tzinfo=timezone.utc)) as lib:
+        papers = sorted({e.resolved_id for e in lib.entries(status="resolved") if e.resolved_id})
+        lib.store_revised([replace(now[a], title="An Earlier Title") for a in papers[:4]])
+    first = papers[:2]
+    arxiv = HalfDown(now.values())
+    result = CliRunner().invoke(main, ["refresh"], obj=arxiv.cli)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [
+        f"{first[0]}: title changed",
+        f"{first[1]}: title changed",
+    ]
+    assert lines[2] == "2 papers checked on arXiv (1 request): 2 revised, 0 unchanged"
+    assert re.fullmatch(
+        r"arXiv did not answer: connection refused by export\.arxiv\.org\. 2 of 89 papers checked and stored; "
+        r"paper2bib refresh --since (\S+) checks the rest",
+        lines[3],
+    )
+    since = lines[3].split("--since ")[1].split()[0]
+    with Library(seed_library) as lib:
+        records = lib.records()
+        assert [records[a].title for a in papers[:4]] == [now[first[0]].title, now[first[1]].title] + [
+            "An Earlier Title"
+        ] * 2
+    rest = StubArxiv(now.values())
+    again = CliRunner().invoke(main, ["refresh", "--since", since], obj=rest.cli)
+    assert again.exit_code == 0, again.stderr
+    assert sorted(rest.asked) == papers[2:]  # the rest, not what was stored before arXiv went down
+    assert "2 papers fetched since the cut-off, not asked" in again.stderr.splitlines()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--since", "last week"], "--since: 'last week' is not a date (2026-11-01 or 2026-11-01T12:00Z)"),
+        (["--older-than", "-3"], "--older-than: -3.0 is not a number of days (0 or more)"),
+        (["--since", "2026-01-01", "--older-than", "3"], "--since and --older-than say the same thing two ways"),
+    ],
+)
+def test_refresh_options_are_checked(seed_library, args, message):
+    result = CliRunner().invoke(main, ["refresh", *args])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_arxiv_down_from_the_start_is_one_line_and_changes_nothing(seed_library):
+    class Down(StubArxiv):
+        def fetch_batches(self, ids):
+            self._ask()
+            raise ArxivUnavailable("arXiv at https://export.arxiv.org/api/query: query failed (timed out)")
+            yield  # a generator, like the client's
+
+    with Library(seed_library) as lib:
+        before = (lib.records(), lib.fetched_at(lib.records()))
+    result = CliRunner().invoke(main, ["refresh"], obj=Down([]).cli)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "arXiv at https://export.arxiv.org/api/query: query failed (timed out). "
+        "Nothing was changed; run paper2bib refresh again later"
+    ]
+    with Library(seed_library) as lib:
+        assert (lib.records(), lib.fetched_at(lib.records())) == before

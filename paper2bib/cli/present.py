@@ -79,7 +79,9 @@ def refresh_lines(report: RefreshReport) -> list[str]:
         lines.append(f"{plural(report.skipped, 'paper')} fetched since the cut-off, not asked")
     if report.published and (line := published_summary(report.published)):
         lines.append(line)
-    if rec.down:
+    if rec.down and not rec.fetched:
+        lines.append(f"{rec.down}. Nothing was changed; run paper2bib refresh again later")
+    elif rec.down:
         lines.append(
             f"{rec.down}. {rec.fetched} of {plural(rec.asked, 'paper')} checked and stored; "
             f"paper2bib refresh --since {report.started} checks the rest"
