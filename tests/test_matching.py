@@ -263,6 +263,8 @@ def test_a_renamed_paper_with_its_abstract_resolves_among_decoys(case):
         assert "abstract" in res.why
     else:  # the evidence is not enough: a candidate to review, never a paper picked
         assert res.status in ("ambiguous", "unresolved") and res.arxiv_id is None, res.why
+        if case["authors"]:
+            assert res.why.endswith("but has none of the digest's authors"), res.why
 
 
 @pytest.mark.parametrize("case", RENAMES["cases"], ids=lambda c: f"{c['title'][:30]}|{c['source'][:25]}")

@@ -161,7 +161,10 @@ def _decide_with_abstract(scored: list[tuple[Candidate, TitleMatch]], authors: d
         if runner:
             why += f"; runner-up {_fmt(runner)}"
         return Resolution("resolved", top.score, top.arxiv_id, top.version, why, shown)
-    best = cands[0]
+    best, best_match = ranked[0]
+    if _strong_with_abstract(best, best_match, None):  # strong but for the authors
+        why = f"{_fmt(best)} matches{_renamed(best_match, best)}, but has none of the digest's authors"
+        return Resolution("ambiguous", best.score, why=why, candidates=shown)
     if best.score >= AMBIGUOUS_FLOOR:
         return Resolution(
             "ambiguous", best.score, why=f"nearest is {_fmt(best)}, not close enough to be sure", candidates=shown
