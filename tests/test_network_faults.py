@@ -30,6 +30,8 @@ from paper2bib.digest import parse_file
 from paper2bib.errors import ArxivUnavailable, HubUnavailable
 from paper2bib.hub.client import HubClient
 from paper2bib.models import Record
+from paper2bib.net.policy import Failure
+from paper2bib.net.service import gave_up
 from paper2bib.resolver.client import ArxivClient
 from paper2bib.scholar.dblp import DblpClient, search_words
 from paper2bib.scholar.s2 import S2Client
@@ -239,7 +241,7 @@ def test_a_hub_500_with_a_long_ratelimit_reset_is_not_a_wait():
     clock = SimClock()
     hub = SimService(clock, status(500, {"RateLimit": '"api";r=0;t=300'}))
     client = HubClient(url="https://hub.test", adapter=hub, clock=clock.clock, sleep=clock.sleep)
-    with pytest.raises(HubUnavailable, match=r"collection x/y failed \(HTTP 500\)"):
+    with pytest.raises(HubUnavailable, match=r"collection x/y failed \(HTTP 500; 3 tries in \d+ s\); try again later$"):
         client.collection("x/y")
     assert len(hub.requests) == 3 and clock.now < 5  # backoff 1 s, 2 s: never the 300 s window
 
@@ -324,3 +326,37 @@ def test_bars_are_drawn_on_a_terminal_only_and_q_silences_them(monkeypatch, quie
         assert "Published versions" in shown and "40/40" in shown and "Zotero requests: 3" in shown
     else:
         assert shown == ""
+
+
+@pytest.mark.parametrize(
+    "failure, tries, line",
+    [
+        (
+            Failure("timed out after 20 s"),
+            2,
+            "arXiv at U: query timed out (no complete answer; 2 tries in 25 s); it is slow or unreachable: "
+            "try again later",
+        ),
+        (
+            Failure("connection refused: nothing listens at that address"),
+            4,
+            "arXiv at U: query failed (connection refused: nothing listens at that address; 4 tries in 25 s); "
+            "check the URL, or try again later",
+        ),
+        (
+            Failure("host not found: check the URL, or whether this machine is online"),
+            3,
+            "arXiv at U: query failed (host not found: check the URL, or whether this machine is online; "
+            "3 tries in 25 s); try again later",
+        ),
+        (
+            Failure("connection reset by the other side"),
+            3,
+            "arXiv at U: query failed (connection reset by the other side; 3 tries in 25 s); try again later",
+        ),
+        (Failure("HTTP 404", 404, transient=False), 1, "arXiv at U: query failed (HTTP 404); check the URL"),
+    ],
+    ids=["timeout", "refused", "unknown-host", "reset", "not-found"],
+)
+def test_a_request_given_up_says_how_it_failed_and_what_to_do(failure, tries, line):
+    assert gave_up("arXiv at U", "query", failure, tries, 25.2) == line

@@ -395,7 +395,7 @@ def test_items_another_sync_made_meanwhile_are_linked_not_sent_again(seed_librar
             "<html>garbage</html>",
             r"reading items failed \(Zotero answered with something that is not JSON \(text/html\)\)",
         ),
-        (500, "An error occurred", r"reading items failed \(HTTP 500\); try again later"),
+        (500, "An error occurred", r"reading items failed \(HTTP 500; \d+ tries in \d+ s\); try again later"),
         (404, "Not found", r"reading items failed \(HTTP 404"),
     ],
 )

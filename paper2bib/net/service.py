@@ -110,8 +110,11 @@ class Service:
         if self.breaker.is_open:
             raise self.down()
         started = self.clock()
+        tries = 0
 
         def once() -> T:
+            nonlocal tries
+            tries += 1
             self.polite()
             out = attempt(self.policy.deadline_within(self.clock() - started))
             self.breaker.success()
@@ -155,7 +158,22 @@ class Service:
             self.breaker.trip(e.failure.what)  # the breaker was closed when this request began
             # the caller reports the failure in its own line; -v tells when the breaker opened
             log.info("%s is not answering (%s): not asked again in this run", self.name, e.failure.what)
-            raise self.error(f"{self.name} at {self.url}: {what} failed ({e.failure.what}); try again later") from None
+            raise self.error(
+                gave_up(f"{self.name} at {self.url}", what, e.failure, tries, self.clock() - started)
+            ) from None
+
+
+def gave_up(service: str, what: str, failure: Failure, tries: int, seconds: float) -> str:
+    """One line for a request given up: what failed, how (timed out, refused, host not found,
+    reset, an HTTP status, an answer that is not what the service gives), how long it was
+    tried, and what to do."""
+    spent = f"; {tries} tries in {seconds:.0f} s" if tries > 1 else ""
+    if failure.what.startswith("timed out"):
+        return f"{service}: {what} timed out (no complete answer{spent}); it is slow or unreachable: try again later"
+    if failure.what.startswith("connection refused"):
+        return f"{service}: {what} failed ({failure.what}{spent}); check the URL, or try again later"
+    advice = "try again later" if failure.transient else "check the URL"
+    return f"{service}: {what} failed ({failure.what}{spent}); {advice}"
 
 
 @dataclass(frozen=True)
