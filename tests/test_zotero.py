@@ -33,6 +33,7 @@ KEYS = {
     "users/1008": "P2Btestkeyuser1008xxxxxx",
     "users/1010": "P2Btestkeyuser1010xxxxxx",
     "groups/4711": "P2Btestkeygroup4711xxxxx",
+    "groups/4712": "P2Btestkeygroup4712xxxxx",
 }
 READ_ONLY_KEY = "P2Btestkeyreadonly1007xx"  # read access to users/1007 only
 
@@ -455,3 +456,23 @@ def test_a_conference_paper_names_the_event_not_the_proceedings_twice(venue, dbl
 
     pub = Published("inproceedings", "T", ("A B",), venue, year, dblp_key)
     assert zitems.event_name(pub) == event
+
+
+@pytest.mark.vcr
+def test_a_group_library_named_by_the_environment_as_the_readme_shows(seed_library, monkeypatch):
+    """``export ZOTERO_API_KEY=… ZOTERO_LIBRARY_ID=… ZOTERO_LIBRARY_TYPE=group``, then the CLI."""
+    monkeypatch.setenv("ZOTERO_API_KEY", "P2Btestkeygroup4712xxxxx")
+    monkeypatch.setenv("ZOTERO_LIBRARY_ID", "4712")
+    monkeypatch.setenv("ZOTERO_LIBRARY_TYPE", "group")
+    transport = Faults()
+    cli = {"services": lambda settings: Services(settings, zotero_transport=transport, zotero_wait=0.01)}
+    runner = CliRunner()
+    dry = runner.invoke(main, ["zotero", "sync", "--collection", "Reading group", "--dry-run"], obj=cli)
+    assert dry.exit_code == 0, dry.stderr
+    assert dry.stderr.splitlines()[-1].startswith("Zotero groups/4712: 89 papers; 89 would be created")
+    assert transport.writes_sent == 0
+    result = runner.invoke(main, ["zotero", "sync", "--collection", "Reading group"], obj=cli)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith("Zotero groups/4712: 89 papers; 89 were created")
+    assert transport.sent and {path.split("/")[1:3] == ["groups", "4712"] for _, path, _ in transport.sent} == {True}
+    _assert_each_paper_once(_zotero_items("groups/4712"))
