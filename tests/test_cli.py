@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -189,3 +190,34 @@ def test_zotero_sync_help_names_its_environment_and_a_group_library(runner):
 def test_list_status_is_described(runner):
     text = " ".join(runner.invoke(main, ["list", "--help"]).stdout.split())
     assert "--status [resolved|ambiguous|unresolved|pending] Only the entries in this state" in text
+
+
+SETTINGS = {"--library", "--arxiv-url", "--delay", "--contact", "--hf-url", "--hf-delay", "--s2-url", "--s2-delay",
+            "--dblp-url", "--dblp-delay", "--key-format", "--zotero-url"}  # fmt: skip
+ARXIV, HUB = {"--arxiv-url", "--delay", "--contact"}, {"--hf-url", "--hf-delay"}
+SCHOLAR = {"--s2-url", "--s2-delay", "--dblp-url", "--dblp-delay"}
+
+
+@pytest.mark.parametrize(
+    "command, uses",
+    [
+        (["parse"], HUB),
+        (["add"], {"--library", *ARXIV, *HUB, *SCHOLAR}),
+        (["list"], {"--library"}),
+        (["remove"], {"--library"}),
+        (["pin"], {"--library", *ARXIV}),
+        (["update"], {"--library", *ARXIV, *SCHOLAR, "--key-format"}),
+        (["tex"], {"--library", *ARXIV, *SCHOLAR, "--key-format"}),
+        (["export"], {"--library", *ARXIV, *HUB, *SCHOLAR, "--key-format"}),
+        (["refresh"], {"--library", *ARXIV, *SCHOLAR}),
+        (["zotero", "sync"], {"--library", "--key-format", "--zotero-url"}),
+    ],
+    ids=lambda c: " ".join(c) if isinstance(c, list) else "",
+)
+def test_each_help_lists_the_settings_the_command_uses_with_their_variables(runner, command, uses):
+    text = runner.invoke(main, [*command, "--help"]).stdout
+    listed = set(re.findall(r"^\s+(?:-\w, )?(--[a-z0-9-]+)", text, re.M))
+    assert listed & SETTINGS == uses
+    flat = " ".join(text.split())
+    for option in uses:  # each with a description naming the environment variable it reads
+        assert re.search(re.escape(option) + r" \S+ \w[^[]*\[env (PAPER2BIB|ZOTERO)_[A-Z0-9_]+\]", flat), option

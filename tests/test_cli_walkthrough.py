@@ -86,6 +86,11 @@ def test_the_readme_command_list_matches_help():
         "--contact",
         "--key-format",
         "--hf-url",
+        "--hf-delay",
+        "--s2-url",
+        "--s2-delay",
+        "--dblp-url",
+        "--dblp-delay",
         "--verbose",
         "--help",
         "--zotero-url",
@@ -100,7 +105,7 @@ def test_the_readme_command_list_matches_help():
     for name, options in listed.items():
         help_text = runner.invoke(main, [*name.split(), "--help"]).stdout
         assert "Example:" in help_text or "Examples:" in help_text, name
-        in_help = set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", help_text, re.M)) - common
+        in_help = set(re.findall(r"^\s+(?:-\w, )?(--[a-z0-9-]+)", help_text, re.M)) - common
         in_help |= {"-o"} if re.search(r"^\s+-o, --output", help_text, re.M) else set()
         in_help -= {"--output"}
         assert options == in_help, (name, options ^ in_help)

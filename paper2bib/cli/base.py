@@ -25,27 +25,51 @@ def err(msg: str) -> None:
 
 
 def settings_options(
-    f: Callable[..., Any] | None = None, *, network: bool = True, keys: bool = True
+    f: Callable[..., Any] | None = None,
+    *,
+    arxiv: bool = True,
+    hub: bool = True,
+    scholar: bool = True,
+    keys: bool = True,
 ) -> Callable[..., Any]:
-    """The settings options a command uses: where the library is, and (``network``) how to
-    reach arXiv and the Hub, and (``keys``) the citation key format. ``@settings_options`` or
-    ``@settings_options(network=False)``: a command's help lists only what it reads."""
+    """The settings options a command uses, so that its help lists only what it reads: where
+    the library is, and how to reach arXiv (``arxiv``), the Hugging Face Hub (``hub``: for
+    ``hf:`` sources), Semantic Scholar and DBLP (``scholar``: the publication look-ups), and
+    (``keys``) the citation key format. ``@settings_options`` or ``@settings_options(hub=False)``."""
     opts = [
         click.option(
             "--library", "library", type=click.Path(dir_okay=False), help="Library file [env PAPER2BIB_LIBRARY]."
         )
     ]
-    if network:
+    if arxiv:
         opts += [
             click.option("--arxiv-url", help="arXiv API endpoint [env PAPER2BIB_ARXIV_URL]."),
             click.option(
                 "--delay", "arxiv_delay", type=float, help="Seconds between arXiv requests [env PAPER2BIB_ARXIV_DELAY]."
             ),
             click.option("--contact", help="E-mail for the User-Agent arXiv sees [env PAPER2BIB_CONTACT]."),
+        ]
+    if hub:
+        opts += [
             click.option("--hf-url", help="Hugging Face Hub URL, for hf: sources [env PAPER2BIB_HF_URL]."),
+            click.option("--hf-delay", type=float, help="Seconds between Hub requests [env PAPER2BIB_HF_DELAY]."),
+        ]
+    if scholar:
+        opts += [
+            click.option("--s2-url", help="Semantic Scholar API URL [env PAPER2BIB_S2_URL]."),
+            click.option(
+                "--s2-delay", type=float, help="Seconds between Semantic Scholar requests [env PAPER2BIB_S2_DELAY]."
+            ),
+            click.option("--dblp-url", help="DBLP URL [env PAPER2BIB_DBLP_URL]."),
+            click.option("--dblp-delay", type=float, help="Seconds between DBLP requests [env PAPER2BIB_DBLP_DELAY]."),
         ]
     if keys:
-        opts.append(click.option("--key-format", help="Citation key format, e.g. '{auth}{year}{title}'."))
+        opts.append(
+            click.option(
+                "--key-format", help="Citation key format, e.g. '{auth}{year}{title}' [env PAPER2BIB_KEY_FORMAT]."
+            )
+        )
+    network = arxiv or hub or scholar
     opts.append(click.option("-v", "--verbose", is_flag=True, help="Log each request." if network else "Log more."))
 
     def decorate(g: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,6 +78,13 @@ def settings_options(
         return g
 
     return decorate(f) if f is not None else decorate
+
+
+#: the settings the common options set, by their parameter names
+SETTING_OPTIONS = (
+    "library", "arxiv_url", "arxiv_delay", "contact", "key_format", "hf_url", "hf_delay",
+    "s2_url", "s2_delay", "dblp_url", "dblp_delay",
+)  # fmt: skip
 
 
 def run(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,11 +96,7 @@ def run(f: Callable[..., Any]) -> Callable[..., Any]:
         quiet = bool((click.get_current_context().find_root().obj or {}).get("quiet"))
         level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
         logging.basicConfig(level=level, format="paper2bib: %(message)s", stream=sys.stderr)
-        overrides: dict[str, Any] = {
-            k: kwargs.pop(k)
-            for k in ("library", "arxiv_url", "arxiv_delay", "contact", "key_format", "hf_url")
-            if k in kwargs
-        }
+        overrides: dict[str, Any] = {k: kwargs.pop(k) for k in SETTING_OPTIONS if k in kwargs}
         svc: Services | None = None
         try:
             settings = load_settings(overrides)

@@ -38,7 +38,7 @@ from .phases import Phases
     show_default=True,
     help="arxiv: a preprint becomes arXiv's @misc/@online form; keep: its entry type and venue text stay.",
 )
-@settings_options
+@settings_options(hub=False)
 @run
 def update(
     svc: Services,
@@ -112,7 +112,7 @@ def _diff(bibfile: str, report: UpdateReport) -> str:
 @click.command()
 @click.argument("document")
 @click.option("-o", "--output", help="Append to this .bib instead of the first bibliography DOCUMENT names.")
-@settings_options
+@settings_options(hub=False)
 @run
 def tex(svc: Services, document: str, output: str | None) -> int:
     """Add to the bibliography the arXiv papers DOCUMENT (.tex or .aux) cites but it lacks.

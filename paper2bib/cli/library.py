@@ -32,6 +32,7 @@ from .phases import Phases
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as a JSON array.")
 @click.option("--hf-url", help="Hugging Face Hub URL, for hf: sources [env PAPER2BIB_HF_URL].")
+@click.option("--hf-delay", type=float, help="Seconds between Hub requests [env PAPER2BIB_HF_DELAY].")
 @click.option("-v", "--verbose", is_flag=True, hidden=True)
 @run
 def parse(svc: Services, files: tuple[str, ...], as_json: bool) -> int:
@@ -60,7 +61,7 @@ def parse(svc: Services, files: tuple[str, ...], as_json: bool) -> int:
     is_flag=True,
     help="Fetch the resolved papers' arXiv records again (say what changed); resolve the others again.",
 )
-@settings_options
+@settings_options(keys=False)
 @run
 def add(svc: Services, files: tuple[str, ...], refresh: bool) -> int:
     """Parse FILES, resolve every entry on arXiv and store it in the library.
@@ -96,7 +97,7 @@ def _add(svc: Services, entries: list[Entry], refresh: bool) -> AddReport:
     type=click.Choice(["resolved", "ambiguous", "unresolved", "pending"]),
     help="Only the entries in this state (pending: not yet looked up on arXiv).",
 )
-@settings_options(network=False, keys=False)
+@settings_options(arxiv=False, hub=False, scholar=False, keys=False)
 @run
 def list_(svc: Services, as_json: bool, status: str | None) -> int:
     """Show the library's entries and what each resolved to (arXiv's title; "pinned" when settled by hand).
@@ -121,7 +122,7 @@ def list_(svc: Services, as_json: bool, status: str | None) -> int:
 @click.argument("entry")
 @click.argument("arxiv_id")
 @click.option("--force", is_flag=True, help="Replace the paper an already resolved entry points at.")
-@settings_options
+@settings_options(hub=False, scholar=False, keys=False)
 @run
 def pin(svc: Services, entry: str, arxiv_id: str, force: bool) -> int:
     """Settle ENTRY (its number in 'list', or its title) as the paper ARXIV_ID.
@@ -141,7 +142,7 @@ def pin(svc: Services, entry: str, arxiv_id: str, force: bool) -> int:
 
 @click.command()
 @click.argument("entries", nargs=-1, required=True)
-@settings_options(network=False, keys=False)
+@settings_options(arxiv=False, hub=False, scholar=False, keys=False)
 @run
 def remove(svc: Services, entries: tuple[str, ...]) -> int:
     """Remove ENTRIES (numbers in 'list', arXiv ids or citation keys) from the library.
@@ -158,7 +159,9 @@ def remove(svc: Services, entries: tuple[str, ...]) -> int:
 
 @click.command()
 @click.argument("files", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="bibtex", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="bibtex", show_default=True, help="The file format to write."
+)
 @click.option("-o", "--output", help="Write here instead of stdout (atomically: all or nothing).")
 @click.option("--abstract", "with_abstract", is_flag=True, help="Include abstracts.")
 @click.option("--links-in-note", is_flag=True, help="Also list code/project links in the visible note.")
@@ -234,7 +237,7 @@ def export(
 @click.option(
     "--older-than", type=float, metavar="DAYS", help="Only papers last fetched from arXiv over DAYS days ago."
 )
-@settings_options
+@settings_options(hub=False, keys=False)
 @run
 def refresh(svc: Services, since: str | None, older_than: float | None) -> int:
     """Fetch every paper's arXiv record again and say what changed (new version, title, authors,

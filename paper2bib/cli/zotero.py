@@ -27,7 +27,7 @@ def zotero() -> None:
 @click.option("--dry-run", is_flag=True, help="Say what would be created or linked; write nothing.")
 @click.option("--recreate-deleted", is_flag=True, help="Make again the items deleted in Zotero since a sync made them.")
 @click.option("--zotero-url", help="Zotero API URL [env PAPER2BIB_ZOTERO_URL].")
-@settings_options(network=False)
+@settings_options(arxiv=False, hub=False, scholar=False)
 @run
 def sync(svc: Services, collection: str | None, dry_run: bool, recreate_deleted: bool, zotero_url: str | None) -> int:
     """Put every resolved paper into a Zotero library (idempotent).
