@@ -52,9 +52,22 @@ class Entry:
     aside: str | None = None
 
 
+#: The id of a paper that is not on arXiv, as the library stores it: ``dblp:`` and its DBLP key.
+PUBLISHED_ONLY = "dblp:"
+
+
+def is_published_only(paper_id: str) -> bool:
+    """Whether ``paper_id`` names a paper found in DBLP only (``dblp:conf/cvpr/HeZRS16``)."""
+    return paper_id.startswith(PUBLISHED_ONLY)
+
+
 @dataclass(frozen=True)
 class Record:
-    """An arXiv paper as the arXiv API describes it (latest version's metadata)."""
+    """An arXiv paper as the arXiv API describes it (latest version's metadata).
+
+    A paper that is not on arXiv has a record too, made from its DBLP record: its id is
+    ``dblp:<key>`` (:data:`PUBLISHED_ONLY`), its version 0, and its published version says
+    the rest."""
 
     arxiv_id: str
     version: int
@@ -70,7 +83,20 @@ class Record:
     doi: str | None = None
 
     @property
+    def published_only(self) -> bool:
+        """Not on arXiv: a paper found in DBLP only."""
+        return is_published_only(self.arxiv_id)
+
+    @property
+    def dblp_key(self) -> str | None:
+        """The DBLP key of a published-only paper."""
+        return self.arxiv_id.removeprefix(PUBLISHED_ONLY) if self.published_only else None
+
+    @property
     def abs_url(self) -> str:
+        """The paper's page: arXiv's abstract page, or DBLP's record of a published-only paper."""
+        if self.published_only:
+            return f"https://dblp.org/rec/{self.dblp_key}"
         return f"https://arxiv.org/abs/{self.arxiv_id}"
 
     @property

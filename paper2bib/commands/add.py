@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import ArxivUnavailable
-from ..models import Entry, Record, Resolution
+from ..models import Entry, Record, Resolution, is_published_only
 from ..resolver.resolve import Resolver
 from ..scholar.lookup import Background
 from ..services import Phases, Progress, Services
 from ..store import StoredEntry
 from ..text import plural
 from .published import RECHECK_PREPRINTS, PublishedReport, store_outcome
+from .published_only import PublishedOnlyReport, find_published_only
 from .refresh import RecordsReport, refresh_records
 
 REVIEW = ("ambiguous", "unresolved", "pending")
@@ -30,6 +31,7 @@ class AddReport:
     statuses: Counter[str] = field(default_factory=Counter)
     published: PublishedReport | None = None  # what the publication look-up found, when it ran
     revisions: RecordsReport | None = None  # with ``refresh``: the resolved papers' records fetched again
+    published_only: PublishedOnlyReport | None = None  # DBLP searched for the entries arXiv does not have
 
     @property
     def needs_review(self) -> int:
@@ -47,7 +49,7 @@ class _Feeder:
         if self.background is None:
             return
         lib = self.svc.store
-        new = [a for a in dict.fromkeys(arxiv_ids) if a not in self.fed]
+        new = [a for a in dict.fromkeys(arxiv_ids) if a not in self.fed and not is_published_only(a)]
         due = new if self.refresh else lib.published_due(new, RECHECK_PREPRINTS)
         self.fed.update(new)
         records = lib.records(due)
@@ -91,20 +93,22 @@ def add(svc: Services, entries: Sequence[Entry], refresh: bool = False, phases: 
             f"({statuses['resolved']} resolved); run the same command again to continue"
         ) from None
     stored = lib.entries(entry_ids)
-    report.statuses = Counter(e.status for e in stored)
     if background is not None:
         feed(e.resolved_id for e in stored if e.status == "resolved" and e.resolved_id)
         start = background.done
         left = background.fed - start
         checked = phases("Published versions", left) if phases and left > 1 else None
         report.published = store_outcome(lib, background, checked, since=start)
+        report.published_only = find_published_only(svc, entry_ids, phases=phases)
+        stored = lib.entries(entry_ids)
+    report.statuses = Counter(e.status for e in stored)
     return report
 
 
 def _revise(svc: Services, entry_ids: Sequence[int]) -> RecordsReport:
     """The records of the resolved entries among ``entry_ids``, fetched again and stored."""
     papers = [e.resolved_id for e in svc.store.entries(entry_ids) if e.status == "resolved" and e.resolved_id]
-    report = refresh_records(svc, list(dict.fromkeys(papers)))
+    report = refresh_records(svc, [a for a in dict.fromkeys(papers) if not is_published_only(a)])
     if report.down:
         raise ArxivUnavailable(report.down)
     return report

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..citekeys import assign_keys, base_key
 from ..limits import clean_published, clean_record
-from ..models import Link, Paper, Record
+from ..models import Link, Paper, Record, is_published_only
 from ..services import Services
 from ..store import Library, StoredEntry
 from .papers import bib_keys, short_venue, with_abstract_links
@@ -78,7 +78,8 @@ def export_records(
     records = lib.records(order)
     links = _links(everything, order, records)
     keys = _keys(svc, order, records, bib_keys(everything), store_keys, rekey)
-    published = {} if preprint else lib.published(order)
+    # --preprint: every paper as its arXiv preprint; a paper not on arXiv has only its publication
+    published = lib.published([a for a in order if is_published_only(a)] if preprint else order)
     versions = {
         a: short_venue(c.version) if venue_style == "short" else c.version for a, c in published.items() if c.version
     }

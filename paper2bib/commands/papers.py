@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from .. import mapdata
 from ..links import distinct, extract_links
-from ..models import Link, Paper, Published, Record
+from ..models import Link, Paper, Published, Record, is_published_only
 from ..store import Library, StoredEntry
 from ..texfiles import valid_key
 
@@ -39,7 +39,7 @@ def papers_for(lib: Library, wanted: Sequence[tuple[StoredEntry, str]], preprint
     entry is not resolved. One read of the records and published versions for all."""
     ids = [e.resolved_id for e, _ in wanted if e.status == "resolved" and e.resolved_id]
     records = lib.records(ids)
-    checks = {} if preprint else lib.published(ids)
+    checks = lib.published([a for a in ids if is_published_only(a)] if preprint else ids)
     out: list[Paper | None] = []
     for e, key in wanted:
         record = records.get(e.resolved_id or "") if e.status == "resolved" else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..errors import ArxivUnavailable
+from ..models import is_published_only
 from ..resolver.revisions import Revision, revision
 from ..services import Phases, Progress, Services
 from .published import PublishedReport, look_up_published
@@ -82,7 +83,8 @@ def refresh(svc: Services, since: datetime | None = None, phases: Phases | None 
     before ``since``, if given), then the publication look-ups of those still preprints."""
     lib = svc.store
     started = lib.now()
-    papers = list(dict.fromkeys(sorted(e.resolved_id for e in lib.entries(status="resolved") if e.resolved_id)))
+    papers = sorted({e.resolved_id for e in lib.entries(status="resolved") if e.resolved_id})
+    papers = [a for a in papers if not is_published_only(a)]  # not on arXiv: nothing to fetch there
     due = lib.fetched_before(papers, since) if since else papers
     progress = phases("Fetching from arXiv", len(due)) if phases and len(due) > 100 else None
     records = refresh_records(svc, due, progress)

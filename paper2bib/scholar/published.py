@@ -118,18 +118,23 @@ def parse_dblp_bibtex(text: str, key: str) -> Published | None:
     return _published(entries[0], key) if entries else None
 
 
-def search_candidates(record: Record, text: str) -> list[Published]:
-    """The records of a DBLP search answer in BibTeX (``format=bib``) that could be
-    ``record``'s published version: not CoRR, and of the same title."""
+def search_records(text: str) -> list[Published]:
+    """The publications of a DBLP search answer in BibTeX (``format=bib``): conference and
+    journal papers, never CoRR's records (they are arXiv's preprints)."""
     out = []
     for f in _entries(text):
         key = f.get("id", "").removeprefix("DBLP:")
         if not key or key.startswith("journals/corr/") or f.get("journal") == "CoRR":
             continue
-        version = _published(f, key)
-        if version and same_title(record.title, version.title):
+        if version := _published(f, key):
             out.append(version)
     return out
+
+
+def search_candidates(record: Record, text: str) -> list[Published]:
+    """The records of a DBLP search answer in BibTeX (``format=bib``) that could be
+    ``record``'s published version: not CoRR, and of the same title."""
+    return [v for v in search_records(text) if same_title(record.title, v.title)]
 
 
 #: venues Semantic Scholar names for papers that only have a preprint (never a reason to search)

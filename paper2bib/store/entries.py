@@ -47,6 +47,9 @@ class StoredEntry:
     bib_key: str | None = None  # the key the user's .bib gave it
     authors: tuple[str, ...] = ()
     aside: str | None = None
+    year: str | None = None  # the year and DOI the digest gives, if it does
+    doi: str | None = None
+    dblp_checked: bool = False  # DBLP was searched for it (it is not on arXiv)
 
     def as_entry(self) -> Entry:
         """The entry as the resolver takes it; a pinned entry is looked up by its pinned id alone."""
@@ -61,6 +64,8 @@ class StoredEntry:
             key=self.bib_key,
             authors=self.authors,
             aside=self.aside,
+            year=self.year,
+            doi=self.doi,
         )
 
 
@@ -131,6 +136,12 @@ class EntryStore(Connection):
                     for entry_id, r in results
                 ],
             )
+
+    def mark_dblp_checked(self, entry_ids: Iterable[int]) -> None:
+        """Remember that DBLP was searched for these entries (not asked again on the next run)."""
+        now = self.now()
+        with self.transaction() as db:
+            db.executemany("UPDATE entries SET dblp_checked_at = ? WHERE id = ?", [(now, i) for i in entry_ids])
 
     def pin(self, entry_id: int, record: Record, version: int | None = None) -> None:
         """Settle an entry by hand: it points at ``record`` (at ``version``, default the
@@ -247,6 +258,9 @@ class EntryStore(Connection):
             bib_key=r["bib_key"],
             authors=tuple(json.loads(r["hint_authors"] or "[]")),
             aside=r["aside"],
+            year=r["hint_year"],
+            doi=r["hint_doi"],
+            dblp_checked=r["dblp_checked_at"] is not None,
         )
 
     def find_entry(self, ref: str) -> StoredEntry:

@@ -154,6 +154,8 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE entries ADD COLUMN aside TEXT",
         "-- why it is not sent to arXiv",
     ],
+    # 7: when DBLP was searched for an entry arXiv does not have (a published-only paper)
+    ["ALTER TABLE entries ADD COLUMN dblp_checked_at TEXT"],
 ]
 
 

@@ -202,12 +202,15 @@ def _venue_fields(pub: Published, ascii_only: bool, biblatex: bool) -> dict[str,
 
 
 def published_fields(paper: Paper, style: str, abstracts: bool, links_in_note: bool) -> dict:
-    """An ``@inproceedings``/``@article`` entry for a published paper, with the preprint's eprint fields."""
+    """An ``@inproceedings``/``@article`` entry for a published paper, with the preprint's eprint
+    fields (a paper found in DBLP only has none)."""
     pub = paper.published
     assert pub is not None
     biblatex = style == "biblatex"
     base = (biblatex_fields if biblatex else bibtex_fields)(paper.record, paper.links, abstracts, links_in_note)
     drop = {"title", "author", "year", "month", "date", "pubstate", "note", "doi", "url"}
+    if paper.record.published_only:  # never on arXiv: no eprint to name
+        drop |= {"eprint", "archiveprefix", "primaryclass", "eprinttype", "eprintclass"}
     fields = {k: v for k, v in base.items() if k not in drop}
     fields.update(_venue_fields(pub, ascii_only=not biblatex, biblatex=biblatex))
     if links_in_note and (addendum := _links_note(paper.links)):

@@ -90,7 +90,7 @@ def published_item(paper: Paper, abstracts: bool = True, sentence: bool = True) 
     item.update({k: v for k, v in extra.items() if v})
     if pub.kind == "inproceedings":
         item["event-title"] = pub.venue
-    notes = [f"arXiv:{paper.record.arxiv_id}"]
+    notes = [] if paper.record.published_only else [f"arXiv:{paper.record.arxiv_id}"]
     if paper.links:
         notes.append("; ".join(f"{label(link.kind)}: {link.url}" for link in attached(paper.links)))
     item["note"] = ". ".join(n for n in notes if n)

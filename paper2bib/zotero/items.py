@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from .. import mapdata
 from ..arxiv_ids import find_ids
 from ..links import label
-from ..models import Link, Paper, Published
+from ..models import PUBLISHED_ONLY, Link, Paper, Published
 from ..names import split_name
 from ..text import published_line, rich_text
 
@@ -41,10 +41,8 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
     """The ``preprint`` item for a paper."""
     conf = mapdata.load("fields.toml")["zotero"]
     r = paper.record
-    extra = [
-        f"arXiv:{r.arxiv_id}" + (f" [{r.primary_category}]" if r.primary_category else ""),
-        f"Citation Key: {paper.key}",
-    ]
+    ident = f"DBLP:{r.dblp_key}" if r.published_only else f"arXiv:{r.arxiv_id}"
+    extra = [ident + (f" [{r.primary_category}]" if r.primary_category else ""), f"Citation Key: {paper.key}"]
     if r.is_published:
         extra.append(published_line(r.journal_ref, r.journal_doi))
     item = {
@@ -90,7 +88,8 @@ def zotero_item(paper: Paper, collections: Iterable[str] = (), with_citation_key
     As Zotero's own translators make them: ``conferencePaper`` (``proceedingsTitle``,
     ``conferenceName``, ``publisher``, ``pages``, ``DOI``) or ``journalArticle``
     (``publicationTitle``, ``volume``, ``issue``, ``pages``, ``DOI``). The arXiv id stays in
-    ``extra``, so the item is still found as that arXiv paper.
+    ``extra``, so the item is still found as that arXiv paper (a paper not on arXiv: its
+    DBLP key, ``DBLP:conf/cvpr/HeZRS16``).
     """
     item = preprint(paper, collections, with_citation_key_field)
     pub = paper.published
@@ -98,6 +97,8 @@ def zotero_item(paper: Paper, collections: Iterable[str] = (), with_citation_key
         return item
     for name in ("repository", "archiveID"):  # preprint fields only
         item.pop(name)
+    if paper.record.published_only:
+        item.pop("abstractNote")  # DBLP has none; an abstract the user adds stays theirs
     item.update(
         {
             "itemType": "conferencePaper" if pub.kind == "inproceedings" else "journalArticle",
@@ -153,6 +154,9 @@ def arxiv_ids_of(data: dict) -> set[str]:
     Items the user made by hand or with the Zotero Connector count too.
     """
     found: set[str] = set()
+    for line in (data.get("extra") or "").splitlines():  # a paper not on arXiv, as paper2bib names it
+        if m := re.match(r"DBLP:(\S+)", line.strip()):
+            found.add(PUBLISHED_ONLY + m.group(1))
     for field in ("archiveID", "extra", "url", "DOI"):
         value = data.get(field) or ""
         if field == "extra":
@@ -192,7 +196,7 @@ OWNED_FIELDS = (
 #: changed an item's type.
 _COMMON_FIELDS = ("title", "creators", "date", "DOI", "url", "abstractNote", "citationKey", "extra")
 #: The lines of ``extra`` paper2bib writes; the user's other lines are theirs.
-_OWNED_EXTRA = re.compile(r"^(?:arXiv:|Citation Key:|Published in |doi: )")
+_OWNED_EXTRA = re.compile(r"^(?:arXiv:|DBLP:|Citation Key:|Published in |doi: )")
 
 
 def _extra_lines(extra: str, owned: bool) -> list[str]:

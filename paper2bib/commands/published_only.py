@@ -1,0 +1,73 @@
+"""Papers arXiv does not have: searched in DBLP by title, each entry once (``add`` runs it).
+
+An entry arXiv left ``unresolved`` (not one it found candidates for) is searched in DBLP by
+its title — one request — and decided by :mod:`paper2bib.scholar.published_only`: resolved
+to its DBLP record (id ``dblp:<key>``, its published version stored beside), ambiguous
+between records of one title, or left unresolved with DBLP's nearest title named. The
+search is remembered, so the next run asks nothing; if DBLP is down, the entries not yet
+searched are searched next run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import DblpUnavailable
+from ..models import PublishedCheck, Resolution
+from ..scholar.published_only import decide_published_only
+from ..services import Phases, Services
+from ..store import StoredEntry
+
+
+@dataclass
+class PublishedOnlyReport:
+    """What the DBLP searches for entries arXiv does not have found."""
+
+    asked: int = 0
+    found: int = 0
+    ambiguous: int = 0
+    requests: int = 0
+    down: str | None = None  # DBLP could not be asked: those entries are searched next run
+
+
+def _wanted(e: StoredEntry) -> bool:
+    return e.status == "unresolved" and not e.pinned and not e.hint_id and bool(e.digest_title) and not e.dblp_checked
+
+
+def _merged(e: StoredEntry, res: Resolution) -> Resolution:
+    """DBLP's finding, kept beside what arXiv said when DBLP found nothing either."""
+    if res.status != "unresolved":
+        return res
+    why = "; ".join(w for w in (e.why, res.why) if w)
+    return Resolution("unresolved", e.score, why=why, candidates=(*e.candidates, *res.candidates)[:3])
+
+
+def find_published_only(svc: Services, entry_ids: list[int], phases: Phases | None = None) -> PublishedOnlyReport:
+    """Search DBLP for the entries of ``entry_ids`` that arXiv does not have, and store what it found."""
+    lib = svc.store
+    todo = [e for e in lib.entries(entry_ids) if _wanted(e)]
+    report = PublishedOnlyReport()
+    if not todo:
+        return report
+    _, dblp = svc.scholar()
+    before = dblp.requests_made
+    progress = phases("Not on arXiv: DBLP", len(todo)) if phases and len(todo) > 1 else None
+    for e in todo:
+        try:
+            answer = dblp.search_bibtex(e.digest_title or "")
+        except DblpUnavailable as x:
+            report.down = str(x)
+            break
+        found = decide_published_only(e.as_entry(), answer)
+        record = found.record
+        lib.save_resolutions([(e.id, _merged(e, found.resolution))], [record] if record else [])
+        if record and found.version:
+            lib.store_published({record.arxiv_id: PublishedCheck("published", found.version, found.resolution.why)})
+        lib.mark_dblp_checked([e.id])
+        report.asked += 1
+        report.found += found.resolution.status == "resolved"
+        report.ambiguous += found.resolution.status == "ambiguous"
+        if progress:
+            progress(1)
+    report.requests = dblp.requests_made - before
+    return report
