@@ -205,7 +205,7 @@ SCHOLAR = {"--s2-url", "--s2-delay", "--dblp-url", "--dblp-delay"}
         (["add"], {"--library", *ARXIV, *HUB, *SCHOLAR}),
         (["list"], {"--library"}),
         (["remove"], {"--library"}),
-        (["pin"], {"--library", *ARXIV}),
+        (["pin"], {"--library", *ARXIV, *SCHOLAR}),
         (["update"], {"--library", *ARXIV, *SCHOLAR, "--key-format"}),
         (["tex"], {"--library", *ARXIV, *SCHOLAR, "--key-format"}),
         (["export"], {"--library", *ARXIV, *HUB, *SCHOLAR, "--key-format"}),

@@ -8,6 +8,16 @@ import pytest
 from paper2bib.digest import detect_format, parse_text
 
 CASES = {
+    "checkboxes, italics and a venue in brackets after the title": (
+        "## Papers\n\n- [ ] *Snow Removal in Video: A New Dataset and A Novel Method* (ICCV 2023)\n"
+        "- [x] Cumulative Spatial Knowledge Distillation for Vision Transformers (ICCV 2023)\n"
+        "- Alpha (Beta) Networks for Gamma Tasks\n",
+        [
+            (None, "Snow Removal in Video: A New Dataset and A Novel Method"),
+            (None, "Cumulative Spatial Knowledge Distillation for Vision Transformers"),
+            (None, "Alpha (Beta) Networks for Gamma Tasks"),
+        ],
+    ),
     "authors and venue after a linked title": (
         "## Papers\n\n- [NeRF: Representing Scenes as Neural Radiance Fields for View Synthesis]"
         "(https://www.matthewtancik.com/nerf), Mildenhall et al., ECCV 2020 | [github](https://github.com/bmild/nerf)\n"

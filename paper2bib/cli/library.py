@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from ..commands.export import export as export_papers
 from ..commands.listing import list_entries
 from ..commands.parse import parse_files
 from ..commands.pin import pin as pin_entry
+from ..commands.pin import pin_dblp
 from ..commands.refresh import refresh as refresh_library
 from ..commands.remove import remove as remove_entries
 from ..errors import InputError
@@ -87,6 +89,8 @@ def _add(svc: Services, entries: list[Entry], refresh: bool) -> AddReport:
     err(present.add_summary(report))
     if report.published and (line := present.published_summary(report.published)):
         err(line)
+    if line := present.published_only_summary(report):
+        err(line)
     return report
 
 
@@ -122,20 +126,29 @@ def list_(svc: Services, as_json: bool, status: str | None) -> int:
 @click.argument("entry")
 @click.argument("arxiv_id")
 @click.option("--force", is_flag=True, help="Replace the paper an already resolved entry points at.")
-@settings_options(hub=False, scholar=False, keys=False)
+@settings_options(hub=False, keys=False)
 @run
 def pin(svc: Services, entry: str, arxiv_id: str, force: bool) -> int:
-    """Settle ENTRY (its number in 'list', or its title) as the paper ARXIV_ID.
+    """Settle ENTRY (its number in 'list', or its title) as the paper ARXIV_ID, or as the
+    publication DBLP:KEY for a paper that is not on arXiv.
 
     \b
-    Example:
+    Examples:
       paper2bib pin 92 2402.16107
+      paper2bib pin 17 DBLP:conf/cvpr/HeZRS16
     """
-    ref = parse_id(arxiv_id)
-    if not ref:
-        raise InputError(f"{arxiv_id!r} is not an arXiv id (e.g. 2409.19256 or hep-th/9901001)")
+    dblp = re.fullmatch(r"(?i)dblp:\s*(\S+)", arxiv_id.strip())
+    ref = None if dblp else parse_id(arxiv_id)
+    if not dblp and not ref:
+        raise InputError(
+            f"{arxiv_id!r} is not an arXiv id (e.g. 2409.19256 or hep-th/9901001) nor a DBLP key (DBLP:conf/cvpr/HeZRS16)"
+        )
     svc.open(create=False)
-    entry_id, record = pin_entry(svc, entry, ref, force=force)
+    if dblp:
+        entry_id, record = pin_dblp(svc, entry, dblp.group(1).removeprefix("rec/"), force=force)
+    else:
+        assert ref is not None
+        entry_id, record = pin_entry(svc, entry, ref, force=force)
     err(present.pinned(entry_id, record))
     return 0
 

@@ -15,7 +15,7 @@ from ..commands.refresh import RecordsReport, RefreshReport
 from ..commands.sync import SyncResult
 from ..commands.tex import TexReport
 from ..commands.update import UpdateReport
-from ..models import Entry, Record
+from ..models import PUBLISHED_ONLY, Candidate, Entry, Record, is_published_only
 from ..resolver.revisions import Revision
 from ..store import StoredEntry
 from ..text import latex_to_unicode, plural, published_line
@@ -35,6 +35,17 @@ def add_summary(report: AddReport) -> str:
     if report.requests:
         text += f" ({plural(report.requests, 'arXiv request')})"
     return text
+
+
+def published_only_summary(report: AddReport) -> str | None:
+    """``not on arXiv: 38 found in DBLP, 2 ambiguous, 4 not found (44 DBLP requests)``, when DBLP was asked."""
+    r = report.published_only
+    if r is None or (not r.asked and not r.down):
+        return None
+    missing = r.asked - r.found - r.ambiguous
+    text = f"not on arXiv: {r.found} found in DBLP, {r.ambiguous} ambiguous, {missing} not found"
+    text += f" ({plural(r.requests, 'DBLP request')})"
+    return text + (f"; {r.down}: the others are searched next run" if r.down else "")
 
 
 def published_summary(report: PublishedReport) -> str | None:
@@ -174,14 +185,18 @@ def listed_text(item: Listed) -> list[str]:
     e = item.entry
     record = item.record if e.status == "resolved" else None
     rid = f"{e.resolved_id}v{e.resolved_version}" if e.resolved_id else "-"
+    if record and record.published_only:
+        rid = "-"  # not on arXiv: the line under it says where it is
     score = f"{e.score:.2f}" if e.score is not None else "  - "
     title = record.title if record else (e.digest_title or "")
-    fetched = item.fetched_at[:10] if record and item.fetched_at else "-"
+    fetched = item.fetched_at[:10] if record and item.fetched_at and not record.published_only else "-"
     lines = [f"{e.id:5}  {'pinned' if e.pinned else e.status:10} {score}  {rid:18} {fetched:10}  {title}"]
     if record and record.version != e.resolved_version:
         lines.append(f"       cites v{e.resolved_version}; arXiv's latest is v{record.version}")
     check = item.check if record else None
-    if check and check.version:
+    if record and record.published_only and check and check.version:
+        lines.append(f"       published only (DBLP {record.dblp_key}): {check.version.venue} ({check.version.year})")
+    elif check and check.version:
         lines.append(f"       published: {check.version.venue} ({check.version.year})")
     elif check and check.status == "preprint" and "DBLP" in check.why:
         lines.append(f"       still a preprint: {check.why}")  # a candidate was found, and refused
@@ -190,12 +205,21 @@ def listed_text(item: Listed) -> list[str]:
     if e.status in ("ambiguous", "unresolved"):
         if e.why:
             lines.append(f"       {e.why}")
-        lines += [f"       candidate {c.arxiv_id}v{c.version} ({c.score:.2f}) {c.title}" for c in e.candidates]
+        lines += [f"       candidate {_candidate_id(c)} ({c.score:.2f}) {c.title}" for c in e.candidates]
     return lines
 
 
+def _candidate_id(c: Candidate) -> str:
+    """``2308.08155v2``, or ``DBLP:conf/cvpr/HeZRS16`` (what ``pin`` takes) for a paper not on arXiv."""
+    if is_published_only(c.arxiv_id):
+        return "DBLP:" + c.arxiv_id.removeprefix(PUBLISHED_ONLY)
+    return f"{c.arxiv_id}v{c.version}"
+
+
 def pinned(entry_id: int, record: Record) -> str:
-    return f"entry {entry_id} pinned to {record.arxiv_id}: {record.title}"
+    """``entry 93 pinned to 2308.08155: AutoGen: …`` (``DBLP:conf/…`` for a paper not on arXiv)."""
+    ident = f"DBLP:{record.dblp_key}" if record.published_only else record.arxiv_id
+    return f"entry {entry_id} pinned to {ident}: {record.title}"
 
 
 def removed(e: StoredEntry) -> str:

@@ -18,14 +18,36 @@ def clean_title_line(line: str) -> str | None:
     """A list line reduced to its title (bullet, numbering, emphasis, quotes removed)."""
     s = _BULLET.sub("", line).strip()
     s = re.sub(r"\[([^\[\]]+)\]\([^()]*\)", r"\1", s)  # [text](url) → text (no bracket inside: linear)
-    s = re.sub(r"https?://\S+", "", s).strip(" \t-–—:|,;()[]")
-    for _ in range(4):  # **"Title"**: a few layers at most (each is a scan of the line)
+    s = _strip_edges(re.sub(r"https?://\S+", "", s))
+    s = without_emphasis(s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return s if re.search(r"[^\W\d_]", s) else None
+
+
+def _strip_edges(s: str) -> str:
+    """``s`` without the punctuation around it; a closing bracket stays when it closes one
+    (``Title (CVPR 2024)``: the venue tag is cut whole later, not left as ``(CVPR 2024``)."""
+    s = s.lstrip(" \t-–—:|,;()[]")
+    end = len(s)
+    unclosed = {")": s.count(")") - s.count("("), "]": s.count("]") - s.count("[")}  # closings without an opening
+    while end and s[end - 1] in " \t-–—:|,;()[]":
+        c = s[end - 1]
+        if c in unclosed:
+            if unclosed[c] <= 0:
+                break
+            unclosed[c] -= 1
+        end -= 1
+    return s[:end]
+
+
+def without_emphasis(s: str) -> str:
+    """``**"Title"**`` → ``Title``: a few layers at most (each is a scan of the line)."""
+    for _ in range(4):
         m = _EMPHASIS.match(s)
         if not m:
             break
         s = m.group(2).strip()
-    s = re.sub(r"\s+", " ", s).strip()
-    return s if re.search(r"[^\W\d_]", s) else None
+    return s
 
 
 #: a link labelled with a venue and year
@@ -223,7 +245,7 @@ def text_title(text: str) -> str | None:
     title = clean_title_line(s)
     if not title:
         return None
-    title = _truncated(re.sub(r"[\s,;:(\[]+$", "", without_metadata(title)).strip())
+    title = _truncated(without_emphasis(re.sub(r"[\s,;:(\[]+$", "", without_metadata(title)).strip()))
     if re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:org|com|net|io|ai|edu|gov|co|dev)", title, re.IGNORECASE):
         return None  # "arxiv.org": where it is, not what it is
     if not title or _GENERIC_LABEL.match(title) or not is_title_like(title) or _PROSE_START.match(title):
