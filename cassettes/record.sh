@@ -40,7 +40,7 @@ export PAPER2BIB_RECORD_S2_URL="http://127.0.0.1:$(cat "$tmp/s2.port")"
 export PAPER2BIB_RECORD_DBLP_URL="http://127.0.0.1:$(cat "$tmp/dblp.port")"
 # MODULES picks what to re-record; the seed resolution goes first, since other tests
 # build their library from its cassette.
-for module in ${MODULES:-test_resolve_seed test_reading_list test_zotero test_cli_walkthrough test_hub test_published test_revisions}; do
+for module in ${MODULES:-test_resolve_seed test_reading_list test_zotero test_cli_walkthrough test_hub test_published test_revisions test_published_only}; do
     rm -rf "cassettes/$module"
     python3 -m pytest -q -p no:cacheprovider -n 0 --record-mode=rewrite "tests/$module.py"
 done

@@ -91,7 +91,7 @@ def test_the_report_counts_add_up_and_diff_writes_nothing(tmp_path, arxiv):  # n
     summary = result.stderr.strip().splitlines()[-1]
     assert summary.startswith(
         "2 entries updated, 0 already right, 2 kept by request, 1 left for review, "
-        "0 unreadable (kept as they were), 1 not arXiv papers (untouched)"
+        "0 unreadable (kept as they were), 1 complete or not papers (untouched)"
     )
 
 

@@ -253,7 +253,7 @@ def update_summary(report: UpdateReport, written: str) -> str:
         f"{report.count('kept')} kept by request",
         f"{report.count('review')} left for review",
         f"{report.count('unreadable')} unreadable (kept as they were)",
-        f"{report.others} not arXiv papers (untouched)",
+        f"{report.others} complete or not papers (untouched)",
     ]
     return ", ".join(parts) + written
 

@@ -41,7 +41,7 @@ class UpdateReport:
     original: str
     text: str
     outcomes: list[Outcome] = field(default_factory=list)
-    others: int = 0  # entries that are not arXiv papers: never touched
+    others: int = 0  # complete entries of papers not on arXiv, and entries that are not papers: never touched
 
     def count(self, status: str) -> int:
         """How many entries had this outcome."""
@@ -114,7 +114,7 @@ def _arxiv_entries(chunks: list[Chunk], text: str, source: str, report: UpdateRe
             report.outcomes.append(Outcome(c.key, c.line, "unreadable", why=why))
         elif protected(chunks, i, f):
             report.outcomes.append(Outcome(c.key, c.line, "kept"))
-        elif (ref := arxiv_ref(f)) or (_looks_like_preprint(f) and f.get("title")):
+        elif (ref := arxiv_ref(f)) or (f.get("title") and (_looks_like_preprint(f) or _title_only(f))):
             title = squash_space(latex_to_unicode(f["title"])) if f.get("title") else None
             entry = Entry(
                 title=title,
@@ -123,6 +123,8 @@ def _arxiv_entries(chunks: list[Chunk], text: str, source: str, report: UpdateRe
                 source=source,
                 key=f["ID"],
                 authors=authors_of(f.get("author")),
+                year=(f.get("year") or f.get("date") or "")[:4] or None,
+                doi=f.get("doi") or None,
             )
             todo.append(_Todo(i, c, f, entry))
         else:
@@ -152,6 +154,22 @@ def _updated(
     if not changes:
         return Outcome(c.key, c.line, "unchanged"), None
     return Outcome(c.key, c.line, "updated", changes), apply(parsed, list(changes), style_)
+
+
+#: the fields that say where a work appeared: an entry with one of them is complete, and left alone
+_VENUE_FIELDS = (
+    "booktitle", "journal", "journaltitle", "howpublished", "publisher", "school", "institution",
+    "organization", "eventtitle", "series", "eprint", "url",
+)  # fmt: skip
+
+
+def _title_only(fields: dict[str, str]) -> bool:
+    """An entry that names a paper but not where it appeared (a title, perhaps authors and a
+    year): paper2bib completes it, from arXiv or, for a paper not on arXiv, from DBLP."""
+    kind = fields.get("ENTRYTYPE", "").lower()
+    return kind in ("article", "inproceedings", "conference", "misc", "unpublished", "online") and not any(
+        fields.get(k, "").strip() for k in _VENUE_FIELDS
+    )
 
 
 def _looks_like_preprint(fields: dict[str, str]) -> bool:

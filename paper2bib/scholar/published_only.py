@@ -49,7 +49,6 @@ def record_of(pub: Published) -> Record:
         authors=pub.authors,
         summary="",
         published=str(pub.year),
-        doi=pub.doi,
     )
 
 

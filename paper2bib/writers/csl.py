@@ -93,7 +93,8 @@ def published_item(paper: Paper, abstracts: bool = True, sentence: bool = True) 
     notes = [] if paper.record.published_only else [f"arXiv:{paper.record.arxiv_id}"]
     if paper.links:
         notes.append("; ".join(f"{label(link.kind)}: {link.url}" for link in attached(paper.links)))
-    item["note"] = ". ".join(n for n in notes if n)
+    if note := ". ".join(n for n in notes if n):
+        item["note"] = note
     return item
 
 

