@@ -23,7 +23,7 @@ python3 "$SHARED/tools/fake_zotero.py" --schema "$SHARED/zotero/schema.json" \
     --key "P2Btestkeyuser1001xxxxxx:users/1001" --key "P2Btestkeyuser1002xxxxxx:users/1002" \
     --key "P2Btestkeyuser1003xxxxxx:users/1003" --key "P2Btestkeyuser1004xxxxxx:users/1004" \
     --key "P2Btestkeyuser1005xxxxxx:users/1005" --key "P2Btestkeyuser1006xxxxxx:users/1006" \
-    --key "P2Btestkeyuser1008xxxxxx:users/1008" --key "P2Btestkeyuser1010xxxxxx:users/1010" --key "P2Btestkeyuser1011xxxxxx:users/1011" --key "P2Btestkeygroup4711xxxxx:groups/4711" --key "P2Btestkeygroup4712xxxxx:groups/4712" --key "P2Btestkeyreadonly1007xx:users/1007:ro" \
+    --key "P2Btestkeyuser1008xxxxxx:users/1008" --key "P2Btestkeyuser1010xxxxxx:users/1010" --key "P2Btestkeyuser1011xxxxxx:users/1011" --key "P2Btestkeyuser1012xxxxxx:users/1012" --key "P2Btestkeygroup4711xxxxx:groups/4711" --key "P2Btestkeygroup4712xxxxx:groups/4712" --key "P2Btestkeyreadonly1007xx:users/1007:ro" \
     --portfile "$tmp/zotero.port" --log "$tmp/zotero.log" &
 python3 "$SHARED/tools/fake_hf.py" --data "$SHARED/hf/papers.json" --today 2026-01-01 \
     --portfile "$tmp/hf.port" --log "$tmp/hf.log" &

@@ -28,6 +28,7 @@ from paper2bib.commands.add import add
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
 from paper2bib.models import Entry, Paper
+from paper2bib.scholar.lookup import Background, look_up
 from paper2bib.scholar.published_only import decide_published_only
 from paper2bib.services import Services
 from paper2bib.zotero.items import arxiv_ids_of, zotero_item
@@ -46,8 +47,26 @@ def _settings(path: Path):
     return load_settings({"library": str(path), "arxiv_delay": 0, "s2_delay": 0, "dblp_delay": 0}, env=env)
 
 
+class InThread(Background):
+    """The publication look-ups in the caller's thread, as they are fed: VCR.py does not record
+    two threads' requests at once reliably (one of them can be lost), so a cassette recorded
+    with the worker thread may lack a Semantic Scholar batch the replay then asks for."""
+
+    def feed(self, records) -> None:
+        if records:
+            self.fed += len(records)
+            look_up(list(records), self.s2, self.dblp, self.outcome, self._count)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("paper2bib.commands.add.Background", InThread)
+        yield
+
+
 @pytest.fixture(scope="module")
-def group(tmp_path_factory):
+def group(tmp_path_factory, one_thread):
     """The list added twice (the second time asks nothing): the library, both reports."""
     mode = "all" if RECORD_DBLP_URL else "none"
     path = tmp_path_factory.mktemp("group") / "library.sqlite"
@@ -242,3 +261,108 @@ def test_two_records_of_one_title_are_ambiguous_with_both_listed():
     )
     assert found.resolution.status == "ambiguous" and "2 DBLP records have this title" in found.resolution.why
     assert {c.arxiv_id for c in found.resolution.candidates} >= {"dblp:conf/cvpr/JainYS24"}
+
+
+# ---------------------------------------------------------------- update, pin, Zotero, DBLP down
+@pytest.mark.vcr
+def test_update_completes_title_only_entries_and_keeps_every_other_byte(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPER2BIB_LOOKUP_PUBLISHED", "1")
+    original = (DATA / "thesis.bib").read_text(encoding="utf-8")
+    bib = tmp_path / "thesis.bib"
+    bib.write_text(original, encoding="utf-8")
+    result = CliRunner().invoke(main, ["update", str(bib), "--in-place"])
+    assert result.exit_code == 3, result.stderr  # the made-up title is left for review
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("khan2024: author: {Haoyu Chen and others} → {Chen, Haoyu and Ren, Jingjing")
+    assert "+booktitle {IEEE/CVF International Conference on Computer Vision, ICCV 2023" in lines[0]
+    assert lines[1].startswith("lo_distraction: @article → @inproceedings; +author {Lo, Ling and Yeo")
+    assert lines[2].startswith("madeup: unresolved, left as is (")
+    assert lines[3].startswith("2 entries updated, 0 already right, 0 kept by request, 1 left for review")
+    text = bib.read_text(encoding="utf-8")
+    new = {e["ID"]: e for e in bibtexparser.loads(text).entries}
+    assert new["khan2024"]["doi"] == "10.1109/ICCV51070.2023.01215" and new["khan2024"]["year"] == "2023"
+    assert new["lo_distraction"]["ENTRYTYPE"] == "inproceedings" and new["lo_distraction"]["keywords"]
+    assert "eprint" not in new["lo_distraction"] and "archiveprefix" not in new["lo_distraction"]
+    # what paper2bib does not own is kept byte for byte: the comment, @string, the complete entry, the book
+    untouched = original.split("@inproceedings{he2016deep")[1]
+    assert text.endswith(untouched) and text.startswith(original.split("@inproceedings{khan2024")[0])
+    assert (tmp_path / "thesis.bib.orig").read_text(encoding="utf-8") == original
+
+
+@pytest.mark.vcr
+def test_pin_settles_an_entry_as_a_dblp_record(library):
+    runner = CliRunner()
+    made_up = next(r for r in json.loads(runner.invoke(main, ["list", "--json"]).stdout) if r["status"] == "unresolved")
+    result = runner.invoke(main, ["pin", str(made_up["entry"]), "DBLP:conf/iccv/ChenRGWLCZ23"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.strip() == (
+        f"entry {made_up['entry']} pinned to DBLP:conf/iccv/ChenRGWLCZ23: Snow Removal in Video: A New Dataset and A"
+        " Novel Method"
+    )
+    corr = runner.invoke(main, ["pin", "1", "DBLP:journals/corr/abs-2502-05453", "--force"])
+    assert corr.exit_code == 2 and "DBLP's copy of an arXiv preprint: pin the arXiv id instead" in corr.stderr
+    bad = runner.invoke(main, ["pin", "1", "DBLP:"])
+    assert bad.exit_code == 2 and "nor a DBLP key" in bad.stderr
+
+
+@pytest.mark.vcr
+def test_papers_not_on_arxiv_sync_to_zotero_as_conference_papers_once(library):
+    from conftest import run_sync
+
+    def sync() -> tuple[list[str], list[dict]]:
+        settings = load_settings(
+            {"zotero_api_key": "P2Btestkeyuser1012xxxxxx", "zotero_library_id": "1012", "zotero_library_type": "user"}
+        )
+        lines: list[str] = []
+        svc = Services(settings, zotero_wait=0.01)
+        with svc.open():
+            assert run_sync(svc, echo=lines.append, out=lines.append) == 0, lines
+            items = [i["data"] for i in svc.zotero().all_items()]
+        return lines, items
+
+    lines, items = sync()
+    assert lines[-1].startswith("Zotero users/1012: 53 papers; 53 were created")
+    papers = [i for i in items if i["itemType"] == "conferencePaper" and i["extra"].startswith("DBLP:")]
+    assert len(papers) >= 44 and all(i["DOI"].startswith("10.1109/") for i in papers if i["DOI"])
+    lines, items = sync()
+    assert "0 were created" in lines[-1] and "53 unchanged" in lines[-1]  # found again: never made twice
+
+
+class _DblpGoingDown:
+    """DBLP answering the first title search from ``HITS``, then down."""
+
+    def __init__(self):
+        self.requests_made = 0
+
+    def search_bibtex(self, title: str, hits: int = 10) -> str:
+        from paper2bib.errors import DblpUnavailable
+
+        self.requests_made += 1
+        if self.requests_made > 1:
+            raise DblpUnavailable("DBLP at https://dblp.org: title search failed (HTTP 500; 3 tries in 4 s)")
+        return HITS
+
+
+def test_dblp_down_keeps_what_was_found_and_searches_the_rest_next_run(tmp_path):
+    from paper2bib.commands.published_only import find_published_only
+    from paper2bib.models import Resolution
+    from paper2bib.store import Library
+
+    titles = [
+        "Multimodal Industrial Anomaly Detection by Crossmodal Feature Mapping",
+        "VCoder: Versatile Vision Encoders for Multimodal Large Language Models",
+        "Snow Removal in Video: A New Dataset and A Novel Method",
+    ]
+    settings = load_settings({"library": str(tmp_path / "lib.sqlite")})
+    with Library(settings.library) as lib:
+        ids = [i for i, _ in lib.add_entries([Entry(title=t) for t in titles])]
+        lib.save_resolutions([(i, Resolution("unresolved", 0.3, why="arXiv returned no candidate")) for i in ids])
+        down = _DblpGoingDown()
+        report = find_published_only(Services(settings, library=lib, dblp_client=down, s2_client=object()), ids)
+        assert (report.asked, report.found, report.requests) == (1, 1, 2) and "HTTP 500" in (report.down or "")
+        assert [e.status for e in lib.entries(ids)] == ["resolved", "unresolved", "unresolved"]
+        up = _DblpGoingDown()
+        up.requests_made = -5  # answers again
+        again = find_published_only(Services(settings, library=lib, dblp_client=up, s2_client=object()), ids)
+        assert again.asked == 2 and again.down is None  # only the two not searched yet
+        assert [e.status for e in lib.entries(ids)] == ["resolved", "resolved", "resolved"]
