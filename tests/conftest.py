@@ -386,3 +386,33 @@ class StubArxiv:
     def search(self, query, max_results=100):
         self._ask()
         return list(self.records.values())
+
+
+def nocite_document(style: str) -> str:
+    """A LaTeX document citing every entry of ``refs.bib``: natbib + plainnat for ``bibtex``,
+    biblatex (authoryear, biber) for ``biblatex``."""
+    preamble = "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
+    preamble += "\\usepackage{lmodern}\n\\usepackage{url}\n"
+    if style == "bibtex":
+        body = "\\usepackage{natbib}\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n"
+    else:
+        body = "\\usepackage[style=authoryear,backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        body += "\\begin{document}\n\\nocite{*}\n\\printbibliography\n"
+    return preamble + body + "\\end{document}\n"
+
+
+def compile_nocite(tmp_path: Path, bib: str, style: str, processor: str) -> tuple[str, str]:
+    """``bib`` as ``refs.bib`` of :func:`nocite_document`, compiled: pdflatex, ``processor``
+    (which must report no warning), pdflatex twice. Returns the ``.log`` and the ``.bbl``."""
+    for tool in ("pdflatex", processor):
+        require_tool(tool)
+    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(nocite_document(style))
+    pdflatex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    assert run(pdflatex, tmp_path).returncode == 0
+    assert run([processor, "doc"], tmp_path).returncode == 0
+    blg = (tmp_path / "doc.blg").read_text()
+    assert not re.search(r"\b(WARN|ERROR)\b|Warning--", blg), blg
+    for _ in range(2):
+        assert run(pdflatex, tmp_path).returncode == 0
+    return (tmp_path / "doc.log").read_text(errors="replace"), (tmp_path / "doc.bbl").read_text(errors="replace")

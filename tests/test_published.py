@@ -8,7 +8,6 @@ real client meets (see cassettes/README.md). Faults run against scripted servers
 from __future__ import annotations
 
 import json
-import re
 
 import bibtexparser
 import jsonschema
@@ -16,9 +15,9 @@ import pytest
 from bibtexparser.bparser import BibTexParser
 from click.testing import CliRunner
 from test_hub import Script, hub_server
-from test_real_clients import PREAMBLE, SCHEMA, _latex_warnings
+from test_real_clients import SCHEMA, _latex_warnings
 
-from conftest import require_tool, run
+from conftest import compile_nocite, require_tool, run
 from paper2bib.cli import main
 from paper2bib.commands.published import PublishedReport, look_up_published
 from paper2bib.config import load_settings
@@ -114,25 +113,11 @@ def test_published_papers_export_as_their_venue_with_the_same_keys(seed_library,
 @pytest.mark.vcr
 @pytest.mark.parametrize("style, processor", [("bibtex", "bibtex"), ("biblatex", "biber")])
 def test_upgraded_entries_compile_without_warnings(seed_library, tmp_path, style, processor):
-    for tool in ("pdflatex", processor):
-        require_tool(tool)
+    require_tool(processor)
     _look_up(seed_library)
-    (tmp_path / "refs.bib").write_text(CliRunner().invoke(main, ["export", "--format", style]).stdout, encoding="utf-8")
-    body = (
-        "\\usepackage{natbib}\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n"
-        if style == "bibtex"
-        else "\\usepackage[style=authoryear,backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
-        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n"
-    )
-    (tmp_path / "doc.tex").write_text(PREAMBLE + body)
-    pdflatex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
-    assert run(pdflatex, tmp_path).returncode == 0
-    assert run([processor, "doc"], tmp_path).returncode == 0
-    blg = (tmp_path / "doc.blg").read_text()
-    assert not re.search(r"\b(WARN|ERROR)\b|Warning--", blg), blg
-    for _ in range(2):
-        assert run(pdflatex, tmp_path).returncode == 0
-    assert _latex_warnings((tmp_path / "doc.log").read_text(errors="replace")) == []
+    bib = CliRunner().invoke(main, ["export", "--format", style]).stdout
+    log, _ = compile_nocite(tmp_path, bib, style, processor)
+    assert _latex_warnings(log) == []
 
 
 @pytest.mark.vcr
