@@ -356,3 +356,22 @@ def test_dblp_down_keeps_what_was_found_and_searches_the_rest_next_run(tmp_path)
         again = find_published_only(Services(settings, library=lib, dblp_client=up, s2_client=object()), ids)
         assert again.asked == 2 and again.down is None  # only the two not searched yet
         assert [e.status for e in lib.entries(ids)] == ["resolved", "resolved", "resolved"]
+
+
+def test_a_doi_link_identifies_the_record_whatever_the_title(tmp_path):
+    from paper2bib.commands.published_only import find_published_only
+    from paper2bib.models import Link, Resolution
+    from paper2bib.store import Library
+
+    settings = load_settings({"library": str(tmp_path / "lib.sqlite")})
+    entry = Entry(
+        title="VCoder (vision encoders)", links=(Link("https://doi.org/10.1109/CVPR52733.2024.02644", "paper"),)
+    )
+    with Library(settings.library) as lib:
+        ((eid, _),) = lib.add_entries([entry])
+        lib.save_resolutions([(eid, Resolution("unresolved", 0.3, why="arXiv returned no candidate"))])
+        up = _DblpGoingDown()
+        up.requests_made = -5
+        find_published_only(Services(settings, library=lib, dblp_client=up, s2_client=object()), [eid])
+        (stored,) = lib.entries([eid])
+    assert stored.resolved_id == "dblp:conf/cvpr/JainYS24" and "found by its DOI" in (stored.why or "")

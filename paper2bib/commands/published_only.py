@@ -10,10 +10,11 @@ searched are searched next run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..arxiv_ids import clean_doi
 from ..errors import DblpUnavailable
-from ..models import PublishedCheck, Resolution
+from ..models import Entry, PublishedCheck, Resolution
 from ..scholar.published_only import decide_published_only
 from ..services import Phases, Services
 from ..store import StoredEntry
@@ -32,6 +33,15 @@ class PublishedOnlyReport:
 
 def _wanted(e: StoredEntry) -> bool:
     return e.status == "unresolved" and not e.pinned and not e.hint_id and bool(e.digest_title) and not e.dblp_checked
+
+
+def _as_entry(e: StoredEntry) -> Entry:
+    """The entry as DBLP is asked about it: with a DOI, from its ``.bib`` or a doi.org link."""
+    entry = e.as_entry()
+    if entry.doi:
+        return entry
+    links = (clean_doi(link.url) for link in e.links if "doi.org/" in link.url)
+    return replace(entry, doi=next((d for d in links if d and not d.lower().startswith("10.48550/")), None))
 
 
 def _merged(e: StoredEntry, res: Resolution) -> Resolution:
@@ -58,7 +68,7 @@ def find_published_only(svc: Services, entry_ids: list[int], phases: Phases | No
         except DblpUnavailable as x:
             report.down = str(x)
             break
-        found = decide_published_only(e.as_entry(), answer)
+        found = decide_published_only(_as_entry(e), answer)
         record = found.record
         lib.save_resolutions([(e.id, _merged(e, found.resolution))], [record] if record else [])
         if record and found.version:
