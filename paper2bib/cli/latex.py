@@ -50,8 +50,9 @@ def update(
     preprint: bool,
     style: str,
 ) -> int:
-    """Edit the arXiv entries of BIBFILE field by field from arXiv, keeping every key, every
-    field paper2bib does not own, and every byte of every other entry.
+    """Edit the arXiv entries of BIBFILE field by field from arXiv, and complete the entries
+    that give only a title (from arXiv, or from DBLP for a paper not on arXiv), keeping every
+    key, every field paper2bib does not own, and every byte of every other entry.
 
     Entries marked 'protect = {true}' or preceded by '% paper2bib: keep' are never touched;
     an entry that cannot be read is kept as it is and named. The file keeps its encoding
