@@ -456,7 +456,7 @@ def test_a_preprint_now_published_changes_type_in_zotero_keeping_the_users_field
     with Library(seed_library) as lib:
         lib.store_published({"2307.06175": PublishedCheck("published", iclr, "ICLR 2024")})
     code, said = _sync_into(zotero, seed_library)
-    assert code == 0 and "1 was brought up to date" in said[0], said
+    assert code == 0 and "1 was brought up to date (1 retyped: published since the last sync)," in said[0], said
     now = zotero.items[item["key"]]  # the same item, now of the published type
     assert now["itemType"] == "conferencePaper" and now["proceedingsTitle"] == "ICLR 2024"
     assert "archiveID" not in now and "repository" not in now  # not fields of a conference paper

@@ -317,7 +317,9 @@ def sync_summary(result: SyncResult) -> list[str]:
     lines = [
         f"Zotero {result.library}: {plural(result.papers, 'paper')}; {r.created} {verb(r.created)} created, "
         f"{r.linked} linked to existing items, {r.updated} added to the collection, "
-        f"{r.children} child links/notes, {r.refreshed} {verb(r.refreshed)} brought up to date, "
+        f"{r.children} child links/notes, {r.refreshed} {verb(r.refreshed)} brought up to date"
+        + (f" ({r.retyped} retyped: published since the last sync)" if r.retyped else "")
+        + ", "
         f"{unchanged} unchanged ({plural(result.requests, 'request')}, {plural(result.writes, 'write')})"
     ]
     lines += [f"{aid}: {name} edited in Zotero, kept" for aid, name in r.plan.kept]

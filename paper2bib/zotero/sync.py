@@ -39,6 +39,7 @@ class Report:
     linked: int = 0
     updated: int = 0
     refreshed: int = 0
+    retyped: int = 0  # of those refreshed: items given their published type
     children: int = 0
     failed: list[str] = field(default_factory=list)
 
@@ -137,12 +138,14 @@ class Syncer:
                 len(plan.refresh),
             )
             report.children = plan.children
+            report.retyped = len(plan.retype)
             return report
         by_id = {p.record.arxiv_id: p for p in papers}
         self.lib.store_zotero_items(self.zlib, {p.record.arxiv_id: k for p, k in plan.link})
         done = self._update(plan, by_id)
         report.updated = len(done.keys() & set(plan.add_to_collection))
         report.refreshed = len(done.keys() & set(plan.refresh))
+        report.retyped = len(done.keys() & {a for a, _, _ in plan.retype})
         created, here = self._create(plan)
         # only what this run's own writes made: items another sync made meanwhile were linked
         report.created = len(created.keys() & here)
