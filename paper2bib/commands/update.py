@@ -167,9 +167,10 @@ def _title_only(fields: dict[str, str]) -> bool:
     """An entry that names a paper but not where it appeared (a title, perhaps authors and a
     year): paper2bib completes it, from arXiv or, for a paper not on arXiv, from DBLP."""
     kind = fields.get("ENTRYTYPE", "").lower()
-    return kind in ("article", "inproceedings", "conference", "misc", "unpublished", "online") and not any(
-        fields.get(k, "").strip() for k in _VENUE_FIELDS
-    )
+    if kind not in ("article", "inproceedings", "conference", "misc", "unpublished", "online"):
+        return False
+    says_where = re.search(r"https?://|\\url|\bdoi\b", fields.get("note", ""), re.IGNORECASE)  # a web page's entry
+    return not says_where and not any(fields.get(k, "").strip() for k in _VENUE_FIELDS)
 
 
 def _looks_like_preprint(fields: dict[str, str]) -> bool:
