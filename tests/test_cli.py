@@ -219,5 +219,7 @@ def test_each_help_lists_the_settings_the_command_uses_with_their_variables(runn
     listed = set(re.findall(r"^\s+(?:-\w, )?(--[a-z0-9-]+)", text, re.M))
     assert listed & SETTINGS == uses
     flat = " ".join(text.split())
+    assert "Environment (and each option's variable): PAPER2BIB_CONFIG the config file" in flat
+    assert ("SEMANTIC_SCHOLAR_API_KEY" in flat) == ("--s2-url" in uses) and ("HF_TOKEN" in flat) == ("--hf-url" in uses)
     for option in uses:  # each with a description naming the environment variable it reads
         assert re.search(re.escape(option) + r" \S+ \w[^[]*\[env (PAPER2BIB|ZOTERO)_[A-Z0-9_]+\]", flat), option

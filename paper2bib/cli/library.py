@@ -44,6 +44,11 @@ def parse(svc: Services, files: tuple[str, ...], as_json: bool) -> int:
     \b
     Example:
       paper2bib parse hf-papers-listing.txt --json
+
+    \b
+    Environment (and each option's variable):
+      PAPER2BIB_CONFIG      the config file (TOML) read before the environment
+      HF_TOKEN              a Hugging Face token (optional)
     """
     with Phases() as phases:
         entries = parse_files(svc, files, phases=phases)
