@@ -375,3 +375,23 @@ def test_a_doi_link_identifies_the_record_whatever_the_title(tmp_path):
         find_published_only(Services(settings, library=lib, dblp_client=up, s2_client=object()), [eid])
         (stored,) = lib.entries([eid])
     assert stored.resolved_id == "dblp:conf/cvpr/JainYS24" and "found by its DOI" in (stored.why or "")
+
+
+def test_a_title_dblp_did_not_have_is_searched_again_only_on_refresh(tmp_path):
+    from paper2bib.commands.published_only import find_published_only
+    from paper2bib.models import Resolution
+    from paper2bib.store import Library
+
+    settings = load_settings({"library": str(tmp_path / "lib.sqlite")})
+    with Library(settings.library) as lib:
+        ((eid, _),) = lib.add_entries([Entry(title="Quantum Origami Networks for Acoustic Scene Folding")])
+        lib.save_resolutions([(eid, Resolution("unresolved", 0.3, why="arXiv returned no candidate"))])
+        dblp = _DblpGoingDown()
+        dblp.requests_made = -5
+        svc = Services(settings, library=lib, dblp_client=dblp, s2_client=object())
+        assert find_published_only(svc, [eid]).asked == 1
+        assert find_published_only(svc, [eid]).asked == 0  # remembered: not asked on the next run
+        assert find_published_only(svc, [eid], again=True).asked == 1  # add --refresh asks again
+        (stored,) = lib.entries([eid])
+    assert stored.status == "unresolved" and stored.why.startswith("arXiv returned no candidate; not on arXiv")
+    assert stored.why.count("not on arXiv") == 1  # said once, however often it was asked

@@ -99,7 +99,7 @@ def add(svc: Services, entries: Sequence[Entry], refresh: bool = False, phases: 
         left = background.fed - start
         checked = phases("Published versions", left) if phases and left > 1 else None
         report.published = store_outcome(lib, background, checked, since=start)
-        report.published_only = find_published_only(svc, entry_ids, phases=phases)
+        report.published_only = find_published_only(svc, entry_ids, phases=phases, again=refresh)
         stored = lib.entries(entry_ids)
     report.statuses = Counter(e.status for e in stored)
     return report

@@ -31,8 +31,9 @@ class PublishedOnlyReport:
     down: str | None = None  # DBLP could not be asked: those entries are searched next run
 
 
-def _wanted(e: StoredEntry) -> bool:
-    return e.status == "unresolved" and not e.pinned and not e.hint_id and bool(e.digest_title) and not e.dblp_checked
+def _wanted(e: StoredEntry, again: bool) -> bool:
+    searched = e.dblp_checked and not again
+    return e.status == "unresolved" and not e.pinned and not e.hint_id and bool(e.digest_title) and not searched
 
 
 def _as_entry(e: StoredEntry) -> Entry:
@@ -48,14 +49,17 @@ def _merged(e: StoredEntry, res: Resolution) -> Resolution:
     """DBLP's finding, kept beside what arXiv said when DBLP found nothing either."""
     if res.status != "unresolved":
         return res
-    why = "; ".join(w for w in (e.why, res.why) if w)
+    why = e.why or "" if res.why in (e.why or "") else "; ".join(w for w in (e.why, res.why) if w)
     return Resolution("unresolved", e.score, why=why, candidates=(*e.candidates, *res.candidates)[:3])
 
 
-def find_published_only(svc: Services, entry_ids: list[int], phases: Phases | None = None) -> PublishedOnlyReport:
-    """Search DBLP for the entries of ``entry_ids`` that arXiv does not have, and store what it found."""
+def find_published_only(
+    svc: Services, entry_ids: list[int], phases: Phases | None = None, again: bool = False
+) -> PublishedOnlyReport:
+    """Search DBLP for the entries of ``entry_ids`` that arXiv does not have (``again``: those
+    searched before too), and store what it found."""
     lib = svc.store
-    todo = [e for e in lib.entries(entry_ids) if _wanted(e)]
+    todo = [e for e in lib.entries(entry_ids) if _wanted(e, again)]
     report = PublishedOnlyReport()
     if not todo:
         return report
