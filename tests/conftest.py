@@ -416,3 +416,22 @@ def compile_nocite(tmp_path: Path, bib: str, style: str, processor: str) -> tupl
     for _ in range(2):
         assert run(pdflatex, tmp_path).returncode == 0
     return (tmp_path / "doc.log").read_text(errors="replace"), (tmp_path / "doc.bbl").read_text(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """The publication look-ups in the caller's thread, as they are fed. VCR.py does not record
+    two threads' requests at once reliably (one can be lost), so a cassette recorded with the
+    worker thread may lack a Semantic Scholar batch its replay then asks for. Modules whose
+    cassettes hold look-ups made beside arXiv's requests use this (recording and replaying)."""
+    from paper2bib.scholar.lookup import Background, look_up
+
+    class InThread(Background):
+        def feed(self, records) -> None:
+            if records:
+                self.fed += len(records)
+                look_up(list(records), self.s2, self.dblp, self.outcome, self._count)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("paper2bib.commands.add.Background", InThread)
+        yield

@@ -59,7 +59,7 @@ def run(command: str, runner: CliRunner) -> list[str]:
 
 
 @pytest.mark.vcr
-def test_the_readme_examples_print_what_the_readme_shows(tmp_path, monkeypatch):
+def test_the_readme_examples_print_what_the_readme_shows(tmp_path, monkeypatch, one_thread):
     for name in ("hf-papers-listing.txt", "reading-list.md", "arxiv-links.txt"):
         shutil.copy(DATA / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)

@@ -36,7 +36,6 @@ from paper2bib.commands.add import add
 from paper2bib.config import load_settings
 from paper2bib.digest import parse_file
 from paper2bib.models import Entry, Paper
-from paper2bib.scholar.lookup import Background, look_up
 from paper2bib.scholar.published_only import decide_published_only
 from paper2bib.services import Services
 from paper2bib.zotero.items import arxiv_ids_of, zotero_item
@@ -55,26 +54,13 @@ def _settings(path: Path):
     return load_settings({"library": str(path), "arxiv_delay": 0, "s2_delay": 0, "dblp_delay": 0}, env=env)
 
 
-class InThread(Background):
-    """The publication look-ups in the caller's thread, as they are fed: VCR.py does not record
-    two threads' requests at once reliably (one of them can be lost), so a cassette recorded
-    with the worker thread may lack a Semantic Scholar batch the replay then asks for."""
-
-    def feed(self, records) -> None:
-        if records:
-            self.fed += len(records)
-            look_up(list(records), self.s2, self.dblp, self.outcome, self._count)
-
-
 @pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("paper2bib.commands.add.Background", InThread)
-        yield
+def _look_ups_in_one_thread(one_thread):
+    yield
 
 
 @pytest.fixture(scope="module")
-def group(tmp_path_factory, one_thread):
+def group(tmp_path_factory, _look_ups_in_one_thread):
     """The list added twice (the second time asks nothing): the library, both reports."""
     mode = "all" if RECORD_DBLP_URL else "none"
     path = tmp_path_factory.mktemp("group") / "library.sqlite"
@@ -393,5 +379,7 @@ def test_a_title_dblp_did_not_have_is_searched_again_only_on_refresh(tmp_path):
         assert find_published_only(svc, [eid]).asked == 0  # remembered: not asked on the next run
         assert find_published_only(svc, [eid], again=True).asked == 1  # add --refresh asks again
         (stored,) = lib.entries([eid])
-    assert stored.status == "unresolved" and stored.why.startswith("arXiv returned no candidate; not on arXiv")
-    assert stored.why.count("not on arXiv") == 1  # said once, however often it was asked
+    assert stored.status == "unresolved" and stored.why.startswith(
+        "arXiv returned no candidate; DBLP's nearest title, conf/cvpr/JainYS24, is another paper (DBLP's has 'vcoder"
+    )
+    assert stored.why.count("DBLP's nearest title") == 1  # said once, however often it was asked

@@ -71,27 +71,28 @@ def settings_options(
         )
     network = arxiv or hub or scholar
     opts.append(click.option("-v", "--verbose", is_flag=True, help="Log each request." if network else "Log more."))
-    env = ["PAPER2BIB_CONFIG      the config file (TOML) read before the environment"]
-    if scholar:
-        env += [
-            "PAPER2BIB_LOOKUP_PUBLISHED=0  no look-ups of published versions (nor of papers not on arXiv)",
-            "SEMANTIC_SCHOLAR_API_KEY  a Semantic Scholar key (optional)",
-        ]
-    if hub:
-        env.append("HF_TOKEN              a Hugging Face token (optional)")
 
     def decorate(g: Callable[..., Any]) -> Callable[..., Any]:
         for opt in reversed(opts):
             g = opt(g)
         # click reads the help from the docstring when the command is made (after this decorator)
-        g.__doc__ = (g.__doc__ or "").rstrip() + _environment(env)
+        g.__doc__ = (g.__doc__ or "").rstrip() + _environment(hub, scholar)
         return g
 
     return decorate(f) if f is not None else decorate
 
 
-def _environment(lines: list[str]) -> str:
-    """The ``Environment:`` block of a command's help (indented as the docstrings are)."""
+def _environment(hub: bool, scholar: bool) -> str:
+    """The ``Environment:`` block of a command's help (indented as the docstrings are): the
+    variables it reads besides those of its options."""
+    lines = ["PAPER2BIB_CONFIG      the config file (TOML) read before the environment"]
+    if scholar:
+        lines += [
+            "PAPER2BIB_LOOKUP_PUBLISHED=0  no look-ups of published versions (nor of papers not on arXiv)",
+            "SEMANTIC_SCHOLAR_API_KEY  a Semantic Scholar key (optional)",
+        ]
+    if hub:
+        lines.append("HF_TOKEN              a Hugging Face token (optional)")
     return "\n\n    \b\n    Environment (and each option's variable):\n" + "".join(f"      {line}\n" for line in lines)
 
 

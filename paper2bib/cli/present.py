@@ -38,12 +38,13 @@ def add_summary(report: AddReport) -> str:
 
 
 def published_only_summary(report: AddReport) -> str | None:
-    """``not on arXiv: 38 found in DBLP, 2 ambiguous, 4 not found (44 DBLP requests)``, when DBLP was asked."""
+    """``not resolved on arXiv, searched in DBLP: 38 found, 2 ambiguous, 4 not found (44 DBLP requests)``,
+    when DBLP was asked."""
     r = report.published_only
     if r is None or (not r.asked and not r.down):
         return None
     missing = r.asked - r.found - r.ambiguous
-    text = f"not on arXiv: {r.found} found in DBLP, {r.ambiguous} ambiguous, {missing} not found"
+    text = f"not resolved on arXiv, searched in DBLP: {r.found} found, {r.ambiguous} ambiguous, {missing} not found"
     text += f" ({plural(r.requests, 'DBLP request')})"
     return text + (f"; {r.down}: the others are searched next run" if r.down else "")
 

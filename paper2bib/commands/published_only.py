@@ -1,7 +1,7 @@
 """Papers arXiv does not have: searched in DBLP by title, each entry once (``add`` runs it).
 
-An entry arXiv left ``unresolved`` (not one it found candidates for) is searched in DBLP by
-its title — one request — and decided by :mod:`paper2bib.scholar.published_only`: resolved
+An entry arXiv left ``unresolved``, or ``ambiguous`` between titles that are not its own, is
+searched in DBLP by its title — one request — and decided by :mod:`paper2bib.scholar.published_only`: resolved
 to its DBLP record (id ``dblp:<key>``, its published version stored beside), ambiguous
 between records of one title, or left unresolved with DBLP's nearest title named. The
 search is remembered, so the next run asks nothing; if DBLP is down, the entries not yet
@@ -14,10 +14,15 @@ from dataclasses import dataclass, replace
 
 from ..arxiv_ids import clean_doi
 from ..errors import DblpUnavailable
-from ..models import Entry, PublishedCheck, Resolution
+from ..models import Entry, PublishedCheck, Resolution, Status
+from ..resolver.titles import compare_titles
 from ..scholar.published_only import decide_published_only
 from ..services import Phases, Services
 from ..store import StoredEntry
+
+#: hits a DBLP title search returns: enough that the exact title is among them for a short,
+#: common title, few enough to stay one small answer
+SEARCH_HITS = 30
 
 
 @dataclass
@@ -32,8 +37,13 @@ class PublishedOnlyReport:
 
 
 def _wanted(e: StoredEntry, again: bool) -> bool:
-    searched = e.dblp_checked and not again
-    return e.status == "unresolved" and not e.pinned and not e.hint_id and bool(e.digest_title) and not searched
+    """Not resolved on arXiv — unresolved, or ambiguous between titles that are not this one —
+    and not searched in DBLP before (unless ``again``)."""
+    if e.pinned or e.hint_id or not e.digest_title or (e.dblp_checked and not again):
+        return False
+    if e.status == "ambiguous":  # arXiv has a paper of this very title: not a paper arXiv lacks
+        return not any(compare_titles(e.digest_title, c.title).same_title for c in e.candidates)
+    return e.status == "unresolved"
 
 
 def _as_entry(e: StoredEntry) -> Entry:
@@ -46,11 +56,13 @@ def _as_entry(e: StoredEntry) -> Entry:
 
 
 def _merged(e: StoredEntry, res: Resolution) -> Resolution:
-    """DBLP's finding, kept beside what arXiv said when DBLP found nothing either."""
-    if res.status != "unresolved":
+    """DBLP's finding, beside what arXiv said: a paper found wins; otherwise the entry keeps
+    arXiv's status (ambiguous stays ambiguous) with both reasons and both sets of candidates."""
+    if res.status == "resolved" or (res.status == "ambiguous" and e.status == "unresolved"):
         return res
     why = e.why or "" if res.why in (e.why or "") else "; ".join(w for w in (e.why, res.why) if w)
-    return Resolution("unresolved", e.score, why=why, candidates=(*e.candidates, *res.candidates)[:3])
+    status: Status = "ambiguous" if "ambiguous" in (e.status, res.status) else "unresolved"
+    return Resolution(status, e.score, why=why, candidates=(*e.candidates, *res.candidates)[:4])
 
 
 def find_published_only(
@@ -68,7 +80,7 @@ def find_published_only(
     progress = phases("Not on arXiv: DBLP", len(todo)) if phases and len(todo) > 1 else None
     for e in todo:
         try:
-            answer = dblp.search_bibtex(e.digest_title or "")
+            answer = dblp.search_bibtex(e.digest_title or "", hits=SEARCH_HITS)
         except DblpUnavailable as x:
             report.down = str(x)
             break

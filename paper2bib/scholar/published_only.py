@@ -74,14 +74,14 @@ def decide_published_only(entry: Entry, search_answer: str) -> Found:
     """The entry's DBLP record among the hits of a title search (DBLP's BibTeX answer), or why not."""
     hits = list({p.dblp_key: p for p in search_records(search_answer)}.values())
     if not hits:
-        return Found(Resolution("unresolved", None, why="not on arXiv, and DBLP has no such title"))
+        return Found(Resolution("unresolved", None, why="DBLP has no such title"))
     scored = sorted(hits, key=lambda p: -similarity(normalise(entry.title), normalise(p.title)))
     shown = tuple(_candidate(entry, p) for p in scored[:SHOWN])
     by_doi = [p for p in hits if _same_doi(entry, p)]
     same = by_doi or [p for p in hits if compare_titles(entry.title, p.title).same_title]
     if not same:
-        near = compare_titles(entry.title, scored[0].title)
-        why = f"not on arXiv; DBLP's nearest title, {scored[0].dblp_key}, is another paper ({near.why})"
+        near = compare_titles(entry.title, scored[0].title).why.replace("arXiv's title", "DBLP's")  # it names arXiv
+        why = f"DBLP's nearest title, {scored[0].dblp_key}, is another paper ({near})"
         return Found(Resolution("unresolved", shown[0].score, why=why, candidates=shown))
     agree = [p for p in same if not _disagrees(entry, p)]
     if not agree:
@@ -89,7 +89,7 @@ def decide_published_only(entry: Entry, search_answer: str) -> Found:
         return Found(Resolution("ambiguous", 1.0, why=reason, candidates=tuple(_candidate(entry, p) for p in same)))
     if len(agree) > 1:
         keys = ", ".join(p.dblp_key for p in agree[:SHOWN])
-        why = f"not on arXiv; {len(agree)} DBLP records have this title ({keys}): pin the one you mean"
+        why = f"{len(agree)} DBLP records have this title ({keys}): pin the one you mean"
         return Found(Resolution("ambiguous", 1.0, why=why, candidates=tuple(_candidate(entry, p) for p in agree)))
     pub = agree[0]
     how = "its DOI" if by_doi else "its title"
