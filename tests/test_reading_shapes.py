@@ -8,6 +8,30 @@ import pytest
 from paper2bib.digest import detect_format, parse_text
 
 CASES = {
+    "what a reference writes after its title": (
+        "## Papers\n\n* Distraction Is All You Need for Immunization. In CVPR, 2024.\n"
+        "- Efficient Pre-Training by Cluster Masking, ICCV 2023\n"
+        "- Parameter Efficient Geospatial Domain Adaptation. Chen H, Ren J, Gu J. CVPR 2024:13165-13176.\n"
+        "- H. Chen, J. Ren, and J. Gu. Snow Removal in Video Streams. In ICCV, 2023.\n"
+        "- Event Stream Visual Object Tracking — ICCV 2023 (oral)\n"
+        "- communication-efficient federated learning with accelerated gradients - iccv 2023\n"
+        "- Efficient Video Action Detection with Token Dropout, in Proc. ICCV 2023\n"
+        "- Visual Traffic Knowledge Graph Generation (Accepted at ICCV 2023)\n",
+        [
+            (None, "Distraction Is All You Need for Immunization"),
+            (None, "Efficient Pre-Training by Cluster Masking"),
+            (None, "Parameter Efficient Geospatial Domain Adaptation"),
+            (None, "Snow Removal in Video Streams"),
+            (None, "Event Stream Visual Object Tracking"),
+            (None, "communication-efficient federated learning with accelerated gradients"),
+            (None, "Efficient Video Action Detection with Token Dropout"),
+            (None, "Visual Traffic Knowledge Graph Generation"),
+        ],
+    ),
+    "'by' inside a title, and a year that is not a venue's, are kept": (
+        "## Papers\n\n- Learning by Doing in Robots\n- Forecasting the 2024 Elections with Polls\n",
+        [(None, "Learning by Doing in Robots"), (None, "Forecasting the 2024 Elections with Polls")],
+    ),
     "checkboxes, italics and a venue in brackets after the title": (
         "## Papers\n\n- [ ] *Snow Removal in Video: A New Dataset and A Novel Method* (ICCV 2023)\n"
         "- [x] Cumulative Spatial Knowledge Distillation for Vision Transformers (ICCV 2023)\n"

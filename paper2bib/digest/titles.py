@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from ..arxiv_ids import find_ids
 from ..text import squash_space
+from .citetails import without_citation_tail
 from .mdlinks import IMAGE, LINK, TAG
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\[[ xX]?\]\s+|[-*+]\s*\[[ xX]?\]\s+)+")
@@ -240,6 +241,7 @@ def text_title(text: str) -> str | None:
         prev = s
         s = _BRACKET_TAG.sub("", s)
     s = _PAGE_PREFIX.sub("", re.sub(r"\[\s*\]", " ", s).strip())
+    s = without_citation_tail(s)  # ". In ICCV, 2023.", " — ICCV 2023": a "by" before it is the title's
     s = _AUTHORS_TAIL.split(s, maxsplit=1)[0]
     s = re.split(r"(?<!\s)\s*\|\s*", s.strip(" |"), maxsplit=1)[0]
     title = clean_title_line(s)
