@@ -8,6 +8,15 @@ import pytest
 from paper2bib.digest import detect_format, parse_text
 
 CASES = {
+    "a reading list kept as a table with a Title column": (
+        "## Papers\n\n| Title | Venue | Year |\n|---|---|---|\n"
+        "| Snow Removal in Video: A New Dataset and A Novel Method | ICCV | 2023 |\n"
+        "| Cumulative Spatial Knowledge Distillation for Vision Transformers | ICCV | 2023 |\n",
+        [
+            (None, "Snow Removal in Video: A New Dataset and A Novel Method"),
+            (None, "Cumulative Spatial Knowledge Distillation for Vision Transformers"),
+        ],
+    ),
     "what a reference writes after its title": (
         "## Papers\n\n* Distraction Is All You Need for Immunization. In CVPR, 2024.\n"
         "- Efficient Pre-Training by Cluster Masking, ICCV 2023\n"

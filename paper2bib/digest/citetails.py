@@ -23,8 +23,11 @@ _SENTENCE_END = re.compile(
 _NAME = r"(?:[A-Z][\w'’-]+(?:\s+[A-Z]{1,3})?|(?:[A-Z]\.\s?){1,3}[A-Z][\w'’-]+|[A-Z][\w'’-]+,\s+(?:[A-Z]\.\s?){1,3})"
 #: "Chen H, Ren J, Gu J", "H. Chen, J. Ren and J. Gu", "Chen, H., Ren, J." — a list of authors
 _AUTHORS = rf"{_NAME}(?:(?:,\s*(?:and\s+)?|;\s*|\s+and\s+|\s*&\s*){_NAME}){{0,30}}(?:,?\s+et\.?\s+al)?"
+#: "Hoang Anh Dung, Cuong Pham, Trung Le": two names at least, written out (one could be a title's words)
+_FULL_NAME = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]*){1,3}"
+_FULL_NAMES = rf"{_FULL_NAME}(?:(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){_FULL_NAME}){{1,30}}(?:,?\s+et\.?\s+al)?"
 #: a reference that starts with its authors: "Chen H, Ren J. Title…", "H. Chen, J. Ren, and J. Gu. Title…"
-_AUTHORS_FIRST = re.compile(rf"{_AUTHORS}\.\s+(?=[A-Z\"“*_])")
+_AUTHORS_FIRST = re.compile(rf"(?:{_AUTHORS}|{_FULL_NAMES})\.\s+(?=[A-Z\"“*_])")
 #: " — ICCV 2023 (oral)", " - iccv 2023", " | CVPR'24"
 _DASH_VENUE = re.compile(
     r"(?<!\s)\s+[-–—|]\s+(?:[A-Za-z][\w&+.'’-]*\s+){0,3}[A-Za-z][\w&+.'’-]*\s*['’]?(?:(?:19|20)\d{2}|\d{2})\b"

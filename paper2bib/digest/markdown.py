@@ -261,6 +261,8 @@ class _Reader:
         if title is None and reference:  # a cell that is a link to the paper's page: | [Title](page) |
             first = [m for c in cells if (m := LINK.match(c)) and not NOT_PAPER_URL.search(m.group(2))]
             title = next((t for m in first if (t := cell_title(m.group(1), m.group(2)))), None)
+        if title is None and reference:  # | Title | Venue | Year |: a reading list kept as a table
+            title = self._column_title(i, b)
         if title:
             self._add(title, None, unit_links(b.text, papers=True))
 
