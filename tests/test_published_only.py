@@ -383,3 +383,22 @@ def test_a_title_dblp_did_not_have_is_searched_again_only_on_refresh(tmp_path):
         "arXiv returned no candidate; DBLP's nearest title, conf/cvpr/JainYS24, is another paper (DBLP's has 'vcoder"
     )
     assert stored.why.count("DBLP's nearest title") == 1  # said once, however often it was asked
+
+
+@pytest.mark.parametrize(
+    "title, query",
+    [
+        (
+            "C2KD: Bridging the Modality Gap for Cross-Modal Knowledge Distillation",
+            "Bridging the Modality Gap for Cross Modal Knowledge Distillation",
+        ),
+        ("Real-Time Image Demoiréing on Mobile Devices", "Real Time Image on Mobile Devices"),
+        ("#InsTag: Instruction Tagging", "#InsTag: Instruction Tagging"),  # too few plain words: as it is
+    ],
+)
+def test_a_dblp_search_asks_the_words_dblp_writes_as_they_are(title, query):
+    """DBLP indexes C²KD as "C^mbox2KD" and Demoiréing with its TeX: every search word must
+    match, so only plain words are asked; the title is compared whole afterwards."""
+    from paper2bib.commands.published_only import search_title
+
+    assert search_title(title) == query

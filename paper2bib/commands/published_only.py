@@ -10,6 +10,7 @@ searched are searched next run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from ..arxiv_ids import clean_doi
@@ -34,6 +35,15 @@ class PublishedOnlyReport:
     ambiguous: int = 0
     requests: int = 0
     down: str | None = None  # DBLP could not be asked: those entries are searched next run
+
+
+def search_title(title: str) -> str:
+    """The words of ``title`` a DBLP search is sure to find as DBLP writes them: plain ASCII
+    words. ``C²KD``, ``PØDA``, ``Demoiréing``, ``#InsTag`` are written otherwise in DBLP's
+    index (``C^mbox2KD``, ``P{\\O}DA``): every search word must match, so they are left out
+    (the title is compared whole afterwards); a title of few plain words is asked as it is."""
+    plain = [w for w in title.replace("-", " ").replace("/", " ").split() if re.fullmatch(r"[A-Za-z]+[,:.;?!]?", w)]
+    return " ".join(plain) if len(plain) >= 3 else title
 
 
 def _wanted(e: StoredEntry, again: bool) -> bool:
@@ -80,7 +90,7 @@ def find_published_only(
     progress = phases("Not on arXiv: DBLP", len(todo)) if phases and len(todo) > 1 else None
     for e in todo:
         try:
-            answer = dblp.search_bibtex(e.digest_title or "", hits=SEARCH_HITS)
+            answer = dblp.search_bibtex(search_title(e.digest_title or ""), hits=SEARCH_HITS)
         except DblpUnavailable as x:
             report.down = str(x)
             break
