@@ -8,6 +8,21 @@ import pytest
 from paper2bib.digest import detect_format, parse_text
 
 CASES = {
+    "a list of papers: an item with no link is a paper too, a bold venue or status is not its title": (
+        "## Time series\n\n- Anomaly Detection of Time Series | **[Thesis' 10]** | [`[pdf]`](https://x.edu/a.pdf)\n"
+        "- Robust Anomaly Detection for Time Series | **[KDD' 19]** | [`[pdf]`](https://dl.acm.org/doi/10.1145/3292500)\n"
+        "- Timeseries Anomaly Detection using Temporal Hierarchical One-Class Network | **[NeurIPS' 20]**\n"
+        "- A Systematic Evaluation of Deep Anomaly Detection Methods | **Under Review** | [`[pdf]`](https://x.org/b.pdf)\n"
+        "- Attribute Restoration Framework for Anomaly Detection | **[IEEE Transactions on Multimedia 21]** |"
+        " [`[pdf]`](https://x.org/c.pdf)\n",
+        [
+            (None, "Anomaly Detection of Time Series"),
+            (None, "Robust Anomaly Detection for Time Series"),
+            (None, "Timeseries Anomaly Detection using Temporal Hierarchical One-Class Network"),
+            (None, "A Systematic Evaluation of Deep Anomaly Detection Methods"),
+            (None, "Attribute Restoration Framework for Anomaly Detection"),
+        ],
+    ),
     "a reading list kept as a table with a Title column": (
         "## Papers\n\n| Title | Venue | Year |\n|---|---|---|\n"
         "| Snow Removal in Video: A New Dataset and A Novel Method | ICCV | 2023 |\n"

@@ -132,6 +132,14 @@ class _Reader:
             if b.kind == "item" and b.parent is None and b.list_id is not None:
                 lists.setdefault(b.list_id, []).append(i)
         self.reference_lists = {n: reference_list(items, blocks, self.unit_refs) for n, items in lists.items()}
+        # at least half of its items cite a paper (an id, or a title linking its PDF or venue page):
+        # an item of it with no link at all is a paper too ("- Title | **[ECCV' 20]**")
+        self.paper_lists = {
+            n
+            for n, items in lists.items()
+            if len(items) >= 2
+            and 2 * sum(1 for i in items if self.unit_refs[i] or links_a_paper(blocks[i].text)) >= len(items)
+        }
         # "- from generic to specific areas": a list of points, not of titles (which start with a capital)
         self.phrase_lists = {
             n
@@ -225,6 +233,7 @@ class _Reader:
 
     def _read_title(self, i: int, b: Block) -> None:
         listed = self.plain or self.reference_lists.get(b.list_id or -1) or _under_reading_heading(self.blocks, b)
+        listed = listed or (b.list_id in self.paper_lists and not LINK.search(b.text) and "http" not in b.text)
         if not listed and not links_a_paper(b.text):
             return
         if is_resource(b.text, classify) or (b.kind == "item" and b.list_id in self.phrase_lists):

@@ -188,6 +188,17 @@ def _leading_link(first: str) -> str | None:
     return link_title(m.group(1))
 
 
+#: bold text that says where or how a paper stands, not what it is: "**[ICLR' 20]**", "**Under Review**"
+_STATUS = re.compile(
+    r"(?i)\s*(?:[\[(【].*[\])】]|under review|in submission|submitted|preprint|oral|spotlight|poster|best paper.*"
+    r"|accepted.*|to appear.*)\s*"
+)
+
+
+def _bold_tag(text: str) -> bool:
+    return bool(_STATUS.fullmatch(text[:200]))
+
+
 def first_line(text: str) -> str:
     """The first line of an item, with the lines a title wrapped onto (an emphasis, a link or a
     quote still open at the end of the line)."""
@@ -216,7 +227,9 @@ def text_title(text: str) -> str | None:
         return leading
     # emphasis pairs read left to right ("**[24]** Name, "**Title**"": "[24]" is one, the title the next)
     pairs = re.finditer(r"\*\*((?:\\\*|[^*])+?)\*\*|__([^_]+?)__", first)
-    bold = next((m for m in pairs if len(m.group(1) or m.group(2)) >= 6), None)
+    bold = next(
+        (m for m in pairs if len(m.group(1) or m.group(2)) >= 6 and not _bold_tag(m.group(1) or m.group(2))), None
+    )
     quoted = re.search(r"[\"“]([^\"”]{10,})[\"”]", first)
     if quoted and (bold is None or quoted.start() < bold.start()) and (title := link_title(quoted.group(1))):
         return title.rstrip(".,")  # Author, A. "A Title." Venue … — the title is quoted before anything bold
