@@ -8,6 +8,19 @@ import pytest
 from paper2bib.digest import detect_format, parse_text
 
 CASES = {
+    "an emphasised venue tag before the title, an apostrophe year after it": (
+        "## 2025\n\n- **[CVPR 25]** VoteFlow: Enforcing Local Rigidity in Self-Supervised Scene Flow"
+        " [[2503.22328]](https://arxiv.org/abs/2503.22328)[[code]](https://github.com/tudelft-iv/VoteFlow)\n"
+        "- **[[RA-L 25](https://ieeexplore.ieee.org/document/10887254)]** Flow4D: Leveraging 4D Voxel Network for"
+        " LiDAR Scene Flow Estimation [[2407.07995]](https://arxiv.org/abs/2407.07995)\n"
+        "- What Stops Learning-based 3D Registration from Working in the Real World? arxiv'2021"
+        " [[paper]](https://arxiv.org/abs/2111.10399)\n",
+        [
+            ("2503.22328", "VoteFlow: Enforcing Local Rigidity in Self-Supervised Scene Flow"),
+            ("2407.07995", "Flow4D: Leveraging 4D Voxel Network for LiDAR Scene Flow Estimation"),
+            ("2111.10399", "What Stops Learning-based 3D Registration from Working in the Real World?"),
+        ],
+    ),
     "a list of papers: an item with no link is a paper too, a bold venue or status is not its title": (
         "## Time series\n\n- Anomaly Detection of Time Series | **[Thesis' 10]** | [`[pdf]`](https://x.edu/a.pdf)\n"
         "- Robust Anomaly Detection for Time Series | **[KDD' 19]** | [`[pdf]`](https://dl.acm.org/doi/10.1145/3292500)\n"

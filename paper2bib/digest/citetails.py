@@ -4,7 +4,7 @@
   2023.``, ``Title. arXiv preprint, 2023``, and Vancouver's ``Title. Chen H, Ren J. ICCV
   2023:13165-13176.`` (or ``Chen H, Ren J. Title. ICCV 2023.``, the authors first);
 * a venue after a dash: ``Title — ICCV 2023 (oral)``, ``title - iccv 2023``;
-* ``, ICCV 2023``, ``, in Proc. ICCV 2023``, ``(Accepted at ICCV 2023)``, ``(to appear in TPAMI)``.
+* ``, ICCV 2023``, `` arxiv'2021``, ``, in Proc. ICCV 2023``, ``(Accepted at ICCV 2023)``, ``(to appear in TPAMI)``.
 
 Each rule needs a year (or an acceptance) in what it cuts, so a title with a period or a dash
 inside ("Ask Me Anything. A Simple…", "GPT-4 - Technical Report") keeps it.
@@ -38,6 +38,8 @@ _COMMA_VENUE = re.compile(
     r",\s+(?:[A-Z][\w&+.'’-]*\s+){0,3}[A-Z][\w&+.'’-]*\s*['’]?(?:(?:19|20)\d{2}|\d{2})\b[^,()\[\]]{0,20}"
     r"(?:\s*[(\[][^()\[\]]{1,20}[)\]])?\.?\s*$"
 )
+#: " CVPR'23", " arxiv'2021": a venue with an apostrophe year, after a space
+_APOSTROPHE_VENUE = re.compile(r"(?<!\s)\s+(?:[A-Za-z][\w&+.-]*\s+){0,2}[A-Za-z][\w&+.-]*['’](?:19|20)?\d{2}\b\.?\s*$")
 #: ", in Proc. ICCV 2023", ", In Proceedings of the CVPR, 2024"
 _IN_VENUE = re.compile(r",\s+[Ii]n\s+(?:Proc\.?|Proceedings)?[^()\[\]]{0,80}?(?:19|20)\d{2}\b[^()\[\]]{0,20}$")
 #: " (Accepted at ICCV 2023)", " [to appear in TPAMI]"
@@ -88,4 +90,5 @@ def without_citation_tail(line: str) -> str:
     out = _IN_VENUE.sub("", out)
     out = _COMMA_VENUE.sub("", out)
     out = _DASH_VENUE.sub("", out) if len(out) < 1000 else out
+    out = _APOSTROPHE_VENUE.sub("", out) if len(out) < 1000 else out
     return out.strip() if len(out.split()) >= 2 else line

@@ -53,7 +53,7 @@ def without_emphasis(s: str) -> str:
 
 #: a link labelled with a venue and year
 _VENUE_LABEL = re.compile(
-    r"(?:[A-Z][\w&.+-]*\s+){1,4}(?:['’]\d{2}|(?:19|20)\d{2})(?:\s+[A-Z]\w+)?(?:\s*\([^)]{1,20}\))?"
+    r"(?:[A-Z][\w&.+-]*\s+){1,4}(?:['’]?\d{2}|(?:19|20)\d{2})(?:\s+[A-Z]\w+)?(?:\s*\([^)]{1,20}\))?"
 )
 #: "到 Huggingface 论文主页查看详情" (see details on the paper's page), "论文链接", "代码": labels, not titles
 _CJK_GENERIC = re.compile(
@@ -90,7 +90,9 @@ _GENERIC_LABEL = re.compile(
     r"\d{4}\.\d{4,5}(?:v\d+)?|arxiv:?\s*\S*)\W*$"
 )
 #: Tags people put before a title: ``[NeurIPS 2023]``, ``【CVPR'24】``, ``(ICLR 2024)``.
-_BRACKET_TAG = re.compile(r"^\s*(?:\[[^\]]{1,30}\]|【[^】]{1,30}】|\((?:[A-Za-z'’]+\s*)?\d{2,4}[^)]{0,12}\))\s*")
+_BRACKET_TAG = re.compile(
+    r"^\s*(?:\*\*|__|\*|_)?(?:\[[^\]]{1,30}\]|【[^】]{1,30}】|\((?:[A-Za-z'’]+\s*)?\d{2,4}[^)]{0,12}\))(?:\*\*|__|\*|_)?\s*"
+)  # "**[CVPR 25]** Title": emphasised too
 # (?<!\s): a run of spaces is tried once, from its start (else every space of a long run re-scans it)
 # "by" needs a list of names (a comma, "et al.", "and"): "Learning by Doing" is a title
 _AUTHORS_TAIL = re.compile(
