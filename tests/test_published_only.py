@@ -335,7 +335,17 @@ def test_dblp_down_keeps_what_was_found_and_searches_the_rest_next_run(tmp_path)
         lib.save_resolutions([(i, Resolution("unresolved", 0.3, why="arXiv returned no candidate")) for i in ids])
         down = _DblpGoingDown()
         report = find_published_only(Services(settings, library=lib, dblp_client=down, s2_client=object()), ids)
-        assert (report.asked, report.found, report.requests) == (1, 1, 2) and "HTTP 500" in (report.down or "")
+        assert (report.asked, report.found, report.requests, report.left) == (1, 1, 2, 2)
+        assert "HTTP 500" in (report.down or "")
+        from paper2bib.cli.present import published_only_summary
+        from paper2bib.commands.add import AddReport
+
+        line = published_only_summary(AddReport([], published_only=report))
+        assert line == (
+            "not resolved on arXiv, searched in DBLP: 1 found, 0 ambiguous, 0 not found (2 DBLP requests). DBLP at"
+            " https://dblp.org: title search failed (HTTP 500; 3 tries in 4 s). 2 titles not searched yet: the next"
+            " run searches them"
+        )
         assert [e.status for e in lib.entries(ids)] == ["resolved", "unresolved", "unresolved"]
         up = _DblpGoingDown()
         up.requests_made = -5  # answers again

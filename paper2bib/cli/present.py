@@ -46,7 +46,9 @@ def published_only_summary(report: AddReport) -> str | None:
     missing = r.asked - r.found - r.ambiguous
     text = f"not resolved on arXiv, searched in DBLP: {r.found} found, {r.ambiguous} ambiguous, {missing} not found"
     text += f" ({plural(r.requests, 'DBLP request')})"
-    return text + (f"; {r.down}: the others are searched next run" if r.down else "")
+    if r.down:
+        text += f". {r.down}. {plural(r.left, 'title')} not searched yet: the next run searches them"
+    return text
 
 
 def published_summary(report: PublishedReport) -> str | None:

@@ -35,6 +35,7 @@ class PublishedOnlyReport:
     ambiguous: int = 0
     requests: int = 0
     down: str | None = None  # DBLP could not be asked: those entries are searched next run
+    left: int = 0  # entries not searched because DBLP was down
 
 
 def search_title(title: str) -> str:
@@ -92,7 +93,7 @@ def find_published_only(
         try:
             answer = dblp.search_bibtex(search_title(e.digest_title or ""), hits=SEARCH_HITS)
         except DblpUnavailable as x:
-            report.down = str(x)
+            report.down, report.left = str(x), len(todo) - report.asked
             break
         found = decide_published_only(_as_entry(e), answer)
         record = found.record
