@@ -61,6 +61,11 @@ def is_published_only(paper_id: str) -> bool:
     return paper_id.startswith(PUBLISHED_ONLY)
 
 
+def shown_id(paper_id: str) -> str:
+    """A paper's id as the user writes it (what ``pin`` takes): the arXiv id, or ``DBLP:<key>``."""
+    return "DBLP:" + paper_id.removeprefix(PUBLISHED_ONLY) if is_published_only(paper_id) else paper_id
+
+
 @dataclass(frozen=True)
 class Record:
     """An arXiv paper as the arXiv API describes it (latest version's metadata).

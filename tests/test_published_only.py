@@ -208,6 +208,7 @@ def _entry(title: str, **kw) -> Entry:
         ),
         # the DOI is the identity: a title written differently still finds it
         ("VCoder Vision Encoders", {"doi": "10.1109/CVPR52733.2024.02644"}, "resolved", "JainYS24"),
+        ("VCoder Vision Encoders", {"doi": "https://doi.org/10.1109/cvpr52733.2024.02644"}, "resolved", "JainYS24"),
         # CoRR's record is arXiv's preprint, never a publication
         (
             "LLM-Powered Decentralized Generative Agents with Adaptive Hierarchical Knowledge Graph for Cooperative"

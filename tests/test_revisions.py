@@ -251,7 +251,8 @@ def test_arxiv_going_down_mid_refresh_keeps_what_was_fetched_and_says_how_to_con
     "args, message",
     [
         (["--since", "last week"], "--since: 'last week' is not a date (2026-11-01 or 2026-11-01T12:00Z)"),
-        (["--older-than", "-3"], "--older-than: -3.0 is not a number of days (0 or more)"),
+        (["--older-than", "-3"], "--older-than: -3.0 is not a number of days (0 to 36500)"),
+        (["--older-than", "inf"], "--older-than: inf is not a number of days (0 to 36500)"),
         (["--since", "2026-01-01", "--older-than", "3"], "--since and --older-than say the same thing two ways"),
     ],
 )

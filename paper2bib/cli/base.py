@@ -75,16 +75,25 @@ def settings_options(
     def decorate(g: Callable[..., Any]) -> Callable[..., Any]:
         for opt in reversed(opts):
             g = opt(g)
-        # click reads the help from the docstring when the command is made (after this decorator)
-        g.__doc__ = (g.__doc__ or "").rstrip() + _environment(hub, scholar)
-        return g
+        return environment_help(hub=hub, scholar=scholar)(g)
 
     return decorate(f) if f is not None else decorate
 
 
+def environment_help(*, hub: bool, scholar: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add to a command's help the ``Environment:`` block: the variables it reads besides those
+    of its options. Click reads the help from the docstring when the command is made (after
+    this decorator)."""
+
+    def decorate(g: Callable[..., Any]) -> Callable[..., Any]:
+        g.__doc__ = (g.__doc__ or "").rstrip() + _environment(hub, scholar)
+        return g
+
+    return decorate
+
+
 def _environment(hub: bool, scholar: bool) -> str:
-    """The ``Environment:`` block of a command's help (indented as the docstrings are): the
-    variables it reads besides those of its options."""
+    """The ``Environment:`` block (indented as the docstrings are)."""
     lines = ["PAPER2BIB_CONFIG      the config file (TOML) read before the environment"]
     if scholar:
         lines += [

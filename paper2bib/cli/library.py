@@ -26,7 +26,7 @@ from ..services import Services
 from ..text import plural
 from ..writers import FORMATS, render
 from . import present
-from .base import EXIT_REVIEW, err, run, settings_options
+from .base import EXIT_REVIEW, environment_help, err, run, settings_options
 from .phases import Phases
 
 
@@ -36,6 +36,7 @@ from .phases import Phases
 @click.option("--hf-url", help="Hugging Face Hub URL, for hf: sources [env PAPER2BIB_HF_URL].")
 @click.option("--hf-delay", type=float, help="Seconds between Hub requests [env PAPER2BIB_HF_DELAY].")
 @click.option("-v", "--verbose", is_flag=True, hidden=True)
+@environment_help(hub=True, scholar=False)
 @run
 def parse(svc: Services, files: tuple[str, ...], as_json: bool) -> int:
     """Show the entries FILES hold, as parsed. FILE '-' reads stdin; hf:2025-W12 and other
@@ -44,11 +45,6 @@ def parse(svc: Services, files: tuple[str, ...], as_json: bool) -> int:
     \b
     Example:
       paper2bib parse hf-papers-listing.txt --json
-
-    \b
-    Environment (and each option's variable):
-      PAPER2BIB_CONFIG      the config file (TOML) read before the environment
-      HF_TOKEN              a Hugging Face token (optional)
     """
     with Phases() as phases:
         entries = parse_files(svc, files, phases=phases)
@@ -275,13 +271,17 @@ def refresh(svc: Services, since: str | None, older_than: float | None) -> int:
     return 1 if report.records.down else 0
 
 
+#: ``--older-than`` at most: a century (more is every paper, and overflows a date)
+MAX_DAYS = 36500
+
+
 def _cutoff(since: str | None, older_than: float | None, now: datetime) -> datetime | None:
     """The moment ``--since`` or ``--older-than`` name (records fetched before it are asked)."""
     if since is not None and older_than is not None:
         raise InputError("--since and --older-than say the same thing two ways: give one")
     if older_than is not None:
-        if not older_than >= 0:
-            raise InputError(f"--older-than: {older_than} is not a number of days (0 or more)")
+        if not 0 <= older_than <= MAX_DAYS:
+            raise InputError(f"--older-than: {older_than} is not a number of days (0 to {MAX_DAYS})")
         return now - timedelta(days=older_than)
     if since is None:
         return None

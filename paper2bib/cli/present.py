@@ -15,7 +15,7 @@ from ..commands.refresh import RecordsReport, RefreshReport
 from ..commands.sync import SyncResult
 from ..commands.tex import TexReport
 from ..commands.update import UpdateReport
-from ..models import PUBLISHED_ONLY, Candidate, Entry, Record, is_published_only
+from ..models import Candidate, Entry, Record, is_published_only, shown_id
 from ..resolver.revisions import Revision
 from ..store import StoredEntry
 from ..text import latex_to_unicode, plural, published_line
@@ -214,15 +214,12 @@ def listed_text(item: Listed) -> list[str]:
 
 def _candidate_id(c: Candidate) -> str:
     """``2308.08155v2``, or ``DBLP:conf/cvpr/HeZRS16`` (what ``pin`` takes) for a paper not on arXiv."""
-    if is_published_only(c.arxiv_id):
-        return "DBLP:" + c.arxiv_id.removeprefix(PUBLISHED_ONLY)
-    return f"{c.arxiv_id}v{c.version}"
+    return shown_id(c.arxiv_id) if is_published_only(c.arxiv_id) else f"{c.arxiv_id}v{c.version}"
 
 
 def pinned(entry_id: int, record: Record) -> str:
     """``entry 93 pinned to 2308.08155: AutoGen: …`` (``DBLP:conf/…`` for a paper not on arXiv)."""
-    ident = f"DBLP:{record.dblp_key}" if record.published_only else record.arxiv_id
-    return f"entry {entry_id} pinned to {ident}: {record.title}"
+    return f"entry {entry_id} pinned to {shown_id(record.arxiv_id)}: {record.title}"
 
 
 def removed(e: StoredEntry) -> str:

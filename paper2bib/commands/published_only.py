@@ -71,7 +71,8 @@ def _merged(e: StoredEntry, res: Resolution) -> Resolution:
     arXiv's status (ambiguous stays ambiguous) with both reasons and both sets of candidates."""
     if res.status == "resolved" or (res.status == "ambiguous" and e.status == "unresolved"):
         return res
-    why = e.why or "" if res.why in (e.why or "") else "; ".join(w for w in (e.why, res.why) if w)
+    said = e.why or ""
+    why = said if res.why in said else "; ".join(w for w in (said, res.why) if w)
     status: Status = "ambiguous" if "ambiguous" in (e.status, res.status) else "unresolved"
     return Resolution(status, e.score, why=why, candidates=(*e.candidates, *res.candidates)[:4])
 

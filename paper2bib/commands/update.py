@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..bibedit import Change, EntrySyntaxError, apply, parse_entry, style_of
 from ..bibupdate import plan
-from ..digest.bibfile import Chunk, arxiv_ref, read_fields, split_bib
+from ..digest.bibfile import Chunk, arxiv_ref, read_fields, split_bib, year_of
 from ..digest.bibfile import authors as authors_of
 from ..models import Entry, Paper
 from ..resolver.titles import compare_titles
@@ -123,8 +123,8 @@ def _arxiv_entries(chunks: list[Chunk], text: str, source: str, report: UpdateRe
                 source=source,
                 key=f["ID"],
                 authors=authors_of(f.get("author")),
-                year=(f.get("year") or f.get("date") or "")[:4] or None,
-                doi=f.get("doi") or None,
+                year=year_of(f),
+                doi=(f.get("doi") or "").strip() or None,
             )
             todo.append(_Todo(i, c, f, entry))
         else:

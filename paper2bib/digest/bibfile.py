@@ -325,6 +325,11 @@ def readable_entries(text: str, source: str) -> list[dict[str, str]]:
     return out
 
 
+def year_of(fields: dict[str, str]) -> str | None:
+    """An entry's year: its ``year``, else the year of its biblatex ``date``."""
+    return (fields.get("year") or fields.get("date", "")[:4] or "").strip() or None
+
+
 def parse(text: str, source: str) -> list[Entry]:
     """One entry per ``@entry`` (``@string``, ``@comment``, ``@preamble`` aside), in order;
     entries of the file citing one arXiv paper are one entry, with all their keys."""
@@ -352,7 +357,7 @@ def parse(text: str, source: str) -> list[Entry]:
                 position=len(out),
                 key=fields.get("ID") or None,
                 authors=authors(fields.get("author")),
-                year=(fields.get("year") or fields.get("date", "")[:4] or "").strip() or None,
+                year=year_of(fields),
                 doi=(fields.get("doi") or "").strip() or None,
                 url=url,
                 aside=None if ref else kept_aside(fields),

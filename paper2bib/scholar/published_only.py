@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..arxiv_ids import clean_doi
 from ..models import PUBLISHED_ONLY, Candidate, Entry, Published, Record, Resolution
 from ..resolver.matching import similarity
 from ..resolver.titles import compare_titles
@@ -67,7 +68,9 @@ def _disagrees(entry: Entry, pub: Published) -> str | None:
 
 
 def _same_doi(entry: Entry, pub: Published) -> bool:
-    return bool(entry.doi and pub.doi and entry.doi.lower() == pub.doi.lower())
+    """The entry's DOI (as a .bib writes it: ``https://doi.org/…`` too) is the record's."""
+    mine, theirs = clean_doi(entry.doi), clean_doi(pub.doi)
+    return bool(mine and theirs and mine.lower() == theirs.lower())
 
 
 def decide_published_only(entry: Entry, search_answer: str) -> Found:

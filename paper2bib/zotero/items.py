@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from .. import mapdata
 from ..arxiv_ids import find_ids
 from ..links import label
-from ..models import PUBLISHED_ONLY, Link, Paper, Published
+from ..models import PUBLISHED_ONLY, Link, Paper, Published, shown_id
 from ..names import split_name
 from ..text import published_line, rich_text
 
@@ -41,7 +41,7 @@ def preprint(paper: Paper, collections: Iterable[str] = (), with_citation_key_fi
     """The ``preprint`` item for a paper."""
     conf = mapdata.load("fields.toml")["zotero"]
     r = paper.record
-    ident = f"DBLP:{r.dblp_key}" if r.published_only else f"arXiv:{r.arxiv_id}"
+    ident = shown_id(r.arxiv_id) if r.published_only else f"arXiv:{r.arxiv_id}"
     extra = [ident + (f" [{r.primary_category}]" if r.primary_category else ""), f"Citation Key: {paper.key}"]
     if r.is_published:
         extra.append(published_line(r.journal_ref, r.journal_doi))
