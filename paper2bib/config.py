@@ -112,6 +112,13 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 #: The command-line flag of a setting, where it is not ``--`` + its name.
 _FLAGS = {"arxiv_delay": "--delay"}
+
+
+def _flag(name: str) -> str:
+    """The command-line flag of setting ``name`` (``--arxiv-url``; ``--delay`` for the arXiv delay)."""
+    return _FLAGS.get(name, "--" + name.replace("_", "-"))
+
+
 #: The largest sensible value of numeric settings (seconds, counts).
 _MAXIMUM = {
     "s2_delay": 600,
@@ -211,7 +218,7 @@ def load_settings(overrides: dict[str, Any] | None = None, env: dict[str, str] |
             values[name] = _convert(name, env[var], kind, var)
             origin[name] = var
         if overrides and overrides.get(name) is not None:
-            flag = _FLAGS.get(name, "--" + name.replace("_", "-"))
+            flag = _flag(name)
             values[name] = _convert(name, overrides[name], kind, flag)
             origin[name] = flag
     values.setdefault("library", default_library())
@@ -221,4 +228,4 @@ def load_settings(overrides: dict[str, Any] | None = None, env: dict[str, str] |
 
 def with_overrides(settings: Settings, **changes: Any) -> Settings:
     """A copy of ``settings`` with ``changes`` (given as flags) applied and validated."""
-    return _validate(replace(settings, **changes), {k: _FLAGS.get(k, "--" + k.replace("_", "-")) for k in changes})
+    return _validate(replace(settings, **changes), {k: _flag(k) for k in changes})

@@ -53,8 +53,8 @@ def record_of(pub: Published) -> Record:
     )
 
 
-def _candidate(entry: Entry, pub: Published) -> Candidate:
-    t = similarity(normalise(entry.title), normalise(pub.title))
+def _candidate(pub: Published, t: float) -> Candidate:
+    """``pub`` as a candidate of title similarity ``t``."""
     return Candidate(PUBLISHED_ONLY + pub.dblp_key, 0, pub.title, t, t, None)
 
 
@@ -78,8 +78,10 @@ def decide_published_only(entry: Entry, search_answer: str) -> Found:
     hits = list({p.dblp_key: p for p in search_records(search_answer)}.values())
     if not hits:
         return Found(Resolution("unresolved", None, why="DBLP has no such title"))
-    scored = sorted(hits, key=lambda p: -similarity(normalise(entry.title), normalise(p.title)))
-    shown = tuple(_candidate(entry, p) for p in scored[:SHOWN])
+    mine = normalise(entry.title)
+    sim = {p.dblp_key: similarity(mine, normalise(p.title)) for p in hits}
+    scored = sorted(hits, key=lambda p: -sim[p.dblp_key])
+    shown = tuple(_candidate(p, sim[p.dblp_key]) for p in scored[:SHOWN])
     by_doi = [p for p in hits if _same_doi(entry, p)]
     same = by_doi or [p for p in hits if compare_titles(entry.title, p.title).same_title]
     if not same:
@@ -89,11 +91,15 @@ def decide_published_only(entry: Entry, search_answer: str) -> Found:
     agree = [p for p in same if not _disagrees(entry, p)]
     if not agree:
         reason = _disagrees(entry, same[0]) or ""
-        return Found(Resolution("ambiguous", 1.0, why=reason, candidates=tuple(_candidate(entry, p) for p in same)))
+        return Found(
+            Resolution("ambiguous", 1.0, why=reason, candidates=tuple(_candidate(p, sim[p.dblp_key]) for p in same))
+        )
     if len(agree) > 1:
         keys = ", ".join(p.dblp_key for p in agree[:SHOWN])
         why = f"{len(agree)} DBLP records have this title ({keys}): pin the one you mean"
-        return Found(Resolution("ambiguous", 1.0, why=why, candidates=tuple(_candidate(entry, p) for p in agree)))
+        return Found(
+            Resolution("ambiguous", 1.0, why=why, candidates=tuple(_candidate(p, sim[p.dblp_key]) for p in agree))
+        )
     pub = agree[0]
     how = "its DOI" if by_doi else "its title"
     why = f"published only: DBLP {pub.dblp_key} ({pub.venue}, {pub.year}), found by {how}"
