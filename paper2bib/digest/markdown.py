@@ -24,7 +24,7 @@ from .blocks import Block, split_blocks, unit_text, within
 from .frontmatter import front_matter
 from .listshapes import BARE_URL, reference_list, title_column
 from .listshapes import cells as row_cells
-from .mdlinks import LINK, ref_labels, unit_links
+from .mdlinks import LINK, TAG, ref_labels, unit_links
 from .paperlinks import (
     NOT_PAPER_URL,
     TitleIndex,
@@ -140,11 +140,13 @@ class _Reader:
             if len(items) >= 2
             and 2 * sum(1 for i in items if self.unit_refs[i] or links_a_paper(blocks[i].text)) >= len(items)
         }
-        # "- from generic to specific areas": a list of points, not of titles (which start with a capital)
+        # "- from generic to specific areas": a list of points, not of titles (which start with a capital;
+        # an HTML anchor before it, "<span id=…>", is not its first word)
         self.phrase_lists = {
             n
             for n, items in lists.items()
-            if 2 * sum(1 for i in items if _LOWER_START.match(_SHORTCODE.sub(" ", blocks[i].text[:200]))) >= len(items)
+            if 2 * sum(1 for i in items if _LOWER_START.match(_SHORTCODE.sub(" ", TAG.sub(" ", blocks[i].text[:200]))))
+            >= len(items)
         }
         self.table_of: dict[int, int] = {}  # row → the first row of its table
         for i, b in enumerate(blocks):

@@ -185,6 +185,7 @@ def _leading_link(first: str) -> str | None:
     before = (
         re.sub(r"^\W*(?:[A-Z][\w-]*(?:\s+[\w-]+){0,2}):\s*$", "", first[: m.start()]) if m else ""
     )  # "Topic: [Title](…)"
+    before = re.sub(r"^\s*\[[^\[\]]{1,60}\]\s*$", "", TAG.sub(" ", before))  # "<span>[Conv-AE]</span> [Title](…)"
     if not m or re.sub(r"[\s*_>\-+•\d.)\[\]]|<[^>]*>", "", without_emoji(before)):
         return None
     return link_title(m.group(1))
