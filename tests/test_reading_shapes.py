@@ -9,9 +9,9 @@ from paper2bib.digest import detect_format, parse_text
 
 CASES = {
     "an HTML anchor and a nickname in brackets before a linked title": (
-        "### 2016\n\n1. <span id = \"01601\">[Conv-AE]</span> [Learning Temporal Regularity in Video Sequences]"
+        '### 2016\n\n1. <span id = "01601">[Conv-AE]</span> [Learning Temporal Regularity in Video Sequences]'
         "(https://openaccess.thecvf.com/content_cvpr_2016/papers/Hasan_CVPR_2016_paper.pdf), `CVPR 16`.\n"
-        "2. <span id = \"01904\">[Appearance-Motion Correspondence]</span> [Anomaly Detection in Video Sequence"
+        '2. <span id = "01904">[Appearance-Motion Correspondence]</span> [Anomaly Detection in Video Sequence'
         " with Appearance-Motion Correspondence](http://openaccess.thecvf.com/content_ICCV_2019/papers/N.pdf),"
         " `ICCV 2019`.[code](https://github.com/nguyetn89/Anomaly_detection_ICCV2019)\n",
         [
